@@ -1,0 +1,54 @@
+# Betanet: the front door. `make help` lists the targets.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# A JDK 25, found once: JAVA_HOME when it is 25, else /usr/lib/jvm (scripts/find-jdk25).
+JDK := $(shell scripts/find-jdk25 2>/dev/null)
+MVN := JAVA_HOME="$(JDK)" ./mvnw -B -ntp
+BENCH_ARGS ?=
+
+.PHONY: help jdk build test run bench crds fmt images deploy clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+jdk:
+	@[ -n "$(JDK)" ] || { scripts/find-jdk25 >/dev/null; exit 1; }
+
+build: jdk ## compile, check formatting, package every module (no tests)
+	$(MVN) install -DskipTests
+
+test: jdk ## run every test: unit, loopback-socket, operator against an in-process Kubernetes API
+	$(MVN) install
+
+run: jdk ## start the system locally on an embedded default (see README)
+	$(MVN) -q install -DskipTests
+	JAVA_HOME="$(JDK)" scripts/run-local
+
+bench: jdk ## run the benchmarks (JMH); figures go in docs/benchmarks.md
+	$(MVN) -q install -DskipTests -pl bench -am
+	"$(JDK)/bin/java" -jar bench/target/benchmarks.jar $(BENCH_ARGS)
+
+crds: jdk ## regenerate crds/ from the operator's Java classes (commit the result)
+	$(MVN) -q install -DskipTests -pl operator -am
+	$(MVN) test -pl operator -Dtest=CrdsAreUpToDateTest -Dsurefire.failIfNoSpecifiedTests=false -Dbetanet.crds.write=true
+
+fmt: jdk ## rewrite the sources in the project's one format (the build checks it)
+	$(MVN) -q spotless:apply
+
+images: jdk ## build the container images (needs a Docker engine)
+	@docker info >/dev/null 2>&1 || { echo "make images: no Docker engine is reachable (docker info failed); build the images on a machine with one" >&2; exit 1; }
+	$(MVN) -q package -DskipTests
+	for m in mixnode-service router-service operator; do \
+	  docker build -f src/main/docker/Dockerfile.jvm -t betanet/$$m:latest $$m; \
+	done
+
+deploy: ## install the CRD and the operator into the current kubectl context
+	@kubectl cluster-info >/dev/null 2>&1 || { echo "make deploy: kubectl cannot reach a cluster (kubectl cluster-info failed); set a context, or try 'make run' for the local system" >&2; exit 1; }
+	kubectl apply -f crds/
+	kubectl apply -f k8s/install/
+
+clean: ## remove build output
+	@[ -z "$(JDK)" ] || $(MVN) -q clean
+	rm -rf .local
