@@ -1,0 +1,140 @@
+package dev.betanet.protocol.topology;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The signed description of a cluster that every mixnode and router follows: its packet size,
+ * mixing parameters, mix layers, routers and the canary split. The operator writes it; nodes accept
+ * it only through {@link TopologyVerifier}.
+ *
+ * <p>Only integers, strings and booleans appear in it (no floating point), so its canonical bytes
+ * are unambiguous; see {@link CanonicalJson}.
+ *
+ * @param version document format version, {@link #FORMAT_VERSION}
+ * @param cluster the MixnetCluster's name
+ * @param namespace the MixnetCluster's namespace
+ * @param epoch grows by one with every published change; nodes refuse to go back
+ * @param issuedAt when the operator signed it
+ * @param packetSize bytes in every packet of the cluster
+ * @param mixing per-hop delay and cover traffic
+ * @param layers mix layers in path order; a layer may be empty (routers then apply the policy)
+ * @param routers entry/exit routers
+ * @param canary share of new flows on the mixnet and what to do when the mixnet cannot deliver
+ */
+public record Topology(
+    int version,
+    String cluster,
+    String namespace,
+    long epoch,
+    Instant issuedAt,
+    int packetSize,
+    Mixing mixing,
+    List<Layer> layers,
+    List<RouterNode> routers,
+    Canary canary) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public Topology {
+    layers = List.copyOf(layers);
+    routers = List.copyOf(routers);
+  }
+
+  /**
+   * @param meanDelayMillis mean of the exponential per-hop delay (Poisson mixing); 0 disables it
+   * @param coverMeanIntervalMillis mean time between cover packets a node emits; 0 disables them
+   */
+  public record Mixing(long meanDelayMillis, long coverMeanIntervalMillis) {}
+
+  /** Mix layer {@code index} (0 = first after the entry router). */
+  public record Layer(int index, List<MixnodeEntry> mixnodes) {
+    public Layer {
+      mixnodes = List.copyOf(mixnodes);
+    }
+  }
+
+  /**
+   * A mixnode as senders see it.
+   *
+   * @param id unique node id (the pod name in a cluster)
+   * @param address {@code host:port} of its packet port
+   * @param family operator-declared family; a path never holds two nodes of one family
+   * @param zone failure zone; a path never holds two nodes of one zone (empty: unknown)
+   * @param x25519 the packet key for {@code keyEpoch}
+   * @param keyEpoch epoch of {@code x25519}; packets name it so the node picks the right key
+   * @param ed25519 the node's long-term identity
+   * @param healthy false when the operator knows the node is down; senders skip it
+   */
+  public record MixnodeEntry(
+      String id,
+      String address,
+      String family,
+      String zone,
+      Key32 x25519,
+      long keyEpoch,
+      Key32 ed25519,
+      boolean healthy) {}
+
+  /**
+   * A router.
+   *
+   * @param id unique router id (the pod name in a cluster)
+   * @param packetAddress {@code host:port} where it receives packets (exit traffic and replies)
+   * @param tunnelAddress {@code host:port} of its fallback tunnel
+   * @param services the {@code .fog} services it hosts
+   */
+  public record RouterNode(
+      String id,
+      String packetAddress,
+      String tunnelAddress,
+      Key32 x25519,
+      long keyEpoch,
+      Key32 ed25519,
+      List<FogService> services) {
+    public RouterNode {
+      services = List.copyOf(services);
+    }
+  }
+
+  /**
+   * @param name the name derived from the service's key ({@code <base32>.fog})
+   * @param alias an optional short name ({@code echo.fog}); empty when none
+   */
+  public record FogService(String name, String alias) {}
+
+  /**
+   * @param weight percent of new flows sent through the mixnet, 0 to 100
+   * @param fallbackPolicy what a router does with a flow the mixnet cannot deliver
+   */
+  public record Canary(int weight, FallbackPolicy fallbackPolicy) {}
+
+  /** What a router does with a mixnet flow it cannot deliver. */
+  public enum FallbackPolicy {
+    /** Send it over the direct tunnel, counted and logged as a downgrade. */
+    FALLBACK,
+    /** Fail it with a clear error; never downgrade anonymity. */
+    STRICT
+  }
+
+  /** The router hosting {@code fogName} (by name or alias), if any. */
+  public Optional<RouterNode> routerHosting(String fogName) {
+    for (RouterNode router : routers) {
+      for (FogService service : router.services()) {
+        if (service.name().equalsIgnoreCase(fogName) || service.alias().equalsIgnoreCase(fogName)) {
+          return Optional.of(router);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The mixnode with this id in any layer, if any. */
+  public Optional<MixnodeEntry> mixnode(String id) {
+    return layers.stream()
+        .flatMap(layer -> layer.mixnodes().stream())
+        .filter(node -> node.id().equals(id))
+        .findFirst();
+  }
+}
