@@ -1,0 +1,68 @@
+package dev.betanet.operator.analysis;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a router's Prometheus metrics straight from its management port (no Prometheus needed).
+ * Never throws: a router that is down, slow, or serves garbage is an {@link Unreachable} with the
+ * reason, so one bad router cannot stall or crash an analysis.
+ */
+public final class MetricsScraper {
+
+  /** The outcome of one scrape. */
+  public sealed interface Result permits Scraped, Unreachable {}
+
+  public record Scraped(RouterMetrics metrics) implements Result {}
+
+  public record Unreachable(String reason) implements Result {}
+
+  /** Bodies larger than this are refused: a router's metrics page is a few tens of kB. */
+  static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+  private final HttpClient client;
+  private final Duration timeout;
+
+  public MetricsScraper(Duration timeout) {
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.timeout = timeout;
+  }
+
+  /** Scrapes {@code metricsUri} (e.g. {@code http://10.0.0.7:9000/q/metrics}). */
+  public CompletableFuture<Result> scrape(URI metricsUri) {
+    HttpRequest request =
+        HttpRequest.newBuilder(metricsUri)
+            .timeout(timeout)
+            .header("Accept", "text/plain")
+            .GET()
+            .build();
+    return client
+        .sendAsync(request, BoundedBody.handler(MAX_BODY_BYTES))
+        // The request timeout stops at the headers; this bounds a body that trickles forever.
+        .orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .<Result>thenApply(MetricsScraper::parse)
+        .exceptionally(
+            failure -> {
+              Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+              return new Unreachable(
+                  cause.getClass().getSimpleName()
+                      + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            });
+  }
+
+  private static Result parse(HttpResponse<String> response) {
+    if (response.statusCode() != 200) {
+      return new Unreachable("HTTP " + response.statusCode());
+    }
+    try {
+      return new Scraped(RouterMetrics.from(PrometheusText.parse(response.body())));
+    } catch (PrometheusText.FormatException e) {
+      return new Unreachable(e.getMessage());
+    }
+  }
+}
