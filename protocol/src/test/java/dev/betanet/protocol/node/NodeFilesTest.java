@@ -1,0 +1,159 @@
+package dev.betanet.protocol.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.betanet.protocol.topology.Ed25519Keys;
+import dev.betanet.protocol.topology.Key32;
+import dev.betanet.protocol.topology.NodeKeys;
+import dev.betanet.protocol.topology.NodeKeysFile;
+import dev.betanet.protocol.topology.Topology;
+import dev.betanet.protocol.topology.Topology.Canary;
+import dev.betanet.protocol.topology.Topology.FallbackPolicy;
+import dev.betanet.protocol.topology.Topology.Layer;
+import dev.betanet.protocol.topology.Topology.Mixing;
+import dev.betanet.protocol.topology.Topology.MixnodeEntry;
+import dev.betanet.protocol.topology.TopologySigner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeFilesTest {
+
+  private final SecureRandom random = new SecureRandom();
+  private final byte[] operatorPrivate = Ed25519Keys.generatePrivate(random);
+  private final TopologySigner operator = new TopologySigner(operatorPrivate);
+  private final List<Long> appliedEpochs = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  @Test
+  void loadsBothFilesAndAppliesANewerTopology() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    NodeFiles files = watch(keys, 1);
+
+    assertThat(files.poll()).isTrue();
+    assertThat(files.current().topology().epoch()).isEqualTo(1);
+    assertThat(files.poll()).as("nothing changed").isFalse();
+
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 2, 50)));
+    assertThat(files.poll()).isTrue();
+
+    assertThat(files.current().topology().canary().weight()).isEqualTo(50);
+    assertThat(appliedEpochs).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void keepsTheLastGoodStateWhenAnUpdateIsForgedOrStale() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    NodeFiles files = watch(keys, 5);
+    files.poll();
+
+    TopologySigner impostor = new TopologySigner(Ed25519Keys.generatePrivate(random));
+    Files.write(dir.resolve("topology.json"), impostor.sign(topology(keys, 6, 100)));
+    assertThat(files.poll()).isFalse();
+    assertThat(files.poll()).as("a refused file is reported once").isFalse();
+
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 4, 100)));
+    assertThat(files.poll()).isFalse();
+
+    assertThat(files.current().topology().epoch()).isEqualTo(5);
+    assertThat(files.rejectedUpdates()).isEqualTo(2);
+  }
+
+  @Test
+  void refusesAKeyFileOfAnotherNode() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-1", operator.publicKey(), 1, random);
+    Files.write(dir.resolve("keys.json"), NodeKeysFile.write(keys));
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 1, 0)));
+
+    NodeFiles files =
+        new NodeFiles(
+            "mix-0", dir.resolve("keys.json"), dir.resolve("topology.json"), (a, b) -> {});
+
+    assertThat(files.poll()).isFalse();
+    assertThat(files.current()).isNull();
+    assertThat(files.rejectedUpdates()).isEqualTo(1);
+  }
+
+  @Test
+  void waitsForFilesThatDoNotExistYet() {
+    NodeFiles files =
+        new NodeFiles(
+            "mix-0", dir.resolve("absent-keys.json"), dir.resolve("absent.json"), (a, b) -> {});
+
+    assertThat(files.poll()).isFalse();
+    assertThat(files.current()).isNull();
+    assertThat(files.rejectedUpdates()).isZero();
+  }
+
+  @Test
+  void picksUpARotatedKeyFileSwappedInAsKubernetesDoes() throws Exception {
+    // Kubernetes mounts keys.json -> ..data/keys.json and swaps the ..data symlink atomically.
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    Path first = Files.createDirectory(dir.resolve("v1"));
+    Files.write(first.resolve("keys.json"), NodeKeysFile.write(keys));
+    Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+    Files.createSymbolicLink(dir.resolve("keys.json"), Path.of("..data/keys.json"));
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 1, 0)));
+    NodeFiles files =
+        new NodeFiles(
+            "mix-0", dir.resolve("keys.json"), dir.resolve("topology.json"), (a, b) -> {});
+    files.poll();
+
+    NodeKeys rotated = keys.rotate(2, 2, random);
+    Path second = Files.createDirectory(dir.resolve("v2"));
+    Files.write(second.resolve("keys.json"), NodeKeysFile.write(rotated));
+    Path swap = Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
+    Files.move(
+        swap,
+        dir.resolve("..data"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+
+    assertThat(files.poll()).isTrue();
+    assertThat(files.current().keys().packetKeys())
+        .extracting(NodeKeys.EpochKey::epoch)
+        .containsExactly(2L, 1L);
+  }
+
+  private NodeFiles watch(NodeKeys keys, long epoch) throws Exception {
+    Files.write(dir.resolve("keys.json"), NodeKeysFile.write(keys));
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, epoch, 0)));
+    return new NodeFiles(
+        keys.nodeId(),
+        dir.resolve("keys.json"),
+        dir.resolve("topology.json"),
+        (previous, current) -> appliedEpochs.add(current.topology().epoch()));
+  }
+
+  private static Topology topology(NodeKeys node, long epoch, int weight) {
+    Key32 identity = node.identityPublic();
+    var entry =
+        new MixnodeEntry(
+            node.nodeId(),
+            "127.0.0.1:1789",
+            "",
+            "",
+            node.current().publicKey(),
+            node.current().epoch(),
+            identity,
+            true);
+    return new Topology(
+        Topology.FORMAT_VERSION,
+        "demo",
+        "default",
+        epoch,
+        Instant.parse("2026-11-25T06:00:00Z"),
+        2048,
+        new Mixing(0, 0),
+        List.of(new Layer(0, List.of(entry))),
+        List.of(),
+        new Canary(weight, FallbackPolicy.STRICT));
+  }
+}
