@@ -1,0 +1,117 @@
+package dev.betanet.mixnode.core;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * One mixnode: packet server, pipeline, delay pool and forwarder over one Vert.x instance. Plain
+ * Java, so a test can run several on one Vertx; the Quarkus service only wires it up.
+ *
+ * <p>Lifecycle: {@link #start()} loads the files and binds the port once they verify; {@link
+ * #stop()} stops accepting, forwards what falls due within the drain time and counts the rest.
+ */
+public final class Mixnode {
+
+  private static final Logger LOG = Logger.getLogger(Mixnode.class);
+
+  private final Vertx vertx;
+  private final MixnodeSettings settings;
+  private final MixnodeMetrics metrics;
+  private final NodeStateWatcher watcher;
+  private final Forwarder forwarder;
+  private final Pipeline pipeline;
+  private final PacketServer server;
+  private final CoverTraffic cover;
+  private volatile int boundPort = -1;
+  private volatile boolean stopping;
+
+  public Mixnode(
+      Vertx vertx,
+      MixnodeSettings settings,
+      HopProcessorFactory processors,
+      CoverTraffic.PacketSource coverSource,
+      MeterRegistry registry) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.metrics = new MixnodeMetrics(registry);
+    this.watcher = new NodeStateWatcher(vertx, settings, processors);
+    this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics);
+    this.pipeline = new Pipeline(watcher::current, settings, forwarder, metrics);
+    this.server =
+        new PacketServer(vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics);
+    this.cover = new CoverTraffic(vertx, watcher::current, coverSource, pipeline, metrics);
+    metrics.rejectedReloads(watcher::rejectedUpdates);
+  }
+
+  /**
+   * Starts watching the files; binds the packet port once keys and a verified topology are loaded.
+   * The future holds the bound port.
+   */
+  public Future<Integer> start() {
+    return watcher
+        .start()
+        .compose(state -> server.listen(settings.host(), settings.port()))
+        .onSuccess(
+            port -> {
+              boundPort = port;
+              cover.start();
+              LOG.infof(
+                  "mixnode %s listening on %s:%d (%d crypto threads)",
+                  settings.nodeId(), settings.host(), port, settings.cryptoThreads());
+            });
+  }
+
+  /** Graceful stop; see the class comment. Completes when everything is closed. */
+  public Future<Void> stop() {
+    stopping = true;
+    cover.stop();
+    watcher.stop();
+    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    return server
+        .close()
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      pipeline.drain(settings.drainTimeout());
+                      return null;
+                    },
+                    false))
+        .compose(
+            v ->
+                forwarder.drainAndClose(
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
+        .onComplete(ar -> LOG.infof("mixnode %s stopped", settings.nodeId()));
+  }
+
+  /** Ready: keys and a verified topology are loaded and the packet port is bound. */
+  public boolean isReady() {
+    return !stopping && boundPort > 0 && watcher.current() != null;
+  }
+
+  /** Live unless packets are waiting and nothing has moved for the configured time. */
+  public boolean isLive() {
+    return !pipeline.isStuck(settings.stuckAfter());
+  }
+
+  /** The bound packet port, or -1 before binding. */
+  public int port() {
+    return boundPort;
+  }
+
+  public MixnodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The state in force, or null before the files first loaded. */
+  public ActiveState state() {
+    return watcher.current();
+  }
+
+  public int delayPoolSize() {
+    return pipeline.delayPoolSize();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.betanet.mixnode.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A mixnode's settings as plain values, so tests build nodes without Quarkus. The service fills it
+ * from {@code betanet.*} configuration (see docs/mixnode.md for each bound and why).
+ *
+ * @param nodeId this node's id; its key file must name it
+ * @param keysFile the node key file (NodeKeysFile JSON)
+ * @param topologyFile the signed topology document
+ * @param host packet port bind address
+ * @param port packet port; 0 picks a free one (tests)
+ * @param cryptoThreads threads that process packets (one per core by default)
+ * @param cryptoQueue packets waiting for a crypto thread before new ones are dropped
+ * @param delayPool packets waiting out their mixing delay before new ones are dropped
+ * @param nextHopQueue packets waiting for one next hop's connection before new ones are dropped
+ * @param drainTimeout how long shutdown keeps forwarding packets that fall due
+ * @param reloadInterval how often the key and topology files are re-read
+ * @param stuckAfter the pipeline is reported not live when work waited this long with no progress
+ */
+public record MixnodeSettings(
+    String nodeId,
+    Path keysFile,
+    Path topologyFile,
+    String host,
+    int port,
+    int cryptoThreads,
+    int cryptoQueue,
+    int delayPool,
+    int nextHopQueue,
+    Duration drainTimeout,
+    Duration reloadInterval,
+    Duration stuckAfter) {
+
+  public MixnodeSettings {
+    require(cryptoThreads >= 1, "cryptoThreads must be at least 1");
+    require(cryptoQueue >= 1, "cryptoQueue must be at least 1");
+    require(delayPool >= 1, "delayPool must be at least 1");
+    require(nextHopQueue >= 1, "nextHopQueue must be at least 1");
+    require(port >= 0 && port <= 65_535, "port must be 0..65535");
+  }
+
+  /** Defaults for everything but the node and its files. */
+  public static MixnodeSettings defaults(String nodeId, Path keysFile, Path topologyFile) {
+    return new MixnodeSettings(
+        nodeId,
+        keysFile,
+        topologyFile,
+        "0.0.0.0",
+        1789,
+        Runtime.getRuntime().availableProcessors(),
+        4096,
+        65_536,
+        2048,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10));
+  }
+
+  public MixnodeSettings withPort(String host, int port) {
+    return new MixnodeSettings(
+        nodeId,
+        keysFile,
+        topologyFile,
+        host,
+        port,
+        cryptoThreads,
+        cryptoQueue,
+        delayPool,
+        nextHopQueue,
+        drainTimeout,
+        reloadInterval,
+        stuckAfter);
+  }
+
+  public MixnodeSettings withReloadInterval(Duration interval) {
+    return new MixnodeSettings(
+        nodeId,
+        keysFile,
+        topologyFile,
+        host,
+        port,
+        cryptoThreads,
+        cryptoQueue,
+        delayPool,
+        nextHopQueue,
+        drainTimeout,
+        interval,
+        stuckAfter);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

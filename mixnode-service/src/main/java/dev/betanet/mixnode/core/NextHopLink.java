@@ -1,0 +1,186 @@
+package dev.betanet.mixnode.core;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * One pooled, reconnecting TCP connection to one next hop, with its own bounded queue. Any thread
+ * may {@link #enqueue}; everything else runs on the link's own event-loop context, so a slow or
+ * dead next hop fills only its own queue (then its packets are dropped and counted) and never holds
+ * up traffic to other hops.
+ */
+final class NextHopLink {
+
+  private static final Logger LOG = Logger.getLogger(NextHopLink.class);
+
+  /** Packets are coalesced into writes of about this size: one syscall for many packets. */
+  private static final int BATCH_BYTES = 64 * 1024;
+
+  private static final long MIN_BACKOFF_MILLIS = 50;
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+  private final RoutingTable.Address address;
+  private final Context context;
+  private final NetClient client;
+  private final int bound;
+  private final MixnodeMetrics metrics;
+  private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+  // Confined to the context's event-loop thread.
+  private NetSocket socket;
+  private boolean connecting;
+  private long backoffMillis = MIN_BACKOFF_MILLIS;
+  private long nextAttemptNanos;
+  private boolean closed;
+
+  NextHopLink(
+      RoutingTable.Address address,
+      Context context,
+      NetClient client,
+      int bound,
+      MixnodeMetrics metrics) {
+    this.address = address;
+    this.context = context;
+    this.client = client;
+    this.bound = bound;
+    this.metrics = metrics;
+  }
+
+  /** Queues {@code packet} for this hop; drops and counts it when the queue is full. */
+  void enqueue(byte[] packet) {
+    if (queued.incrementAndGet() > bound) {
+      queued.decrementAndGet();
+      metrics.count(PacketResult.DROPPED_UNREACHABLE);
+      return;
+    }
+    queue.add(packet);
+    scheduleDrain();
+  }
+
+  int queued() {
+    return queued.get();
+  }
+
+  /** Closes the connection and discards the queue; returns how many packets were discarded. */
+  int close() {
+    context.runOnContext(
+        v -> {
+          closed = true;
+          if (socket != null) {
+            socket.close();
+          }
+        });
+    int dropped = 0;
+    while (queue.poll() != null) {
+      dropped++;
+    }
+    queued.addAndGet(-dropped);
+    return dropped;
+  }
+
+  private void scheduleDrain() {
+    // One pending drain task at a time, however many threads enqueue.
+    if (drainScheduled.compareAndSet(false, true)) {
+      context.runOnContext(
+          v -> {
+            drainScheduled.set(false);
+            drain();
+          });
+    }
+  }
+
+  private void drain() {
+    if (closed || queue.isEmpty()) {
+      return;
+    }
+    if (socket == null) {
+      connect();
+      return;
+    }
+    while (!queue.isEmpty() && !socket.writeQueueFull()) {
+      Buffer batch = Buffer.buffer(BATCH_BYTES + 4096);
+      int packets = 0;
+      byte[] packet;
+      while (batch.length() < BATCH_BYTES && (packet = queue.poll()) != null) {
+        batch.appendInt(packet.length).appendBytes(packet);
+        packets++;
+      }
+      queued.addAndGet(-packets);
+      socket.write(batch);
+      metrics.count(PacketResult.FORWARDED, packets);
+      metrics.bytesOut(batch.length());
+    }
+    if (!queue.isEmpty()) {
+      // The socket's write buffer is full: resume when it drains, not before.
+      NetSocket full = socket;
+      full.drainHandler(
+          v -> {
+            full.drainHandler(null);
+            drain();
+          });
+    }
+  }
+
+  private void connect() {
+    if (connecting) {
+      return;
+    }
+    long wait = nextAttemptNanos - System.nanoTime();
+    if (wait > 0) {
+      return; // a retry timer is already set
+    }
+    connecting = true;
+    client
+        .connect(address.port(), address.host())
+        .onComplete(
+            ar -> {
+              connecting = false;
+              if (ar.succeeded()) {
+                onConnected(ar.result());
+              } else {
+                LOG.debugf("next hop %s unreachable: %s", address, ar.cause().getMessage());
+                retryLater();
+              }
+            });
+  }
+
+  private void onConnected(NetSocket connected) {
+    if (closed) {
+      connected.close();
+      return;
+    }
+    socket = connected;
+    backoffMillis = MIN_BACKOFF_MILLIS;
+    metrics.outboundConnections().incrementAndGet();
+    LOG.debugf("connected to next hop %s", address);
+    // Next hops never send on this connection; anything that arrives is ignored.
+    connected.handler(ignored -> {});
+    connected.exceptionHandler(e -> LOG.debugf("next hop %s: %s", address, e.getMessage()));
+    connected.closeHandler(
+        v -> {
+          metrics.outboundConnections().decrementAndGet();
+          if (socket == connected) {
+            socket = null;
+          }
+          if (!closed && !queue.isEmpty()) {
+            retryLater();
+          }
+        });
+    drain();
+  }
+
+  private void retryLater() {
+    long delay = backoffMillis;
+    backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+    nextAttemptNanos = System.nanoTime() + delay * 1_000_000;
+    context.owner().setTimer(delay, id -> drain());
+  }
+}

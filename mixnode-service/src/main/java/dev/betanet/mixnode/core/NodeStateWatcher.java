@@ -1,0 +1,91 @@
+package dev.betanet.mixnode.core;
+
+import dev.betanet.protocol.node.NodeFiles;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the node's {@link ActiveState} in step with its key and topology files: polls them (on a
+ * worker thread, never an event loop) and swaps in a new state with a fresh processor whenever
+ * {@link NodeFiles} accepts a change. Packets already processed are not touched by a swap; packets
+ * not yet processed use the new key ring, which keeps older epochs' keys during the overlap.
+ */
+final class NodeStateWatcher {
+
+  private static final Logger LOG = Logger.getLogger(NodeStateWatcher.class);
+
+  private final Vertx vertx;
+  private final MixnodeSettings settings;
+  private final HopProcessorFactory processors;
+  private final NodeFiles files;
+  private final AtomicReference<ActiveState> state = new AtomicReference<>();
+  private final AtomicLong failedApplies = new AtomicLong();
+  private final Promise<ActiveState> firstState = Promise.promise();
+  private long timerId = -1;
+
+  NodeStateWatcher(Vertx vertx, MixnodeSettings settings, HopProcessorFactory processors) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.processors = processors;
+    this.files =
+        new NodeFiles(
+            settings.nodeId(),
+            settings.keysFile(),
+            settings.topologyFile(),
+            (previous, next) -> apply(next));
+  }
+
+  /** Polls now and every reload interval; the future completes with the first loaded state. */
+  Future<ActiveState> start() {
+    poll();
+    timerId = vertx.setPeriodic(settings.reloadInterval().toMillis(), id -> poll());
+    return firstState.future();
+  }
+
+  void stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+  }
+
+  /** The state in force, or null before the files first loaded. */
+  ActiveState current() {
+    return state.get();
+  }
+
+  /** Updates refused: by NodeFiles (bad file) or because no processor could be made for them. */
+  long rejectedUpdates() {
+    return files.rejectedUpdates() + failedApplies.get();
+  }
+
+  private void poll() {
+    // File reads and signature checks are blocking work; ordered so polls never overlap.
+    vertx
+        .executeBlocking(files::poll, true)
+        .onFailure(e -> LOG.errorf("polling the key and topology files failed: %s", e.toString()));
+  }
+
+  private void apply(NodeFiles.State next) {
+    ActiveState active;
+    try {
+      active = new ActiveState(next, processors.create(next), RoutingTable.of(next.topology()));
+    } catch (RuntimeException e) {
+      failedApplies.incrementAndGet();
+      LOG.errorf("could not apply the new keys/topology, keeping the last good state: %s", e);
+      return;
+    }
+    ActiveState previous = state.getAndSet(active);
+    if (previous == null) {
+      firstState.tryComplete(active);
+    }
+    if (next.topology().mixnode(settings.nodeId()).isEmpty()) {
+      LOG.warnf(
+          "node %s is not in topology epoch %d; it forwards but senders will not pick it",
+          settings.nodeId(), next.topology().epoch());
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.betanet.mixnode.core;
+
+/**
+ * What became of one received (or locally generated) packet: the {@code result} tag of {@code
+ * betanet_mixnode_packets_total}. Every packet ends in exactly one of these.
+ */
+public enum PacketResult {
+  /** Written to the next hop's connection. */
+  FORWARDED("forwarded"),
+  /** This node was the last hop (a loop cover packet that came home); consumed. */
+  DELIVERED("delivered"),
+  /** A drop cover packet addressed to this node; consumed by design. */
+  COVER_DROPPED("cover_dropped"),
+  /** Its replay tag was seen before in the current window. */
+  REPLAYED("replayed"),
+  /** Right length, but it failed the MAC or header checks (forged or corrupted). */
+  INVALID("invalid"),
+  /** A frame whose length is not the topology's packet size; its connection is closed. */
+  MALFORMED("malformed"),
+  /** Its timestamp or key epoch lies outside the accepted window. */
+  EXPIRED("expired"),
+  /** It names a key epoch this node holds no key for. */
+  UNKNOWN_KEY("unknown_key"),
+  /** Its next hop is not in the topology. */
+  UNROUTABLE("unroutable"),
+  /** The crypto queue or the delay pool was full. */
+  DROPPED_OVERLOAD("dropped_overload"),
+  /** The next hop's bounded queue was full (it is down or slow). */
+  DROPPED_UNREACHABLE("dropped_unreachable"),
+  /** Still waiting when the drain time at shutdown ran out. */
+  DROPPED_SHUTDOWN("dropped_shutdown");
+
+  private final String tag;
+
+  PacketResult(String tag) {
+    this.tag = tag;
+  }
+
+  /** The Prometheus label value. */
+  public String tag() {
+    return tag;
+  }
+}
