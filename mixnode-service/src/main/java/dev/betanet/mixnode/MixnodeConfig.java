@@ -65,6 +65,13 @@ public interface MixnodeConfig {
     @WithDefault("1s")
     Duration reloadInterval();
 
+    /**
+     * Peak packets per second the replay filter is sized for (about 1 MiB per 1,000 packets/s);
+     * above it the false-positive rate rises, replays are still refused.
+     */
+    @WithDefault("25000")
+    long replayExpectedRate();
+
     /** Not live when packets waited this long while nothing was processed. */
     @WithDefault("30s")
     Duration stuckAfter();

@@ -111,6 +111,11 @@ public final class Mixnode {
     return watcher.current();
   }
 
+  /** Key or topology updates refused since start. */
+  public long rejectedUpdates() {
+    return watcher.rejectedUpdates();
+  }
+
   public int delayPoolSize() {
     return pipeline.delayPoolSize();
   }

@@ -123,6 +123,11 @@ public final class MixnodeMetrics {
     processing.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** Packets processed (one crypto hop each) since start. */
+  public long processingCount() {
+    return processing.count();
+  }
+
   public AtomicInteger inboundConnections() {
     return inboundConnections;
   }

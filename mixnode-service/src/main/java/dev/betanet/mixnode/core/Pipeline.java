@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.packet.NodeRef;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -51,7 +52,7 @@ final class Pipeline {
   }
 
   /** Routes a packet this node made itself (cover traffic) as if it had just been processed. */
-  void send(HopId next, long delayMillis, byte[] packet) {
+  void send(NodeRef next, long delayMillis, byte[] packet) {
     route(state.get(), new HopResult.Forward(next, delayMillis, packet));
   }
 

@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.packet.NodeRef;
 import dev.betanet.protocol.topology.Topology;
 import dev.betanet.protocol.topology.Topology.MixnodeEntry;
 import dev.betanet.protocol.topology.Topology.RouterNode;
@@ -27,28 +28,29 @@ public final class RoutingTable {
     }
   }
 
-  private final Map<HopId, Address> addresses;
+  private final Map<NodeRef, Address> addresses;
 
-  private RoutingTable(Map<HopId, Address> addresses) {
+  private RoutingTable(Map<NodeRef, Address> addresses) {
     this.addresses = Map.copyOf(addresses);
   }
 
   /** Every mixnode and router of {@code topology}, by the id packets name them with. */
   public static RoutingTable of(Topology topology) {
-    Map<HopId, Address> addresses = new HashMap<>();
+    Map<NodeRef, Address> addresses = new HashMap<>();
     for (Topology.Layer layer : topology.layers()) {
       for (MixnodeEntry node : layer.mixnodes()) {
-        addresses.put(HopId.ofIdentity(node.ed25519()), Address.parse(node.address()));
+        addresses.put(NodeRef.ofIdentity(node.ed25519().bytes()), Address.parse(node.address()));
       }
     }
     for (RouterNode router : topology.routers()) {
-      addresses.put(HopId.ofIdentity(router.ed25519()), Address.parse(router.packetAddress()));
+      addresses.put(
+          NodeRef.ofIdentity(router.ed25519().bytes()), Address.parse(router.packetAddress()));
     }
     return new RoutingTable(addresses);
   }
 
   /** The address of {@code hop}, or null when the topology does not name it. */
-  public Address addressOf(HopId hop) {
+  public Address addressOf(NodeRef hop) {
     return addresses.get(hop);
   }
 

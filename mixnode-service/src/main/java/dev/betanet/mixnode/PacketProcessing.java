@@ -1,0 +1,76 @@
+package dev.betanet.mixnode;
+
+import dev.betanet.mixnode.core.CoverTraffic;
+import dev.betanet.mixnode.core.HopProcessorFactory;
+import dev.betanet.mixnode.sphinx.LoopCover;
+import dev.betanet.mixnode.sphinx.SphinxProcessors;
+import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.replay.BloomReplayFilter;
+import dev.betanet.protocol.replay.ReplayWindow;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * The packet crypto the node runs with: the X25519 implementation chosen by {@code
+ * betanet.crypto.x25519} (logged once at start), one replay filter for the node's lifetime, the
+ * processors made from it and the loop cover source.
+ */
+@ApplicationScoped
+public class PacketProcessing {
+
+  private static final Logger LOG = Logger.getLogger(PacketProcessing.class);
+
+  @Inject MixnodeConfig config;
+
+  private X25519 x25519;
+  private SphinxProcessors processors;
+
+  @PostConstruct
+  void init() {
+    x25519 = select(config.crypto().x25519());
+    var filter =
+        BloomReplayFilter.forRate(ReplayWindow.DEFAULT, config.mixnode().replayExpectedRate());
+    processors = new SphinxProcessors(filter, x25519);
+    LOG.infof(
+        "X25519 implementation: %s (betanet.crypto.x25519=%s); replay filter %d MiB for %d"
+            + " packets/s",
+        x25519.name(),
+        config.crypto().x25519().name().toLowerCase(),
+        filter.memoryBytes() >> 20,
+        config.mixnode().replayExpectedRate());
+  }
+
+  /**
+   * The implementation for {@code choice}. {@code openssl} fails the start when libcrypto cannot be
+   * used, with the reason; {@code auto} falls back to Bouncy Castle and says why.
+   */
+  static X25519 select(MixnodeConfig.X25519Choice choice) {
+    return switch (choice) {
+      case OPENSSL -> X25519.named("openssl");
+      case BOUNCYCASTLE -> X25519.bouncyCastle();
+      case AUTO -> {
+        try {
+          yield X25519.named("openssl");
+        } catch (IllegalStateException e) {
+          LOG.warnf("OpenSSL X25519 unavailable, using Bouncy Castle: %s", e.getMessage());
+          yield X25519.bouncyCastle();
+        }
+      }
+    };
+  }
+
+  HopProcessorFactory processors() {
+    return processors;
+  }
+
+  CoverTraffic.PacketSource coverSource() {
+    return new LoopCover(x25519);
+  }
+
+  /** The X25519 implementation in use, for logs and the benchmark report. */
+  public String x25519Name() {
+    return x25519.name();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.betanet.mixnode.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A next hop that is down fills only its own bounded queue; traffic to others keeps moving. */
+class NextHopDownTest {
+
+  @Test
+  void aDeadNextHopDoesNotBlockOtherTrafficAndIsReachedOnceItComesUp() throws Exception {
+    try (var net = new TestNet(2, Kits.create())) {
+      net.writeFiles();
+      // Node 1 is in the topology but not running: node 0's link to it cannot connect.
+      Mixnode node = net.start(0, net.settings(0));
+      int queueBound = net.settings(0).nextHopQueue();
+      int toDeadHop = queueBound + 100;
+      try (var client = new TestClient(net.vertx, node.port())) {
+        for (int i = 0; i < toDeadHop; i++) {
+          client.send(net.packet(0, "via-1-" + i, 0, 1));
+          if (i % 20 == 0) {
+            client.send(net.packet(0, "direct-" + i, 0));
+          }
+        }
+        int direct = (toDeadHop + 19) / 20;
+        Eventually.await(
+            "every direct packet at the sink",
+            Duration.ofSeconds(5),
+            () -> net.sink.packets.size() == direct);
+        Eventually.await(
+            "overflow of the dead hop's queue counted",
+            () -> TestNet.count(node, PacketResult.DROPPED_UNREACHABLE) == toDeadHop - queueBound);
+
+        // Node 1 comes up: the link reconnects (with backoff) and delivers what it queued.
+        net.start(1, net.settings(1));
+        Eventually.await(
+            "the queued packets delivered through node 1",
+            Duration.ofSeconds(15),
+            () -> net.sink.packets.size() == direct + queueBound);
+      }
+      assertThat(net.payloadsAtSink()).doesNotContainNull();
+    }
+  }
+}

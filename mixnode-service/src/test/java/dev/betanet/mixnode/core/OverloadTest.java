@@ -1,0 +1,72 @@
+package dev.betanet.mixnode.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * More packets than the crypto threads can take: the bounded queue refuses the excess (counted),
+ * every packet is accounted for, and the node stays live and ready.
+ */
+class OverloadTest {
+
+  @Test
+  void dropsAndCountsWhatTheCryptoQueueCannotHold() throws Exception {
+    try (var net = new TestNet(1, Kits.create())) {
+      net.writeFiles();
+      var base = net.settings(0);
+      var tight =
+          new MixnodeSettings(
+              base.nodeId(),
+              base.keysFile(),
+              base.topologyFile(),
+              base.host(),
+              base.port(),
+              1, // one crypto thread
+              8, // eight packets may wait for it
+              base.delayPool(),
+              base.nextHopQueue(),
+              base.drainTimeout(),
+              base.reloadInterval(),
+              base.stuckAfter());
+      HopProcessorFactory real = net.kit.processors();
+      // Each hop made slow (2 ms) so a burst of 200 must overflow an 8-packet queue.
+      HopProcessorFactory slow =
+          state -> {
+            HopProcessor processor = real.create(state);
+            return packet -> {
+              try {
+                Thread.sleep(2);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return processor.process(packet);
+            };
+          };
+      Mixnode node = net.start(tight, slow);
+      int burst = 200;
+      try (var client = new TestClient(net.vertx, node.port())) {
+        for (int i = 0; i < burst; i++) {
+          client.send(net.packet(0, "burst-" + i, 0));
+        }
+        Eventually.await(
+            "every packet accounted for",
+            Duration.ofSeconds(10),
+            () ->
+                TestNet.count(node, PacketResult.FORWARDED)
+                        + TestNet.count(node, PacketResult.DROPPED_OVERLOAD)
+                    == burst);
+        assertThat(TestNet.count(node, PacketResult.DROPPED_OVERLOAD)).isPositive();
+        assertThat(node.isLive()).isTrue();
+        assertThat(node.isReady()).isTrue();
+
+        // Once the burst is over, packets flow again.
+        int before = net.sink.packets.size();
+        client.send(net.packet(0, "after-the-burst", 0));
+        Eventually.await("the next packet forwarded", () -> net.sink.packets.size() == before + 1);
+        assertThat(client.closed).isFalse();
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.betanet.mixnode.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Topology and key changes apply live from rewritten files (as Kubernetes swaps mounted files); bad
+ * files are refused and the node keeps its last good state.
+ */
+class ReloadTest {
+
+  @Test
+  void appliesANewerTopologyLiveAndRefusesBadOnes() throws Exception {
+    try (var net = new TestNet(1, Kits.create())) {
+      net.startAll();
+      Mixnode node = net.nodes.getFirst();
+      try (var client = new TestClient(net.vertx, node.port())) {
+        client.send(net.packet(0, "to-first-sink", 0));
+        Eventually.await("the first sink got it", () -> net.sink.packets.size() == 1);
+
+        // Epoch 2 moves the sink router (same identity) to another address.
+        var secondSink = new TestSink(net.vertx, TestNet.PACKET_SIZE);
+        net.epoch = 2;
+        TestNet.replace(
+            net.topologyFile(), net.signer.sign(net.topologyWithSinkAt(secondSink.port())));
+        Eventually.await("epoch 2 applied", () -> node.state().topology().epoch() == 2);
+        client.send(net.packet(0, "to-second-sink", 0));
+        Eventually.await("the second sink got it", () -> secondSink.packets.size() == 1);
+        assertThat(net.sink.packets).hasSize(1);
+
+        // A document signed by someone else, and one that is not JSON: refused, counted.
+        long rejectedBefore = node.rejectedUpdates();
+        var stranger =
+            new dev.betanet.protocol.topology.TopologySigner(
+                dev.betanet.protocol.topology.Ed25519Keys.generatePrivate(TestNet.RANDOM));
+        net.epoch = 3;
+        TestNet.replace(net.topologyFile(), stranger.sign(net.topology()));
+        Eventually.await(
+            "forged topology refused", () -> node.rejectedUpdates() == rejectedBefore + 1);
+        TestNet.replace(net.topologyFile(), "{not json".getBytes(StandardCharsets.UTF_8));
+        Eventually.await("garbage refused", () -> node.rejectedUpdates() == rejectedBefore + 2);
+        assertThat(node.state().topology().epoch()).isEqualTo(2);
+        assertThat(node.isReady()).isTrue();
+        client.send(net.packet(0, "still-second-sink", 0));
+        Eventually.await("the last good routes still used", () -> secondSink.packets.size() == 2);
+      }
+    }
+  }
+
+  @Test
+  void acceptsPacketsForOldAndNewKeysDuringARotation() throws Exception {
+    try (var net = new TestNet(1, Kits.create())) {
+      net.startAll();
+      Mixnode node = net.nodes.getFirst();
+      var oldKey = net.keys.getFirst().current();
+
+      // The operator rotates: a new key for epoch 2 in front, the old one kept for the overlap.
+      net.keys.set(0, net.keys.getFirst().rotate(2, 2, TestNet.RANDOM));
+      var newKey = net.keys.getFirst().current();
+      net.epoch = 2;
+      net.writeFiles();
+      Eventually.await(
+          "the rotated key ring applied", () -> node.state().files().keys().current().epoch() == 2);
+
+      try (var client = new TestClient(net.vertx, node.port())) {
+        client.send(net.kit.build(net, 0, bytes("for-old-key"), oldKey, 0));
+        client.send(net.kit.build(net, 0, bytes("for-new-key"), newKey, 0));
+        Eventually.await("both at the sink", () -> net.sink.packets.size() == 2);
+      }
+      assertThat(net.payloadsAtSink()).containsExactlyInAnyOrder("for-old-key", "for-new-key");
+
+      // Once the old key is retired, its packets are refused as unknown.
+      net.keys.set(0, net.keys.getFirst().retireBefore(2));
+      net.writeFiles();
+      Eventually.await(
+          "the old key retired", () -> node.state().files().keys().packetKeys().size() == 1);
+      try (var client = new TestClient(net.vertx, node.port())) {
+        client.send(net.kit.build(net, 0, bytes("too-late"), oldKey, 0));
+        Eventually.await(
+            "refused for its retired key",
+            () -> TestNet.count(node, PacketResult.UNKNOWN_KEY) == 1);
+      }
+      assertThat(net.sink.packets).hasSize(2);
+      assertThat(Files.exists(net.keysFile(0))).isTrue();
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.betanet.mixnode.core;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A real client connection to a mixnode's packet port that can tell when it was closed. */
+final class TestClient implements AutoCloseable {
+
+  private final NetSocket socket;
+  final AtomicBoolean closed = new AtomicBoolean();
+
+  TestClient(Vertx vertx, int port) throws Exception {
+    socket =
+        vertx
+            .createNetClient()
+            .connect(port, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    socket.closeHandler(v -> closed.set(true));
+  }
+
+  void send(byte[] packet) throws Exception {
+    socket
+        .write(TestSink.frame(packet))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  void sendRaw(Buffer bytes) throws Exception {
+    socket.write(bytes).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.betanet.mixnode.core;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A real NetServer on loopback standing in for the exit router: collects framed packets. */
+final class TestSink {
+
+  private final NetServer server;
+  final List<byte[]> packets = new CopyOnWriteArrayList<>();
+  volatile int badFrames;
+
+  TestSink(Vertx vertx, int packetSize) {
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                socket -> {
+                  RecordParser parser = RecordParser.newFixed(4);
+                  boolean[] readingLength = {true};
+                  parser.handler(
+                      record -> {
+                        if (readingLength[0]) {
+                          int length = record.getInt(0);
+                          if (length != packetSize) {
+                            badFrames++;
+                            socket.close();
+                            return;
+                          }
+                          parser.fixedSizeMode(length);
+                        } else {
+                          packets.add(record.getBytes());
+                          parser.fixedSizeMode(4);
+                        }
+                        readingLength[0] = !readingLength[0];
+                      });
+                  socket.handler(parser);
+                });
+    try {
+      server
+          .listen(0, "127.0.0.1")
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  static Buffer frame(byte[] packet) {
+    return Buffer.buffer(4 + packet.length).appendInt(packet.length).appendBytes(packet);
+  }
+}
