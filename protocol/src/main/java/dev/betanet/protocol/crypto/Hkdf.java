@@ -1,5 +1,7 @@
 package dev.betanet.protocol.crypto;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -16,8 +18,12 @@ public final class Hkdf {
   /** RFC 5869: at most 255 blocks of output. */
   public static final int MAX_OUTPUT_BYTES = 255 * HmacSha256.TAG_BYTES;
 
-  private final HmacSha256 hmac = new HmacSha256();
+  private final PrecomputedHmac hmac = new PrecomputedHmac();
   private final byte[] block = new byte[HmacSha256.TAG_BYTES];
+  private final PrecomputedHmac saltHmac = new PrecomputedHmac();
+  // The salt whose pad states saltHmac holds: packets use one constant salt, so this is computed
+  // once per thread.
+  private byte[] lastSalt;
 
   /**
    * HKDF-Extract: writes PRK = HMAC(salt, ikm) to {@code prk[0..32)}.
@@ -25,8 +31,16 @@ public final class Hkdf {
    * @param salt not modified; an empty salt means 32 zero bytes, as the RFC says
    */
   public void extract(byte[] salt, byte[] ikm, int ikmOffset, int ikmLength, byte[] prk) {
-    byte[] key = salt.length == 0 ? new byte[HmacSha256.TAG_BYTES] : salt;
-    hmac.init(key, 0, key.length).update(ikm, ikmOffset, ikmLength).finish(prk, 0);
+    if (!Arrays.equals(salt, lastSalt)) {
+      byte[] key = salt.length == 0 ? new byte[HmacSha256.TAG_BYTES] : salt;
+      if (key.length > 64) {
+        // RFC 2104: longer keys are hashed first; no salt of ours is, but stay correct.
+        key = sha256(key);
+      }
+      saltHmac.key(key, 0, key.length);
+      lastSalt = salt.clone();
+    }
+    saltHmac.start().update(ikm, ikmOffset, ikmLength).finish(prk, 0);
   }
 
   /**
@@ -41,9 +55,10 @@ public final class Hkdf {
       throw new IllegalArgumentException(
           "HKDF output is 0.." + MAX_OUTPUT_BYTES + " bytes, asked for " + length);
     }
-    hmac.init(prk, 0, prk.length);
+    hmac.key(prk, 0, prk.length);
     int written = 0;
     for (int counter = 1; written < length; counter++) {
+      hmac.start();
       if (counter > 1) {
         hmac.update(block, 0, block.length);
       }
@@ -64,5 +79,13 @@ public final class Hkdf {
     hkdf.expand(prk, info, out, 0, length);
     Arrays.fill(prk, (byte) 0);
     return out;
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("BUG: every JDK has SHA-256", e);
+    }
   }
 }
