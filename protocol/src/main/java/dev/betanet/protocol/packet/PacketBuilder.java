@@ -30,18 +30,22 @@ import java.util.Objects;
  * one. The routing information is built back to front, Sphinx-style, with a filler computed front
  * to back so every hop sees a header of the same length.
  *
- * <p>Thread-safe: each call uses its own scratch state. The random source supplies ephemeral keys,
- * SURB ids and seeds and the routing padding; every symmetric key and nonce comes from HKDF.
+ * <p>Thread-safe: each thread has its own primitives and scratch state. The random source supplies
+ * ephemeral keys, SURB ids and seeds and the routing padding; every symmetric key and nonce comes
+ * from HKDF.
  */
 public final class PacketBuilder {
 
   private static final byte[] SURB_INFO = "betanet/surb/v1".getBytes(StandardCharsets.US_ASCII);
+
+  private static final ThreadLocal<Lioness> REPLY_LIONESS = ThreadLocal.withInitial(Lioness::new);
 
   private final PacketGeometry geometry;
   private final X25519 x25519;
   private final SecureRandom random;
   private final InstantSource clock;
   private final long timestampQuantumSeconds;
+  private final ThreadLocal<Workspace> workspaces;
 
   /**
    * @param timestampQuantumSeconds packet timestamps are rounded down to a multiple of this, so
@@ -62,6 +66,7 @@ public final class PacketBuilder {
       throw new IllegalArgumentException("timestamp quantum is at least 1 s");
     }
     this.timestampQuantumSeconds = timestampQuantumSeconds;
+    this.workspaces = ThreadLocal.withInitial(() -> new Workspace(geometry));
   }
 
   /** A builder with the system clock and a 10-second timestamp quantum. */
@@ -87,7 +92,7 @@ public final class PacketBuilder {
     byte[] packet = new byte[geometry.packetBytes()];
     Payload.encode(geometry, message, packet, geometry.headerBytes());
     byte[][] payloadKeys = writeHeader(path, new RoutingCommand.Deliver(), packet);
-    Lioness lioness = new Lioness();
+    Lioness lioness = workspaces.get().lioness;
     // Hop i decrypts with its key, so wrap the last hop's layer first.
     for (int i = payloadKeys.length - 1; i >= 0; i--) {
       lioness.encrypt(payloadKeys[i], 0, packet, geometry.headerBytes(), geometry.payloadBytes());
@@ -127,7 +132,8 @@ public final class PacketBuilder {
     byte[] packet = new byte[geometry.packetBytes()];
     System.arraycopy(surb.header(), 0, packet, 0, geometry.headerBytes());
     Payload.encode(geometry, message, packet, geometry.headerBytes());
-    new Lioness()
+    REPLY_LIONESS
+        .get()
         .encrypt(surb.payloadKey(), 0, packet, geometry.headerBytes(), geometry.payloadBytes());
     return new OutgoingPacket(surb.firstHop(), packet);
   }
@@ -148,7 +154,7 @@ public final class PacketBuilder {
     int routingBytes = geometry.routingBytes();
     int streamBytes = routingBytes + SLOT_BYTES;
     long timestamp = clock.millis() / 1000 / timestampQuantumSeconds * timestampQuantumSeconds;
-    Workspace ws = new Workspace(geometry);
+    Workspace ws = workspaces.get();
 
     byte[][] ephemeralPublic = new byte[hops][];
     byte[][] secrets = new byte[hops][];
