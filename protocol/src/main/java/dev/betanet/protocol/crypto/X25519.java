@@ -47,10 +47,10 @@ public interface X25519 {
   /**
    * The fastest implementation that works in this JVM: OpenSSL's libcrypto through the
    * foreign-function API when it loads and passes its known-answer test (it needs {@code
-   * --enable-native-access}), Bouncy Castle otherwise. Never throws.
+   * --enable-native-access}), Bouncy Castle otherwise. Decided once per JVM. Never throws.
    */
   static X25519 bestAvailable() {
-    return OpenSslX25519.load().<X25519>map(OpenSslAdapter::new).orElse(bouncyCastle());
+    return BestX25519.INSTANCE;
   }
 
   /**
