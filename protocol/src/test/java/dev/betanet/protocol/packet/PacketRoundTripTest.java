@@ -99,4 +99,16 @@ class PacketRoundTripTest {
     assertThat(delivery.surbId()).isEqualTo(pair.secrets().surbId());
     assertThat(pair.secrets().openReply(delivery.payload())).isEqualTo(reply);
   }
+
+  @Test
+  void packetsBuiltWithOneX25519ImplementationProcessWithAnother() throws PacketException {
+    // Whatever bestAvailable() picks here (OpenSSL when it loads) must interoperate with the
+    // Bouncy Castle processors: the implementation is a node-local choice.
+    PacketBuilder best = new PacketBuilder(geometry, X25519.bestAvailable(), random, clock, 10);
+    byte[] message = {1, 2, 3};
+    byte[] packet = best.forward(path(0, 1), message).packet();
+    packet = ((ProcessResult.Forward) nodes.get(0).processor.process(packet)).packet();
+    assertThat(((ProcessResult.Deliver) nodes.get(1).processor.process(packet)).message())
+        .isEqualTo(message);
+  }
 }
