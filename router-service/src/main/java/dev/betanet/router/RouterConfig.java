@@ -1,0 +1,68 @@
+package dev.betanet.router;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The router's configuration. The operator sets BETANET_NODE_ID, BETANET_KEYS_FILE,
+ * BETANET_TOPOLOGY_FILE and BETANET_SERVICES_FILE; without the first three the router stays live
+ * and never becomes ready (its ports are not opened).
+ */
+@ConfigMapping(prefix = "betanet")
+public interface RouterConfig {
+
+  Optional<String> nodeId();
+
+  Optional<Path> keysFile();
+
+  Optional<Path> topologyFile();
+
+  /** JSON {@code {"<fog name or alias>": {"backend": "http://host:port"}}}; none: no exit role. */
+  Optional<Path> servicesFile();
+
+  Settings router();
+
+  /** {@code betanet.router.*}. */
+  interface Settings {
+    @WithDefault("0.0.0.0")
+    String host();
+
+    @WithDefault("8080")
+    int proxyPort();
+
+    @WithDefault("1789")
+    int packetPort();
+
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    @WithDefault("10s")
+    Duration backendTimeout();
+
+    @WithDefault("1s")
+    Duration retransmitMargin();
+
+    @WithDefault("4")
+    int maxAttempts();
+
+    /** 1 MiB. */
+    @WithDefault("1048576")
+    int maxBodyBytes();
+
+    @WithDefault("256")
+    int maxInFlight();
+
+    @WithDefault("8")
+    int initialSurbs();
+
+    @WithDefault("1s")
+    Duration reloadInterval();
+
+    /** Threads that peel incoming packets; default: the number of cores. */
+    OptionalInt cryptoThreads();
+  }
+}

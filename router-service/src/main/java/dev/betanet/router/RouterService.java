@@ -1,0 +1,89 @@
+package dev.betanet.router;
+
+import dev.betanet.router.core.Router;
+import dev.betanet.router.core.RouterSettings;
+import dev.betanet.router.core.ServicesFile;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/** Quarkus wiring: builds the {@link Router} from {@link RouterConfig} and starts and stops it. */
+@ApplicationScoped
+public class RouterService {
+
+  private static final Logger LOG = Logger.getLogger(RouterService.class);
+
+  private final Vertx vertx;
+  private final RouterConfig config;
+  private final MeterRegistry registry;
+  private volatile Router router;
+
+  RouterService(Vertx vertx, RouterConfig config, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.config = config;
+    this.registry = registry;
+  }
+
+  void start(@Observes StartupEvent event) throws IOException {
+    if (config.nodeId().isEmpty()
+        || config.keysFile().isEmpty()
+        || config.topologyFile().isEmpty()) {
+      LOG.warn(
+          "betanet.node-id, betanet.keys-file and betanet.topology-file are not all set: the"
+              + " router stays live but will not become ready");
+      return;
+    }
+    Map<String, String> services =
+        config.servicesFile().isPresent()
+            ? ServicesFile.read(config.servicesFile().get())
+            : Map.of();
+    RouterConfig.Settings s = config.router();
+    var settings =
+        new RouterSettings(
+            config.nodeId().get(),
+            config.keysFile().get(),
+            config.topologyFile().get(),
+            services,
+            s.host(),
+            s.proxyPort(),
+            s.packetPort(),
+            s.requestTimeout(),
+            s.backendTimeout(),
+            s.retransmitMargin(),
+            s.maxAttempts(),
+            s.maxBodyBytes(),
+            s.maxInFlight(),
+            s.initialSurbs(),
+            s.reloadInterval(),
+            s.cryptoThreads().orElse(Runtime.getRuntime().availableProcessors()));
+    router = new Router(vertx, settings, registry);
+    // Not awaited: the router waits for its files (the operator may mount them late) and turns
+    // ready when both ports are bound; a bind failure is fatal to this process.
+    router
+        .start()
+        .onFailure(
+            e -> {
+              LOG.errorf("router failed to start: %s", e.getMessage());
+              io.quarkus.runtime.Quarkus.asyncExit(1);
+            });
+  }
+
+  void stop(@Observes ShutdownEvent event) throws Exception {
+    Router running = router;
+    if (running != null) {
+      running.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The router, or null when it is not configured. */
+  public Router router() {
+    return router;
+  }
+}

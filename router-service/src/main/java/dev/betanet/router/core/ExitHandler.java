@@ -1,0 +1,189 @@
+package dev.betanet.router.core;
+
+import dev.betanet.protocol.fragment.FragmentException;
+import dev.betanet.protocol.fragment.Fragments;
+import dev.betanet.protocol.fragment.Reassembler;
+import dev.betanet.protocol.packet.OutgoingPacket;
+import dev.betanet.protocol.packet.PacketBuilder;
+import dev.betanet.protocol.packet.Surb;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The exit role: reassembles requests for the .fog services this router hosts, has {@link
+ * BackendCaller} call the backend once per request id, and answers through SURBs.
+ *
+ * <p>Every request fragment is acknowledged at once through the SURB it carries, duplicates
+ * included (a duplicate means the entry missed the acknowledgement). The response goes out through
+ * the SURBs of SURBS messages; when one SURB is left and more fragments remain, it asks for more.
+ *
+ * <p>Duplicates: a request id is remembered (with its response) after it completes, so a
+ * retransmitted fragment never reaches the backend twice. When fresh SURBs arrive after the whole
+ * response was sent, the entry is missing part of it (it only sends SURBs then), so the response is
+ * sent again from the start.
+ *
+ * <p>Bounded: at most {@code maxRequests} request ids are held (the oldest is forgotten first), and
+ * SURBs per request are capped.
+ */
+public final class ExitHandler {
+
+  private enum Phase {
+    RECEIVING,
+    CALLING,
+    DONE
+  }
+
+  private final class Exchange {
+    final ArrayDeque<Surb> surbs = new ArrayDeque<>();
+    Phase phase = Phase.RECEIVING;
+    List<byte[]> responseFragments = List.of();
+    int cursor;
+    boolean askedForSurbs;
+    long lastRestartAt;
+  }
+
+  private final PacketSender sender;
+  private final BackendCaller backend;
+  private final RouterMetrics metrics;
+  private final int maxRequests;
+  private final int maxSurbsPerRequest;
+  private final long restartQuietMillis;
+  private final Map<Long, Exchange> exchanges;
+  private Reassembler reassembler;
+  private Envelope envelope;
+
+  /** Sends a ready packet to a node by reference, via the state in force. */
+  public interface PacketSender {
+    void send(OutgoingPacket packet);
+  }
+
+  public ExitHandler(
+      PacketSender sender,
+      BackendCaller backend,
+      RouterMetrics metrics,
+      int maxRequests,
+      int maxSurbsPerRequest,
+      long restartQuietMillis) {
+    this.sender = sender;
+    this.backend = backend;
+    this.metrics = metrics;
+    this.maxRequests = maxRequests;
+    this.maxSurbsPerRequest = maxSurbsPerRequest;
+    this.restartQuietMillis = restartQuietMillis;
+    this.exchanges =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Long, Exchange> eldest) {
+            return size() > ExitHandler.this.maxRequests;
+          }
+        };
+  }
+
+  /** A forward message delivered to this router (on a crypto thread). */
+  public synchronized void onForward(RouterState state, byte[] message, int maxMessageBytes) {
+    if (envelope == null || !envelope.geometry().equals(state.geometry())) {
+      envelope = state.envelope();
+      reassembler =
+          new Reassembler(
+              new Fragments(envelope.requestFragmentBytes()), maxMessageBytes, maxRequests);
+    }
+    Envelope.Forward forward;
+    try {
+      forward = envelope.parseForward(message);
+    } catch (MessageException e) {
+      metrics.refused("bad_message");
+      return;
+    }
+    if (forward.kind() == Envelope.COVER) {
+      metrics.coverReceived();
+      return;
+    }
+    Exchange exchange = exchanges.computeIfAbsent(forward.requestId(), id -> new Exchange());
+    if (forward.kind() == Envelope.REQUEST) {
+      onFragment(forward.requestId(), exchange, forward.surbs().getFirst(), forward.fragment());
+      return;
+    }
+    restartIfResent(exchange);
+    for (Surb surb : forward.surbs()) {
+      if (exchange.surbs.size() < maxSurbsPerRequest) {
+        exchange.surbs.add(surb);
+      }
+    }
+    exchange.askedForSurbs = false;
+    pump(forward.requestId(), exchange);
+  }
+
+  private void onFragment(long id, Exchange exchange, Surb surb, byte[] fragment) {
+    if (fragment.length < Fragments.HEADER_BYTES) {
+      metrics.refused("bad_fragment");
+      return;
+    }
+    send(surb, Envelope.ack(id, Envelope.fragmentIndex(fragment)));
+    if (exchange.phase != Phase.RECEIVING) {
+      return; // a retransmission of a request already complete: acknowledged, nothing more
+    }
+    Optional<byte[]> whole;
+    try {
+      whole = reassembler.accept(fragment);
+    } catch (FragmentException e) {
+      metrics.refused("bad_fragment");
+      return;
+    }
+    if (whole.isPresent()) {
+      exchange.phase = Phase.CALLING;
+      backend.call(whole.get()).onComplete(ar -> finished(id, exchange, ar.result()));
+    }
+  }
+
+  /** Fresh SURBs for a response already sent whole: the entry missed some; start over. */
+  private void restartIfResent(Exchange exchange) {
+    long now = System.currentTimeMillis();
+    if (exchange.phase == Phase.DONE
+        && exchange.cursor >= exchange.responseFragments.size()
+        && now - exchange.lastRestartAt >= restartQuietMillis) {
+      exchange.cursor = 0;
+      exchange.lastRestartAt = now;
+    }
+  }
+
+  private synchronized void finished(long id, Exchange exchange, byte[] response) {
+    exchange.phase = Phase.DONE;
+    exchange.responseFragments =
+        new Fragments(envelope.responseFragmentBytes()).split(id, response);
+    exchange.cursor = 0;
+    exchange.lastRestartAt = System.currentTimeMillis();
+    pump(id, exchange);
+  }
+
+  /** Sends what response fragments the SURBs in hand allow; keeps the last SURB to ask for more. */
+  private void pump(long id, Exchange exchange) {
+    if (exchange.phase != Phase.DONE) {
+      return;
+    }
+    List<byte[]> fragments = exchange.responseFragments;
+    while (exchange.cursor < fragments.size() && !exchange.surbs.isEmpty()) {
+      int remaining = fragments.size() - exchange.cursor;
+      if (exchange.surbs.size() == 1 && remaining > 1) {
+        if (!exchange.askedForSurbs) {
+          exchange.askedForSurbs = true;
+          send(exchange.surbs.poll(), Envelope.moreSurbs(id, Math.min(0xFFFF, remaining)));
+        }
+        return;
+      }
+      byte[] fragment = fragments.get(exchange.cursor++);
+      send(exchange.surbs.poll(), Envelope.reply(Envelope.RESPONSE, id, fragment));
+    }
+  }
+
+  private void send(Surb surb, byte[] message) {
+    sender.send(PacketBuilder.reply(envelope.geometry(), surb, message));
+  }
+
+  /** Request ids remembered (in progress or answered). */
+  public synchronized int remembered() {
+    return exchanges.size();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.betanet.router.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A router's settings, independent of Quarkus so tests can start several routers in one JVM.
+ *
+ * @param services .fog name or alias → backend base URL ({@code http://host:port}) hosted here
+ * @param requestTimeout longest a client waits for an answer before a 504
+ * @param backendTimeout longest the exit waits for its backend
+ * @param retransmitMargin added to the path's expected round trip before a retransmission
+ * @param maxAttempts sends of one request (first plus retransmissions)
+ * @param maxBodyBytes largest request and response body
+ * @param maxInFlight requests waiting for the mixnet at once at this entry
+ * @param initialSurbs SURBs sent up front beyond one per request packet, so small responses need no
+ *     round trip for more
+ * @param reloadInterval how often the key and topology files are re-read
+ */
+public record RouterSettings(
+    String nodeId,
+    Path keysFile,
+    Path topologyFile,
+    Map<String, String> services,
+    String host,
+    int proxyPort,
+    int packetPort,
+    Duration requestTimeout,
+    Duration backendTimeout,
+    Duration retransmitMargin,
+    int maxAttempts,
+    int maxBodyBytes,
+    int maxInFlight,
+    int initialSurbs,
+    Duration reloadInterval,
+    int cryptoThreads) {
+
+  public RouterSettings {
+    services = Map.copyOf(services);
+  }
+
+  /** Largest serialized message (body plus method, path and headers). */
+  public int maxMessageBytes() {
+    return maxBodyBytes + 64 * 1024;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.betanet.router.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Client → entry router → 3 layers of real mixnode processes (2 per layer) → exit router → a real
+ * Vert.x backend, and back through SURBs. The client is the JDK's HttpClient with the entry router
+ * as its HTTP proxy, exactly as a user's tool would be configured.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MixnetEndToEndTest {
+
+  private TestCluster cluster;
+  private HttpServer backend;
+  private HttpClient client;
+  private final Map<String, AtomicInteger> backendCalls = new ConcurrentHashMap<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new TestCluster(3, 2, 5);
+    backend =
+        cluster
+            .vertx
+            .createHttpServer()
+            .requestHandler(this::serve)
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    cluster.start("http://127.0.0.1:" + backend.actualPort());
+    client =
+        HttpClient.newBuilder()
+            .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", cluster.entry.proxyPort())))
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+  }
+
+  private void serve(HttpServerRequest request) {
+    String id = request.getHeader("X-Test-Id");
+    if (id != null) {
+      backendCalls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    }
+    request
+        .body()
+        .onSuccess(
+            body -> {
+              if (request.path().equals("/echo")) {
+                request
+                    .response()
+                    .putHeader("Content-Type", "application/octet-stream")
+                    .putHeader("X-Backend-Host", String.valueOf(request.getHeader("Host")))
+                    .end(body);
+              } else {
+                request.response().end(Buffer.buffer("hello " + request.uri()));
+              }
+            });
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private HttpResponse<byte[]> get(String url, String testId) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("X-Test-Id", testId)
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private HttpResponse<byte[]> post(String url, byte[] body, String testId) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("X-Test-Id", testId)
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  @Order(1)
+  void getReachesTheBackendThroughTheMixnetAndBack() throws Exception {
+    String id = UUID.randomUUID().toString();
+    HttpResponse<byte[]> response = get("http://echo.fog/hello?x=1", id);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new String(response.body())).isEqualTo("hello /hello?x=1");
+    assertThat(backendCalls.get(id)).hasValue(1);
+  }
+
+  @Test
+  @Order(2)
+  void postOf100KilobytesComesBackByteExact() throws Exception {
+    byte[] body = new byte[100 * 1000];
+    TestCluster.RANDOM.nextBytes(body);
+    String id = UUID.randomUUID().toString();
+
+    HttpResponse<byte[]> response = post("http://echo.fog/echo", body, id);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(body);
+    assertThat(response.headers().firstValue("X-Backend-Host")).hasValue("echo.fog");
+    assertThat(backendCalls.get(id)).hasValue(1);
+  }
+
+  @Test
+  @Order(3)
+  void unknownFogNameFailsFastWithAClearError() throws Exception {
+    long started = System.nanoTime();
+    HttpResponse<byte[]> response = get("http://nosuch.fog/", "unknown");
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.headers().firstValue(ProxyServer.ERROR_HEADER))
+        .hasValue("unknown .fog name nosuch.fog");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(backendCalls).doesNotContainKey("unknown");
+  }
+
+  @Test
+  @Order(4)
+  void refusesHostsOutsideFog() throws Exception {
+    HttpResponse<byte[]> response = get("http://example.com/", "open-proxy");
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue(ProxyServer.ERROR_HEADER))
+        .hasValueSatisfying(v -> assertThat(v).contains("only .fog hosts"));
+  }
+
+  @Test
+  @Order(5)
+  void refusesABodyOverTheLimit() throws Exception {
+    HttpResponse<byte[]> response = post("http://echo.fog/echo", new byte[300 * 1024], "too-big");
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(backendCalls).doesNotContainKey("too-big");
+  }
+
+  @Test
+  @Order(6)
+  void requestsCompleteAfterAMixnodeIsKilled() throws Exception {
+    cluster.kill(1, 0);
+
+    for (int i = 0; i < 6; i++) {
+      String id = UUID.randomUUID().toString();
+      byte[] body = new byte[20_000 + i];
+      TestCluster.RANDOM.nextBytes(body);
+      HttpResponse<byte[]> response = post("http://echo.fog/echo", body, id);
+
+      assertThat(response.statusCode()).as("request %d", i).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(body);
+      // Retransmissions reach the exit more than once; the backend must see the request once.
+      assertThat(backendCalls.get(id)).hasValue(1);
+    }
+  }
+}
