@@ -70,6 +70,9 @@ class MixnetEndToEndTest {
         .body()
         .onSuccess(
             body -> {
+              if (request.path().equals("/slow")) {
+                return; // never answers: the exit's backend timeout must fire
+              }
               if (request.path().equals("/echo")) {
                 request
                     .response()
@@ -168,6 +171,71 @@ class MixnetEndToEndTest {
 
   @Test
   @Order(6)
+  void aBackendThatNeverAnswersBecomesA504FromTheExit() throws Exception {
+    String id = UUID.randomUUID().toString();
+    HttpResponse<byte[]> response = get("http://echo.fog/slow", id);
+
+    assertThat(response.statusCode()).isEqualTo(504);
+    assertThat(response.headers().firstValue(ProxyServer.ERROR_HEADER))
+        .hasValue("backend of echo.fog timed out");
+    assertThat(backendCalls.get(id)).hasValue(1);
+  }
+
+  @Test
+  @Order(7)
+  void metricsCountOutcomesAndPublishLatencyBuckets() {
+    String scrape = cluster.entryMetrics.scrape();
+
+    assertThat(
+            counter(scrape, "betanet_router_requests_total{outcome=\"ok\",transport=\"mixnet\",}"))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(
+            counter(
+                scrape,
+                "betanet_router_requests_total{outcome=\"rejected\",transport=\"mixnet\",}"))
+        .isEqualTo(3); // unknown name, non-.fog host, oversized body
+    assertThat(
+            counter(
+                scrape, "betanet_router_requests_total{outcome=\"error\",transport=\"mixnet\",}"))
+        .isEqualTo(1); // the backend timeout, reported by the exit
+    assertThat(scrape).contains("betanet_router_request_seconds_bucket{transport=\"mixnet\",le=\"");
+    assertThat(scrape).contains("betanet_router_canary_weight 100.0");
+  }
+
+  private static double counter(String scrape, String series) {
+    return scrape
+        .lines()
+        .filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+        .findFirst()
+        .orElse(0);
+  }
+
+  @Test
+  @Order(8)
+  void appliesANewTopologyLiveAndSendsLoopCoverAtItsRate() throws Exception {
+    cluster.epoch = 2;
+    cluster.coverMeanIntervalMillis = 20;
+    cluster.publishTopology();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (coverReceivedByEntry() < 5 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+
+    assertThat(cluster.entry.status().getLong("topologyEpoch")).isEqualTo(2);
+    assertThat(coverReceivedByEntry()).isGreaterThanOrEqualTo(5);
+    assertThat(cluster.entry.status().getInteger("inFlightRequests")).isZero();
+  }
+
+  private double coverReceivedByEntry() {
+    return counter(
+        cluster.entryMetrics.scrape(),
+        "betanet_router_cover_packets_total{direction=\"received\",}");
+  }
+
+  @Test
+  @Order(9)
   void requestsCompleteAfterAMixnodeIsKilled() throws Exception {
     cluster.kill(1, 0);
 
@@ -182,5 +250,8 @@ class MixnetEndToEndTest {
       // Retransmissions reach the exit more than once; the backend must see the request once.
       assertThat(backendCalls.get(id)).hasValue(1);
     }
+    // Packets through the dead node were lost and recovered by retransmission.
+    assertThat(counter(cluster.entryMetrics.scrape(), "betanet_router_retransmissions_total"))
+        .isPositive();
   }
 }

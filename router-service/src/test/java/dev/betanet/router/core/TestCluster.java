@@ -5,7 +5,9 @@ import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
 import dev.betanet.protocol.topology.Topology;
 import dev.betanet.protocol.topology.TopologySigner;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -50,6 +52,11 @@ final class TestCluster implements AutoCloseable {
   final int entryPacketPort = freePort();
   final int exitPacketPort = freePort();
   final List<Router> routers = new ArrayList<>();
+  final PrometheusMeterRegistry entryMetrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry exitMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  long epoch = 1;
+  long coverMeanIntervalMillis;
   Router entry;
   Router exit;
 
@@ -98,10 +105,10 @@ final class TestCluster implements AutoCloseable {
         Topology.FORMAT_VERSION,
         "test",
         "default",
-        1,
+        epoch,
         Instant.now(),
         2048,
-        new Topology.Mixing(meanDelayMillis, 0),
+        new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis),
         layerList,
         List.of(
             router(entryKeys, entryPacketPort, List.of()),
@@ -137,7 +144,18 @@ final class TestCluster implements AutoCloseable {
     }
     Files.write(keysFile(entryKeys.nodeId()), NodeKeysFile.write(entryKeys));
     Files.write(keysFile(exitKeys.nodeId()), NodeKeysFile.write(exitKeys));
-    Files.write(topologyFile(), signer.sign(topology()));
+    publishTopology();
+  }
+
+  /** Signs and writes the topology of the current fields, replacing the file atomically. */
+  void publishTopology() throws IOException {
+    Path temp = dir.resolve("topology.json.tmp");
+    Files.write(temp, signer.sign(topology()));
+    Files.move(
+        temp,
+        topologyFile(),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Starts every mixnode process and both routers; returns once all are ready. */
@@ -153,8 +171,9 @@ final class TestCluster implements AutoCloseable {
       managementPorts.add(management);
       mixProcesses.add(startMixnode(n, management));
     }
-    entry = startRouter(entryKeys.nodeId(), entryPacketPort, Map.of());
-    exit = startRouter(exitKeys.nodeId(), exitPacketPort, Map.of("echo.fog", backendUrl));
+    entry = startRouter(entryKeys.nodeId(), entryPacketPort, Map.of(), entryMetrics);
+    exit =
+        startRouter(exitKeys.nodeId(), exitPacketPort, Map.of("echo.fog", backendUrl), exitMetrics);
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     for (int n = 0; n < managementPorts.size(); n++) {
@@ -219,7 +238,7 @@ final class TestCluster implements AutoCloseable {
         0,
         packetPort,
         Duration.ofSeconds(20),
-        Duration.ofSeconds(5),
+        Duration.ofSeconds(2),
         Duration.ofMillis(700),
         6,
         256 * 1024,
@@ -229,10 +248,10 @@ final class TestCluster implements AutoCloseable {
         2);
   }
 
-  private Router startRouter(String nodeId, int packetPort, Map<String, String> services)
+  private Router startRouter(
+      String nodeId, int packetPort, Map<String, String> services, MeterRegistry registry)
       throws Exception {
-    var router =
-        new Router(vertx, settings(nodeId, packetPort, services), new SimpleMeterRegistry());
+    var router = new Router(vertx, settings(nodeId, packetPort, services), registry);
     routers.add(router);
     router.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return router;
