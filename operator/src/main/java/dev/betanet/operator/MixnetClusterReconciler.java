@@ -2,26 +2,181 @@ package dev.betanet.operator;
 
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
+import dev.betanet.operator.keys.ClusterKeys;
+import dev.betanet.operator.model.ClusterNames;
+import dev.betanet.operator.model.SpecValidation;
+import dev.betanet.operator.reconcile.ClusterWorkloads;
+import dev.betanet.operator.reconcile.EventRecorder;
+import dev.betanet.operator.reconcile.KeyRing;
+import dev.betanet.operator.reconcile.OperatorClock;
+import dev.betanet.operator.reconcile.TopologyPublisher;
+import dev.betanet.operator.status.Conditions;
+import dev.betanet.operator.status.StatusReport;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Reconciles a {@link MixnetCluster}. So far it only acknowledges the spec it has seen. */
+/**
+ * Turns a {@link MixnetCluster} into a running mixnet: keys, workloads, signed topology, status.
+ * The steps live in their own beans; this class orders them and reports.
+ *
+ * <p>An invalid spec is reported as {@code Ready=False reason=InvalidSpec} and not retried: only a
+ * new spec can fix it, and that triggers a reconcile of its own.
+ */
 @ControllerConfiguration
 public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
   private static final Logger LOG = Logger.getLogger(MixnetClusterReconciler.class);
 
+  @Inject KeyRing keyRing;
+  @Inject ClusterWorkloads workloads;
+  @Inject TopologyPublisher topologyPublisher;
+  @Inject EventRecorder events;
+  @Inject OperatorClock clock;
+
+  /** Upper bound between reconciles, so key rotation and lost events are never missed for long. */
+  @ConfigProperty(name = "betanet.operator.resync-interval", defaultValue = "5m")
+  Duration resyncInterval;
+
+  /** StatefulSet status changes (pods becoming ready) trigger a reconcile of their owner. */
+  @Override
+  public List<EventSource<?, MixnetCluster>> prepareEventSources(
+      EventSourceContext<MixnetCluster> context) {
+    var statefulSets =
+        InformerEventSourceConfiguration.from(StatefulSet.class, MixnetCluster.class)
+            .withLabelSelector(ClusterNames.LABEL_MANAGED_BY + "=" + ClusterNames.MANAGED_BY)
+            .build();
+    return List.of(new InformerEventSource<>(statefulSets, context));
+  }
+
   @Override
   public UpdateControl<MixnetCluster> reconcile(MixnetCluster cluster, Context<MixnetCluster> ctx) {
-    var meta = cluster.getMetadata();
-    LOG.infof(
-        "%s/%s: observed generation %d", meta.getNamespace(), meta.getName(), meta.getGeneration());
-    var status = new MixnetClusterStatus();
-    status.setObservedGeneration(meta.getGeneration());
+    String id = id(cluster);
+    Instant now = clock.now();
+    List<String> problems = SpecValidation.problems(cluster);
+    if (!problems.isEmpty()) {
+      String message = String.join("; ", problems);
+      LOG.warnf("%s: invalid spec, nothing changed: %s", id, message);
+      if (!isInvalidSpecReported(cluster, message)) {
+        events.warning(cluster, "InvalidSpec", message);
+      }
+      return patchStatus(cluster, StatusReport.failed(cluster, "InvalidSpec", message, now));
+    }
+    LOG.debugf("%s: reconciling generation %d", id, cluster.getMetadata().getGeneration());
+
+    ClusterKeys keys = keyRing.reconcile(cluster, now);
+    reportKeyChanges(cluster, keys);
+    List<String> written = workloads.apply(cluster, keys);
+    if (!written.isEmpty()) {
+      LOG.infof("%s: created or updated %s", id, written);
+    }
+    Set<String> ready = workloads.readyNodes(cluster);
+    TopologyPublisher.Published published = topologyPublisher.publish(cluster, keys, ready, now);
+    if (published.changed()) {
+      events.normal(
+          cluster,
+          "TopologyPublished",
+          "topology epoch "
+              + published.topology().epoch()
+              + " published (canary weight "
+              + published.topology().canary().weight()
+              + ", key epoch "
+              + keys.identity().keyEpoch()
+              + ")");
+    }
+
+    boolean wasReady =
+        cluster.getStatus() != null
+            && Conditions.isTrue(cluster.getStatus().conditions, Conditions.READY);
+    MixnetClusterStatus status =
+        StatusReport.reconciled(cluster, ready, published.topology(), keys, now);
+    boolean isReady = Conditions.isTrue(status.conditions, Conditions.READY);
+    if (isReady != wasReady) {
+      String message =
+          Conditions.find(status.conditions, Conditions.READY).orElseThrow().getMessage();
+      if (isReady) {
+        events.normal(cluster, "Ready", message);
+      } else {
+        events.warning(cluster, "NotReady", message);
+      }
+    }
+    Duration untilKeys = KeyRing.policy(cluster).untilNextAction(keys.identity().rotatedAt(), now);
+    // A second's slack so the reconcile lands after the deadline, not just before it.
+    Duration next =
+        untilKeys.plusSeconds(1).compareTo(resyncInterval) < 0
+            ? untilKeys.plusSeconds(1)
+            : resyncInterval;
+    return patchStatus(cluster, status).rescheduleAfter(next);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<MixnetCluster> updateErrorStatus(
+      MixnetCluster cluster, Context<MixnetCluster> context, Exception e) {
+    LOG.errorf(e, "%s: reconcile failed, will retry", id(cluster));
+    cluster.setStatus(
+        StatusReport.failed(cluster, "ReconcileFailed", firstLine(e.getMessage()), clock.now()));
+    return ErrorStatusUpdateControl.patchStatus(cluster);
+  }
+
+  private void reportKeyChanges(MixnetCluster cluster, ClusterKeys keys) {
+    if (keys.rotated()) {
+      events.normal(
+          cluster,
+          "KeysRotated",
+          "packet keys of "
+              + keys.nodes().size()
+              + " nodes rotated to key epoch "
+              + keys.identity().keyEpoch()
+              + "; previous keys stay valid for spec.keyOverlap");
+    }
+    if (keys.retired()) {
+      events.normal(
+          cluster,
+          "PreviousKeysRetired",
+          "packet keys before key epoch " + keys.identity().keyEpoch() + " retired");
+    }
+    boolean known = cluster.getStatus() != null && cluster.getStatus().keyEpoch != null;
+    if (known && !keys.regenerated().isEmpty()) {
+      LOG.infof("%s: generated keys for nodes %s", id(cluster), keys.regenerated());
+    }
+  }
+
+  private static boolean isInvalidSpecReported(MixnetCluster cluster, String message) {
+    return cluster.getStatus() != null
+        && Conditions.find(cluster.getStatus().conditions, Conditions.READY)
+            .filter(c -> "InvalidSpec".equals(c.getReason()) && message.equals(c.getMessage()))
+            .isPresent();
+  }
+
+  private static UpdateControl<MixnetCluster> patchStatus(
+      MixnetCluster cluster, MixnetClusterStatus status) {
     cluster.setStatus(status);
     return UpdateControl.patchStatus(cluster);
+  }
+
+  private static String id(MixnetCluster cluster) {
+    return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -5,48 +5,498 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.operator.crd.MixnetCluster;
-import dev.betanet.operator.crd.MixnetClusterSpec;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.betanet.operator.status.Conditions;
+import dev.betanet.protocol.topology.FogName;
+import dev.betanet.protocol.topology.Key32;
+import dev.betanet.protocol.topology.NodeKeys;
+import dev.betanet.protocol.topology.NodeKeysFile;
+import dev.betanet.protocol.topology.Topology;
+import dev.betanet.protocol.topology.TopologyVerifier;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The real operator, running against an in-process Kubernetes API (Fabric8 mock, CRUD mode). */
+/**
+ * The real operator against an in-process Kubernetes API (Fabric8 mock, CRUD mode). The test plays
+ * kubelet: it sets StatefulSet readyReplicas. Each test uses its own namespace.
+ */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class MixnetClusterReconcilerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject KubernetesClient client;
 
   @TestHTTPResource(value = "/health/ready", management = true)
   URL ready;
 
-  @Test
-  void acknowledgesTheGenerationItReconciled() {
-    var cluster = new MixnetCluster();
-    cluster.setMetadata(new ObjectMetaBuilder().withName("demo").withNamespace("test").build());
-    cluster.setSpec(new MixnetClusterSpec());
-    client.resource(cluster).create();
+  MovableClock clock = new MovableClock();
 
+  @BeforeEach
+  void installClock() {
+    QuarkusMock.installMockForType(clock, dev.betanet.operator.reconcile.OperatorClock.class);
+  }
+
+  @Test
+  void createsEveryOwnedResourceWithTheRightContent() {
+    String ns = "create";
+    MixnetCluster cluster = client.resource(TestClusters.demo(ns, "demo")).create();
+    Topology topology = awaitTopology(ns, "demo", 1);
+
+    List<StatefulSet> sets = statefulSets(ns);
+    assertThat(sets.stream().map(s -> s.getMetadata().getName()))
+        .containsExactlyInAnyOrder(
+            "demo-mix-0-0",
+            "demo-mix-0-1",
+            "demo-mix-1-0",
+            "demo-mix-1-1",
+            "demo-mix-2-0",
+            "demo-mix-2-1",
+            "demo-router-0");
+
+    Key32 operatorKey = operatorKey(ns, "demo");
+    for (StatefulSet set : sets) {
+      String nodeId = set.getMetadata().getName() + "-0";
+      NodeKeys keys = nodeKeys(ns, nodeId);
+      assertThat(keys.nodeId()).isEqualTo(nodeId);
+      assertThat(keys.operatorKey()).isEqualTo(operatorKey);
+      assertRestrictedAndWired(set, nodeId);
+    }
+    assertThat(topology.layers()).hasSize(3);
+    var mixnode = topology.mixnode("demo-mix-1-0-0").orElseThrow();
+    assertThat(mixnode.address()).isEqualTo("demo-mix-1-0-0.demo-mixnodes.create.svc:1789");
+    assertThat(mixnode.x25519()).isEqualTo(nodeKeys(ns, "demo-mix-1-0-0").current().publicKey());
+    var router = topology.routers().getFirst();
+    assertThat(router.tunnelAddress()).isEqualTo("demo-router-0-0.demo-routers.create.svc:1790");
+    assertThat(router.services()).hasSize(1);
+    String fogName = router.services().getFirst().name();
+    assertThat(router.services().getFirst().alias()).isEqualTo("echo.fog");
+    assertThat(FogName.publicKeyOf(fogName)).isNotNull();
+    assertThat(topology.canary().weight()).isZero();
+
+    String servicesJson =
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .withName("demo-router-services")
+            .get()
+            .getData()
+            .get("services.json");
+    assertThat(servicesJson)
+        .contains("\"echo.fog\"", "\"" + fogName + "\"", "http://echo.create.svc:8080");
+    assertThat(secretFile(ns, "demo-fog-services", "fog-keys.json")).contains(fogName);
+
+    NetworkPolicy mixPolicy =
+        client.network().v1().networkPolicies().inNamespace(ns).withName("demo-mixnode").get();
+    var packetRule = mixPolicy.getSpec().getIngress().getFirst();
+    assertThat(packetRule.getPorts().getFirst().getPort().getIntVal()).isEqualTo(1789);
+    var peer = packetRule.getFrom().getFirst().getPodSelector();
+    assertThat(peer.getMatchLabels()).containsEntry("betanet.dev/cluster", "demo");
+    assertThat(peer.getMatchExpressions().getFirst().getValues())
+        .containsExactlyInAnyOrder("mixnode", "router");
+
+    Role role = client.rbac().roles().inNamespace(ns).withName("demo-topology-reader").get();
+    assertThat(role.getRules().getFirst().getResourceNames()).containsExactly("demo-topology");
+    assertThat(client.services().inNamespace(ns).withName("demo-router").get().getSpec().getPorts())
+        .extracting(p -> p.getPort())
+        .containsExactly(8080);
+    assertThat(
+            client
+                .services()
+                .inNamespace(ns)
+                .withName("demo-mixnodes")
+                .get()
+                .getSpec()
+                .getClusterIP())
+        .isEqualTo("None");
+    assertThat(
+            client
+                .policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(ns)
+                .withName("demo-router")
+                .get())
+        .isNotNull();
+
+    String uid = client.resource(cluster).get().getMetadata().getUid();
+    for (HasMetadata owned : ownedObjects(ns)) {
+      assertThat(owned.getMetadata().getOwnerReferences())
+          .as("owner of %s/%s", owned.getKind(), owned.getMetadata().getName())
+          .singleElement()
+          .satisfies(
+              ref -> {
+                assertThat(ref.getUid()).isEqualTo(uid);
+                assertThat(ref.getController()).isTrue();
+              });
+    }
+    // The mock does not collect garbage: deleting the cluster is checked through the owner
+    // references above; the cluster itself goes away.
+    client.resource(cluster).delete();
+    await().atMost(WAIT).until(() -> client.resource(cluster).get() == null);
+  }
+
+  @Test
+  void becomesReadyAndCanaryChangesTouchOnlyTheTopology() {
+    String ns = "ready";
+    client.resource(TestClusters.demo(ns, "demo")).create();
+    awaitTopology(ns, "demo", 1);
+    assertThat(condition(ns, "demo", Conditions.READY).getStatus()).isEqualTo("False");
+
+    statefulSets(ns).forEach(this::markReady);
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(WAIT)
         .untilAsserted(
             () -> {
-              var seen = client.resources(MixnetCluster.class).inNamespace("test").withName("demo");
-              assertThat(seen.get().getStatus()).isNotNull();
-              assertThat(seen.get().getStatus().getObservedGeneration())
-                  .isEqualTo(seen.get().getMetadata().getGeneration());
+              var readyCondition = condition(ns, "demo", Conditions.READY);
+              assertThat(readyCondition.getStatus()).isEqualTo("True");
+              assertThat(readyCondition.getReason()).isEqualTo("AllNodesReady");
+              assertThat(cluster(ns, "demo").getStatus().mixnodes).isEqualTo("6/6");
             });
+    assertThat(condition(ns, "demo", Conditions.MIXNODES_READY).getStatus()).isEqualTo("True");
+    assertThat(condition(ns, "demo", Conditions.ROUTERS_READY).getStatus()).isEqualTo("True");
+    assertThat(condition(ns, "demo", Conditions.TOPOLOGY_PUBLISHED).getStatus()).isEqualTo("True");
+    assertThat(events(ns)).contains("Ready");
+
+    // Nodes became healthy in the topology: one more epoch; then nothing churns.
+    long epoch =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> topology(ns, "demo"),
+                t -> t != null && t.mixnode("demo-mix-0-0-0").orElseThrow().healthy())
+            .epoch();
+    Map<String, String> versions = resourceVersions(ns);
+    String topologyVersion = topologyConfigMap(ns, "demo").getMetadata().getResourceVersion();
+    long generation = cluster(ns, "demo").getMetadata().getGeneration();
+
+    client
+        .resources(MixnetCluster.class)
+        .inNamespace(ns)
+        .withName("demo")
+        .edit(
+            c -> {
+              c.getSpec().canary.weight = 25;
+              return c;
+            });
+    Topology changed = awaitTopology(ns, "demo", epoch + 1);
+    assertThat(changed.canary().weight()).isEqualTo(25);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var status = cluster(ns, "demo").getStatus();
+              assertThat(status.observedGeneration).isGreaterThan(generation);
+              assertThat(status.canaryWeight).isEqualTo(25);
+              assertThat(status.topologyEpoch).isEqualTo(epoch + 1);
+            });
+    assertThat(topologyConfigMap(ns, "demo").getMetadata().getResourceVersion())
+        .isNotEqualTo(topologyVersion);
+    assertThat(resourceVersions(ns)).as("pod templates and keys untouched").isEqualTo(versions);
+    assertThat(topology(ns, "demo").epoch()).isEqualTo(epoch + 1);
+  }
+
+  @Test
+  void scalingALayerAddsStatefulSetsAndKeys() {
+    String ns = "scale";
+    client.resource(TestClusters.demo(ns, "demo")).create();
+    awaitTopology(ns, "demo", 1);
+    client
+        .resources(MixnetCluster.class)
+        .inNamespace(ns)
+        .withName("demo")
+        .edit(
+            c -> {
+              c.getSpec().mixnodes.nodesPerLayer = 3;
+              return c;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(statefulSets(ns)).hasSize(10);
+              assertThat(topology(ns, "demo").layers())
+                  .allSatisfy(l -> assertThat(l.mixnodes()).hasSize(3));
+            });
+    assertThat(nodeKeys(ns, "demo-mix-2-2-0").nodeId()).isEqualTo("demo-mix-2-2-0");
+
+    client
+        .resources(MixnetCluster.class)
+        .inNamespace(ns)
+        .withName("demo")
+        .edit(
+            c -> {
+              c.getSpec().mixnodes.layers = 2;
+              return c;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(statefulSets(ns)).hasSize(7);
+              assertThat(client.secrets().inNamespace(ns).withName("demo-mix-2-0-0-keys").get())
+                  .isNull();
+            });
+  }
+
+  @Test
+  void invalidSpecBecomesAConditionNotARetryLoop() {
+    String ns = "invalid";
+    MixnetCluster bad = TestClusters.demo(ns, "demo");
+    bad.getSpec().routers.services =
+        List.of(
+            new FogServiceSpec("echo", "Echo_Service.fog", "http://echo:8080"),
+            new FogServiceSpec("echo", "", "http://other:8080"));
+    client.resource(bad).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var readyCondition = condition(ns, "demo", Conditions.READY);
+              assertThat(readyCondition.getStatus()).isEqualTo("False");
+              assertThat(readyCondition.getReason()).isEqualTo("InvalidSpec");
+              assertThat(readyCondition.getMessage())
+                  .contains("spec.routers.services[0].alias must be a DNS label followed by .fog")
+                  .contains("spec.routers.services[1].name echo is used twice");
+              assertThat(cluster(ns, "demo").getStatus().phase).isEqualTo("Failed");
+            });
+    assertThat(statefulSets(ns)).isEmpty();
+    assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
+    String transition = condition(ns, "demo", Conditions.READY).getLastTransitionTime();
+
+    client
+        .resources(MixnetCluster.class)
+        .inNamespace(ns)
+        .withName("demo")
+        .edit(
+            c -> {
+              c.getSpec().routers.services =
+                  TestClusters.demo(ns, "demo").getSpec().routers.services;
+              return c;
+            });
+    awaitTopology(ns, "demo", 1);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(ns, "demo", Conditions.READY).getReason())
+                    .isEqualTo("NodesNotReady"));
+    assertThat(events(ns)).contains("InvalidSpec");
+    assertThat(transition).isNotNull();
+  }
+
+  @Test
+  void rotatesPacketKeysAndRetiresThePreviousAfterTheOverlap() {
+    String ns = "rotate";
+    MixnetCluster cluster = TestClusters.demo(ns, "demo");
+    cluster.getSpec().keyRotationInterval = "1h";
+    cluster.getSpec().keyOverlap = "10m";
+    client.resource(cluster).create();
+    Topology first = awaitTopology(ns, "demo", 1);
+    NodeKeys before = nodeKeys(ns, "demo-mix-0-0-0");
+    assertThat(before.packetKeys()).hasSize(1);
+    assertThat(before.current().epoch()).isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(61));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              NodeKeys rotated = nodeKeys(ns, "demo-mix-0-0-0");
+              assertThat(rotated.packetKeys())
+                  .extracting(NodeKeys.EpochKey::epoch)
+                  .containsExactly(2L, 1L);
+              assertThat(rotated.identityPublic()).isEqualTo(before.identityPublic());
+              assertThat(rotated.packetKeys().get(1)).isEqualTo(before.current());
+              var entry = topology(ns, "demo").mixnode("demo-mix-0-0-0").orElseThrow();
+              assertThat(entry.keyEpoch()).isEqualTo(2);
+              assertThat(entry.x25519()).isEqualTo(rotated.current().publicKey());
+            });
+    assertThat(topology(ns, "demo").epoch()).isGreaterThan(first.epoch());
+    assertThat(events(ns)).contains("KeysRotated");
+
+    clock.advance(Duration.ofMinutes(11));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(nodeKeys(ns, "demo-router-0-0").packetKeys())
+                    .extracting(NodeKeys.EpochKey::epoch)
+                    .containsExactly(2L));
+    assertThat(cluster(ns, "demo").getStatus().keyEpoch).isEqualTo(2);
   }
 
   @Test
   void reportsReadyOnManagementPort() {
     given().when().get(ready).then().statusCode(200).body("status", equalTo("UP"));
+  }
+
+  private void assertRestrictedAndWired(StatefulSet set, String nodeId) {
+    var pod = set.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var container = pod.getContainers().getFirst();
+    var security = container.getSecurityContext();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    Map<String, String> env =
+        container.getEnv().stream().collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+    assertThat(env)
+        .containsEntry("BETANET_NODE_ID", nodeId)
+        .containsEntry("BETANET_KEYS_FILE", "/etc/betanet/keys/keys.json")
+        .containsEntry("BETANET_TOPOLOGY_FILE", "/etc/betanet/topology/topology.json");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getSecret() != null && v.getSecret().getSecretName().endsWith("-keys"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo(nodeId + "-keys"));
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).contains(1789, 9000);
+    if (nodeId.contains("-router-")) {
+      assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).contains(8080, 1790);
+      assertThat(env).containsEntry("BETANET_SERVICES_FILE", "/etc/betanet/services/services.json");
+    } else {
+      assertThat(pod.getVolumes())
+          .noneMatch(
+              v ->
+                  v.getSecret() != null && v.getSecret().getSecretName().endsWith("-fog-services"));
+    }
+  }
+
+  private Topology awaitTopology(String ns, String name, long minEpoch) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> topology(ns, name), t -> t != null && t.epoch() >= minEpoch);
+  }
+
+  private Topology topology(String ns, String name) {
+    ConfigMap map = topologyConfigMap(ns, name);
+    if (map == null
+        || client.secrets().inNamespace(ns).withName(name + "-operator-identity").get() == null) {
+      return null;
+    }
+    byte[] document = map.getData().get("topology.json").getBytes(StandardCharsets.UTF_8);
+    try {
+      return new TopologyVerifier(operatorKey(ns, name)).verify(document);
+    } catch (dev.betanet.protocol.topology.TopologyException e) {
+      throw new AssertionError("topology does not verify: " + e.getMessage(), e);
+    }
+  }
+
+  private ConfigMap topologyConfigMap(String ns, String name) {
+    return client.configMaps().inNamespace(ns).withName(name + "-topology").get();
+  }
+
+  private Key32 operatorKey(String ns, String name) {
+    Secret identity = client.secrets().inNamespace(ns).withName(name + "-operator-identity").get();
+    byte[] privateKey = Base64.getDecoder().decode(identity.getData().get("ed25519.key"));
+    return dev.betanet.protocol.topology.Ed25519Keys.publicOf(privateKey);
+  }
+
+  private NodeKeys nodeKeys(String ns, String nodeId) {
+    try {
+      Secret secret = client.secrets().inNamespace(ns).withName(nodeId + "-keys").get();
+      return NodeKeysFile.read(Base64.getDecoder().decode(secret.getData().get("keys.json")));
+    } catch (Exception e) {
+      throw new AssertionError("keys of " + nodeId + " unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  private String secretFile(String ns, String secret, String key) {
+    return new String(
+        Base64.getDecoder()
+            .decode(client.secrets().inNamespace(ns).withName(secret).get().getData().get(key)),
+        StandardCharsets.UTF_8);
+  }
+
+  private List<StatefulSet> statefulSets(String ns) {
+    return client.apps().statefulSets().inNamespace(ns).list().getItems();
+  }
+
+  private void markReady(StatefulSet set) {
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(set.getMetadata().getNamespace())
+        .withName(set.getMetadata().getName())
+        .editStatus(
+            s -> {
+              s.setStatus(
+                  new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+              return s;
+            });
+  }
+
+  private MixnetCluster cluster(String ns, String name) {
+    return client.resources(MixnetCluster.class).inNamespace(ns).withName(name).get();
+  }
+
+  private io.fabric8.kubernetes.api.model.Condition condition(String ns, String name, String type) {
+    var status = cluster(ns, name).getStatus();
+    assertThat(status).isNotNull();
+    return Conditions.find(status.conditions, type)
+        .orElseThrow(() -> new AssertionError("no " + type));
+  }
+
+  private List<String> events(String ns) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  /** resourceVersion of every owned object except the topology ConfigMap. */
+  private Map<String, String> resourceVersions(String ns) {
+    return ownedObjects(ns).stream()
+        .filter(o -> !o.getMetadata().getName().endsWith("-topology"))
+        .collect(
+            Collectors.toMap(
+                o -> o.getKind() + "/" + o.getMetadata().getName(),
+                o -> o.getMetadata().getResourceVersion()));
+  }
+
+  private List<HasMetadata> ownedObjects(String ns) {
+    List<HasMetadata> all = new java.util.ArrayList<>();
+    all.addAll(statefulSets(ns));
+    all.addAll(client.secrets().inNamespace(ns).list().getItems());
+    all.addAll(
+        client.configMaps().inNamespace(ns).withLabel("betanet.dev/cluster").list().getItems());
+    all.addAll(client.services().inNamespace(ns).list().getItems());
+    all.addAll(
+        client
+            .serviceAccounts()
+            .inNamespace(ns)
+            .withLabel("betanet.dev/cluster")
+            .list()
+            .getItems());
+    all.addAll(client.rbac().roles().inNamespace(ns).list().getItems());
+    all.addAll(client.rbac().roleBindings().inNamespace(ns).list().getItems());
+    all.addAll(client.network().v1().networkPolicies().inNamespace(ns).list().getItems());
+    all.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
+    assertThat(all).hasSizeGreaterThan(20);
+    return all;
   }
 }

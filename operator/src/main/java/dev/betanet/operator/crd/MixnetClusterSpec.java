@@ -1,22 +1,48 @@
 package dev.betanet.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 
-/** What the user asks for. Minimal for now; the operator issue grows it. */
+/**
+ * What the user asks for. Bounds and defaults live here as schema annotations so that the API
+ * server refuses a bad spec before the operator sees it; rules the schema cannot express are
+ * checked by {@code SpecValidation}.
+ */
 public class MixnetClusterSpec {
 
-  @JsonPropertyDescription("Number of mix layers a packet crosses.")
-  @Min(1)
-  @Max(5)
-  private int layers = 3;
+  /**
+   * A Go-style duration the operator parses: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 24h}.
+   */
+  public static final String DURATION_PATTERN = "^([0-9]+(ms|s|m|h))+$";
 
-  public int getLayers() {
-    return layers;
-  }
+  @JsonPropertyDescription("Mix layers and the mixnodes in each.")
+  public MixnodesSpec mixnodes = new MixnodesSpec();
 
-  public void setLayers(int layers) {
-    this.layers = layers;
-  }
+  @JsonPropertyDescription("Entry/exit routers and the .fog services they host.")
+  public RoutersSpec routers = new RoutersSpec();
+
+  @JsonPropertyDescription("Share of new flows on the mixnet and how it is judged.")
+  public CanarySpec canary = new CanarySpec();
+
+  @JsonPropertyDescription(
+      "What a router does with a flow the mixnet cannot deliver: fallback (use the direct tunnel)"
+          + " or strict (fail it).")
+  @Default("fallback")
+  public FallbackPolicy fallbackPolicy = FallbackPolicy.FALLBACK;
+
+  @JsonPropertyDescription("How often node packet keys are replaced, e.g. 24h.")
+  @Pattern(DURATION_PATTERN)
+  @Default("24h")
+  public String keyRotationInterval = "24h";
+
+  @JsonPropertyDescription(
+      "How long the previous packet key stays valid after a rotation, so packets in flight are"
+          + " not lost; must be shorter than keyRotationInterval.")
+  @Pattern(DURATION_PATTERN)
+  @Default("10m")
+  public String keyOverlap = "10m";
+
+  @JsonPropertyDescription("Cover traffic every node emits.")
+  public CoverTrafficSpec coverTraffic = new CoverTrafficSpec();
 }

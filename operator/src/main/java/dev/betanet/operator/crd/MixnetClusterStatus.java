@@ -1,15 +1,41 @@
 package dev.betanet.operator.crd;
 
-/** What the operator observed and did. */
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed and did, per the Kubernetes API conventions. */
 public class MixnetClusterStatus {
 
-  private Long observedGeneration;
+  /** The spec generation this status describes. */
+  public Long observedGeneration;
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
+  /** Ready, MixnodesReady, RoutersReady, TopologyPublished. */
+  public List<Condition> conditions = new ArrayList<>();
 
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
+  /** Pending, Progressing, Running, Degraded or Failed. */
+  public String phase;
+
+  public int readyMixnodes;
+  public int desiredMixnodes;
+  public int readyRouters;
+  public int desiredRouters;
+
+  /** {@code ready/desired}, for the printer column. */
+  public String mixnodes;
+
+  /** {@code ready/desired}, for the printer column. */
+  public String routers;
+
+  /** Epoch of the topology document last published. */
+  public Long topologyEpoch;
+
+  /** Canary weight in the published topology. */
+  public Integer canaryWeight;
+
+  /** Epoch of the newest packet keys. */
+  public Long keyEpoch;
+
+  /** When the packet keys were last rotated (RFC 3339). */
+  public String keysRotatedAt;
 }

@@ -1,0 +1,36 @@
+package dev.betanet.operator.keys;
+
+import dev.betanet.operator.model.FogServiceKeys;
+import dev.betanet.protocol.topology.NodeKeys;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every key of a cluster after one reconcile, and the Secrets that hold them.
+ *
+ * @param identity the operator key and packet-key clock
+ * @param nodes node keys by node id
+ * @param fogServices the .fog service keys
+ * @param secrets the Secrets to write (identity, one per node, fog services)
+ * @param rotated whether packet keys moved to a new epoch in this reconcile
+ * @param retired whether previous packet keys were dropped in this reconcile
+ * @param regenerated node ids whose keys were created or replaced because none were readable
+ */
+public record ClusterKeys(
+    OperatorIdentity identity,
+    Map<String, NodeKeys> nodes,
+    FogServiceKeys fogServices,
+    List<Secret> secrets,
+    boolean rotated,
+    boolean retired,
+    List<String> regenerated) {
+
+  public NodeKeys node(String nodeId) {
+    NodeKeys keys = nodes.get(nodeId);
+    if (keys == null) {
+      throw new IllegalStateException("BUG: no keys planned for node " + nodeId);
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.betanet.operator.model;
+
+import dev.betanet.operator.crd.FogServiceSpec;
+import dev.betanet.operator.crd.MixnetCluster;
+import dev.betanet.operator.crd.MixnetClusterSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules the CRD schema cannot express (uniqueness, relations between fields, URL syntax). A
+ * spec that breaks one is reported as {@code Ready=False reason=InvalidSpec} and nothing is changed
+ * in the cluster.
+ */
+public final class SpecValidation {
+
+  /**
+   * Longest cluster name: {@code <cluster>-mix-4-49} must stay a valid StatefulSet name (52
+   * characters, so that its pods' controller-revision-hash label fits in 63).
+   */
+  public static final int MAX_CLUSTER_NAME = 40;
+
+  private static final String FOG_ALIAS = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.fog";
+  private static final Duration MIN_ROTATION = Duration.ofMinutes(1);
+
+  private SpecValidation() {}
+
+  /** Every problem found, each a sentence naming the field; empty when the spec is valid. */
+  public static List<String> problems(MixnetCluster cluster) {
+    List<String> problems = new ArrayList<>();
+    String name = cluster.getMetadata().getName();
+    if (name.length() > MAX_CLUSTER_NAME) {
+      problems.add(
+          "metadata.name must be at most "
+              + MAX_CLUSTER_NAME
+              + " characters, got "
+              + name.length());
+    }
+    MixnetClusterSpec spec = cluster.getSpec();
+    if (spec == null) {
+      problems.add("spec is required");
+      return problems;
+    }
+    checkServices(spec.routers.services, problems);
+    checkKeyTimes(spec, problems);
+    duration(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay", problems);
+    duration(spec.canary.stepInterval, "spec.canary.stepInterval", problems);
+    duration(spec.canary.analysis.maxP95Latency, "spec.canary.analysis.maxP95Latency", problems);
+    checkSteps(spec.canary.steps, problems);
+    return problems;
+  }
+
+  private static void checkServices(List<FogServiceSpec> services, List<String> problems) {
+    Set<String> names = new HashSet<>();
+    Set<String> aliases = new HashSet<>();
+    for (int i = 0; i < services.size(); i++) {
+      FogServiceSpec service = services.get(i);
+      String at = "spec.routers.services[" + i + "]";
+      if (service.name == null || !names.add(service.name)) {
+        problems.add(at + ".name " + service.name + " is used twice or missing");
+      }
+      if (service.alias != null && !service.alias.isEmpty()) {
+        if (!service.alias.matches(FOG_ALIAS)) {
+          problems.add(
+              at
+                  + ".alias must be a DNS label followed by .fog (e.g. echo.fog), got "
+                  + service.alias);
+        } else if (!aliases.add(service.alias)) {
+          problems.add(at + ".alias " + service.alias + " is used twice");
+        }
+      }
+      checkBackend(service.backend, at + ".backend", problems);
+    }
+  }
+
+  private static void checkBackend(String backend, String at, List<String> problems) {
+    try {
+      URI uri = new URI(backend == null ? "" : backend);
+      if (uri.getHost() == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        problems.add(at + " must be an http(s) URL with a host, got " + backend);
+      }
+    } catch (URISyntaxException e) {
+      problems.add(at + " is not a URL: " + e.getReason());
+    }
+  }
+
+  private static void checkKeyTimes(MixnetClusterSpec spec, List<String> problems) {
+    Duration rotation = duration(spec.keyRotationInterval, "spec.keyRotationInterval", problems);
+    Duration overlap = duration(spec.keyOverlap, "spec.keyOverlap", problems);
+    if (rotation != null && rotation.compareTo(MIN_ROTATION) < 0) {
+      problems.add("spec.keyRotationInterval must be at least 1m, got " + spec.keyRotationInterval);
+    }
+    if (rotation != null && overlap != null && overlap.compareTo(rotation) >= 0) {
+      problems.add(
+          "spec.keyOverlap ("
+              + spec.keyOverlap
+              + ") must be shorter than spec.keyRotationInterval ("
+              + spec.keyRotationInterval
+              + ")");
+    }
+  }
+
+  private static void checkSteps(List<Integer> steps, List<String> problems) {
+    int previous = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      Integer step = steps.get(i);
+      if (step == null || step <= previous || step > 100) {
+        problems.add("spec.canary.steps must ascend within 1..100, got " + steps);
+        return;
+      }
+      previous = step;
+    }
+  }
+
+  private static Duration duration(String text, String field, List<String> problems) {
+    try {
+      return Durations.parse(text, field);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+      return null;
+    }
+  }
+}

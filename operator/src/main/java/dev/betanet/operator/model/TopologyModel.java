@@ -1,0 +1,89 @@
+package dev.betanet.operator.model;
+
+import dev.betanet.operator.crd.FallbackPolicy;
+import dev.betanet.operator.crd.MixnetCluster;
+import dev.betanet.operator.crd.MixnetClusterSpec;
+import dev.betanet.operator.keys.ClusterKeys;
+import dev.betanet.protocol.topology.NodeKeys;
+import dev.betanet.protocol.topology.Topology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The topology document of a cluster: every node's address and current public keys, the mixing
+ * parameters, and the canary split. Plain Java; {@code TopologyPublisher} signs and stores it.
+ */
+public final class TopologyModel {
+
+  private TopologyModel() {}
+
+  /**
+   * @param readyNodes StatefulSet names whose pod is ready; others are published as unhealthy
+   */
+  public static Topology build(
+      MixnetCluster cluster, ClusterKeys keys, Set<String> readyNodes, long epoch, Instant at) {
+    MixnetClusterSpec spec = cluster.getSpec();
+    MixnodeModel mixnodes = MixnodeModel.from(cluster);
+    RouterModel routers = RouterModel.from(cluster);
+
+    List<Topology.Layer> layers = new ArrayList<>();
+    List<List<String>> byLayer = mixnodes.nodesByLayer();
+    for (int layer = 0; layer < byLayer.size(); layer++) {
+      List<Topology.MixnodeEntry> entries = new ArrayList<>();
+      for (String node : byLayer.get(layer)) {
+        NodeKeys nodeKeys = keys.node(ClusterNames.nodeId(node));
+        entries.add(
+            new Topology.MixnodeEntry(
+                ClusterNames.nodeId(node),
+                mixnodes.address(node),
+                spec.mixnodes.family,
+                spec.mixnodes.zone,
+                nodeKeys.current().publicKey(),
+                nodeKeys.current().epoch(),
+                nodeKeys.identityPublic(),
+                readyNodes.contains(node)));
+      }
+      layers.add(new Topology.Layer(layer, entries));
+    }
+
+    List<Topology.RouterNode> routerNodes = new ArrayList<>();
+    List<String> routerSets = routers.nodes();
+    for (int index = 0; index < routerSets.size(); index++) {
+      String router = routerSets.get(index);
+      NodeKeys nodeKeys = keys.node(ClusterNames.nodeId(router));
+      routerNodes.add(
+          new Topology.RouterNode(
+              ClusterNames.nodeId(router),
+              routers.packetAddress(router),
+              routers.tunnelAddress(router),
+              nodeKeys.current().publicKey(),
+              nodeKeys.current().epoch(),
+              nodeKeys.identityPublic(),
+              keys.fogServices().hostedBy(index, routerSets.size(), spec.routers.services)));
+    }
+
+    // rate is 0..1000 per second (schema bound), so a non-zero rate is at least a 1 ms interval.
+    long coverIntervalMillis = spec.coverTraffic.rate == 0 ? 0 : 1000L / spec.coverTraffic.rate;
+    return new Topology(
+        Topology.FORMAT_VERSION,
+        cluster.getMetadata().getName(),
+        cluster.getMetadata().getNamespace(),
+        epoch,
+        at,
+        spec.mixnodes.packetSize,
+        new Topology.Mixing(
+            Durations.parse(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay").toMillis(),
+            coverIntervalMillis),
+        layers,
+        routerNodes,
+        new Topology.Canary(spec.canary.weight, fallbackPolicy(spec.fallbackPolicy)));
+  }
+
+  static Topology.FallbackPolicy fallbackPolicy(FallbackPolicy policy) {
+    return policy == FallbackPolicy.STRICT
+        ? Topology.FallbackPolicy.STRICT
+        : Topology.FallbackPolicy.FALLBACK;
+  }
+}

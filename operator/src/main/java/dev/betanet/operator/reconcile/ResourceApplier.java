@@ -1,0 +1,131 @@
+package dev.betanet.operator.reconcile;
+
+import dev.betanet.operator.crd.MixnetCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Creates or updates the objects a cluster owns, and deletes the ones it no longer wants.
+ *
+ * <p>An object is written only when what the operator wants of it changed: a hash of the desired
+ * object is kept in an annotation and compared, rather than the live object, which the API server
+ * fills with defaults. So a reconcile with nothing new writes nothing and restarts nothing. Secrets
+ * are compared by content instead, so no digest of key material is ever published.
+ *
+ * <p>Every object gets the cluster as its controlling owner: deleting the cluster deletes them.
+ */
+@ApplicationScoped
+public class ResourceApplier {
+
+  static final String DESIRED_HASH = "betanet.dev/desired-hash";
+
+  @Inject KubernetesClient client;
+
+  /** Writes {@code desired} if needed; returns whether anything was written. */
+  public boolean apply(MixnetCluster owner, HasMetadata desired) {
+    desired.getMetadata().setOwnerReferences(List.of(ownerReference(owner)));
+    if (!(desired instanceof Secret)) {
+      desired.getMetadata().setAnnotations(withHash(desired));
+    }
+    HasMetadata existing = client.resource(desired).get();
+    if (existing == null) {
+      client.resource(desired).create();
+      return true;
+    }
+    if (upToDate(existing, desired)) {
+      return false;
+    }
+    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    client.resource(desired).update();
+    return true;
+  }
+
+  /**
+   * Deletes the objects of {@code type} that carry {@code labels} and are not named in {@code
+   * keep}; returns their names.
+   */
+  public <T extends HasMetadata> List<String> prune(
+      Class<T> type, String namespace, Map<String, String> labels, Set<String> keep) {
+    List<T> stale =
+        client.resources(type).inNamespace(namespace).withLabels(labels).list().getItems().stream()
+            .filter(item -> !keep.contains(item.getMetadata().getName()))
+            .toList();
+    stale.forEach(item -> client.resource(item).delete());
+    return stale.stream().map(item -> item.getMetadata().getName()).toList();
+  }
+
+  private static boolean upToDate(HasMetadata existing, HasMetadata desired) {
+    if (!Objects.equals(
+            existing.getMetadata().getOwnerReferences(), desired.getMetadata().getOwnerReferences())
+        || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
+      return false;
+    }
+    if (existing instanceof Secret live && desired instanceof Secret wanted) {
+      Map<String, String> liveAnnotations =
+          live.getMetadata().getAnnotations() == null
+              ? Map.of()
+              : live.getMetadata().getAnnotations();
+      Map<String, String> wantedAnnotations =
+          wanted.getMetadata().getAnnotations() == null
+              ? Map.of()
+              : wanted.getMetadata().getAnnotations();
+      return Objects.equals(live.getData(), wanted.getData())
+          && wantedAnnotations.entrySet().stream()
+              .allMatch(e -> e.getValue().equals(liveAnnotations.get(e.getKey())));
+    }
+    Map<String, String> annotations = existing.getMetadata().getAnnotations();
+    return annotations != null
+        && desired
+            .getMetadata()
+            .getAnnotations()
+            .get(DESIRED_HASH)
+            .equals(annotations.get(DESIRED_HASH));
+  }
+
+  private static Map<String, String> withHash(HasMetadata desired) {
+    Map<String, String> annotations =
+        new java.util.TreeMap<>(
+            desired.getMetadata().getAnnotations() == null
+                ? Map.of()
+                : desired.getMetadata().getAnnotations());
+    annotations.remove(DESIRED_HASH);
+    desired.getMetadata().setAnnotations(annotations);
+    annotations.put(DESIRED_HASH, sha256(Serialization.asJson(desired)));
+    return annotations;
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("BUG: every Java runtime has SHA-256", e);
+    }
+  }
+
+  static OwnerReference ownerReference(MixnetCluster owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+}
