@@ -25,8 +25,10 @@ import java.util.Optional;
  * response was sent, the entry is missing part of it (it only sends SURBs then), so the response is
  * sent again from the start.
  *
- * <p>Bounded: at most {@code maxRequests} request ids are held (the oldest is forgotten first), and
- * SURBs per request are capped.
+ * <p>Bounded: at most {@code maxRequests} request ids are held, and answered responses kept for
+ * resending total at most {@link #RETAINED_RESPONSE_BYTES} (the oldest is forgotten first in both
+ * cases); at most {@link #REASSEMBLING} requests are reassembled at once; SURBs per request are
+ * capped.
  */
 public final class ExitHandler {
 
@@ -40,6 +42,7 @@ public final class ExitHandler {
     final ArrayDeque<Surb> surbs = new ArrayDeque<>();
     Phase phase = Phase.RECEIVING;
     List<byte[]> responseFragments = List.of();
+    long retainedBytes;
     int cursor;
     boolean askedForSurbs;
     long lastRestartAt;
@@ -48,7 +51,15 @@ public final class ExitHandler {
   private final PacketSender sender;
   private final BackendCaller backend;
   private final RouterMetrics metrics;
+
+  /** Bytes of answered responses kept so a retransmission can be answered without the backend. */
+  static final long RETAINED_RESPONSE_BYTES = 64L << 20;
+
+  /** Requests reassembled at once; each may hold up to the message limit. */
+  static final int REASSEMBLING = 64;
+
   private final int maxRequests;
+  private long retainedBytes;
   private final int maxSurbsPerRequest;
   private final long restartQuietMillis;
   private final Map<Long, Exchange> exchanges;
@@ -77,7 +88,11 @@ public final class ExitHandler {
         new LinkedHashMap<>(16, 0.75f, false) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<Long, Exchange> eldest) {
-            return size() > ExitHandler.this.maxRequests;
+            if (size() <= ExitHandler.this.maxRequests) {
+              return false;
+            }
+            retainedBytes -= eldest.getValue().retainedBytes;
+            return true;
           }
         };
   }
@@ -88,7 +103,7 @@ public final class ExitHandler {
       envelope = state.envelope();
       reassembler =
           new Reassembler(
-              new Fragments(envelope.requestFragmentBytes()), maxMessageBytes, maxRequests);
+              new Fragments(envelope.requestFragmentBytes()), maxMessageBytes, REASSEMBLING);
     }
     Envelope.Forward forward;
     try {
@@ -153,6 +168,18 @@ public final class ExitHandler {
     exchange.phase = Phase.DONE;
     exchange.responseFragments =
         new Fragments(envelope.responseFragmentBytes()).split(id, response);
+    if (exchanges.get(id) == exchange) { // not forgotten while the backend worked
+      exchange.retainedBytes = response.length;
+      retainedBytes += response.length;
+    }
+    var oldest = exchanges.entrySet().iterator();
+    while (retainedBytes > RETAINED_RESPONSE_BYTES && oldest.hasNext()) {
+      Exchange old = oldest.next().getValue();
+      if (old != exchange) {
+        retainedBytes -= old.retainedBytes;
+        oldest.remove();
+      }
+    }
     exchange.cursor = 0;
     exchange.lastRestartAt = System.currentTimeMillis();
     pump(id, exchange);
