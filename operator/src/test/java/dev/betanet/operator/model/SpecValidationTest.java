@@ -1,0 +1,65 @@
+package dev.betanet.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.betanet.operator.crd.FogServiceSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidationTest {
+
+  @Test
+  void theExampleSpecIsValid() {
+    assertThat(SpecValidation.problems(ModelFixtures.cluster(1))).isEmpty();
+  }
+
+  @Test
+  void reportsDuplicateNamesBadAliasesAndBackends() {
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().routers.services =
+        List.of(
+            new FogServiceSpec("echo", "echo.fog", "http://echo"),
+            new FogServiceSpec("echo", "echo.fog", "ftp://x"),
+            new FogServiceSpec("other", "Not_A_Label.fog", "http://"));
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.routers.services[1].name echo is used twice or missing",
+            "spec.routers.services[1].alias echo.fog is used twice",
+            "spec.routers.services[1].backend must be an http(s) URL with a host, got ftp://x",
+            "spec.routers.services[2].alias must be a DNS label followed by .fog (e.g. echo.fog),"
+                + " got Not_A_Label.fog",
+            "spec.routers.services[2].backend is not a URL: Expected authority");
+  }
+
+  @Test
+  void overlapMustBeShorterThanTheRotationInterval() {
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().keyRotationInterval = "10m";
+    cluster.getSpec().keyOverlap = "10m";
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.keyOverlap (10m) must be shorter than spec.keyRotationInterval (10m)");
+  }
+
+  @Test
+  void stepsMustAscendAndNamesStayShort() {
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().canary.steps = List.of(5, 5, 50);
+    cluster.getMetadata().setName("x".repeat(41));
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "metadata.name must be at most 40 characters, got 41",
+            "spec.canary.steps must ascend within 1..100, got [5, 5, 50]");
+  }
+
+  @Test
+  void durationsAreParsed() {
+    assertThat(Durations.parse("1h30m", "f").toMinutes()).isEqualTo(90);
+    assertThat(Durations.parse("250ms", "f").toMillis()).isEqualTo(250);
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().mixnodes.meanDelay = "fast";
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.mixnodes.meanDelay must be a duration like 500ms, 30s, 10m or 24h, got fast");
+  }
+}
