@@ -217,6 +217,19 @@ class MixnetClusterReconcilerTest {
         .isNotEqualTo(topologyVersion);
     assertThat(resourceVersions(ns)).as("pod templates and keys untouched").isEqualTo(versions);
     assertThat(topology(ns, "demo").epoch()).isEqualTo(epoch + 1);
+
+    client
+        .resources(MixnetCluster.class)
+        .inNamespace(ns)
+        .withName("demo")
+        .edit(
+            c -> {
+              c.getSpec().fallbackPolicy = dev.betanet.operator.crd.FallbackPolicy.STRICT;
+              return c;
+            });
+    Topology strict = awaitTopology(ns, "demo", epoch + 2);
+    assertThat(strict.canary()).isEqualTo(new Topology.Canary(25, Topology.FallbackPolicy.STRICT));
+    assertThat(resourceVersions(ns)).as("pod templates and keys untouched").isEqualTo(versions);
   }
 
   @Test

@@ -13,7 +13,7 @@ public class MixnetClusterStatus {
   /** Ready, MixnodesReady, RoutersReady, TopologyPublished. */
   public List<Condition> conditions = new ArrayList<>();
 
-  /** Pending, Progressing, Running, Degraded or Failed. */
+  /** Progressing (nodes not all ready), Running (Ready=True) or Failed (invalid spec, error). */
   public String phase;
 
   public int readyMixnodes;

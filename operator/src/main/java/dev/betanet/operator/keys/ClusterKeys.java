@@ -33,4 +33,18 @@ public record ClusterKeys(
     }
     return keys;
   }
+
+  /** Public parts only: the Secrets hold private keys and must never reach a log. */
+  @Override
+  public String toString() {
+    return "ClusterKeys[identity="
+        + identity
+        + ", nodes="
+        + nodes.values()
+        + ", rotated="
+        + rotated
+        + ", retired="
+        + retired
+        + "]";
+  }
 }
