@@ -11,15 +11,9 @@ import dev.betanet.operator.status.Conditions;
 import dev.betanet.protocol.topology.FogName;
 import dev.betanet.protocol.topology.Key32;
 import dev.betanet.protocol.topology.NodeKeys;
-import dev.betanet.protocol.topology.NodeKeysFile;
 import dev.betanet.protocol.topology.Topology;
-import dev.betanet.protocol.topology.TopologyVerifier;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,9 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -54,9 +46,11 @@ class MixnetClusterReconcilerTest {
   URL ready;
 
   MovableClock clock = new MovableClock();
+  ClusterObjects objects;
 
   @BeforeEach
   void installClock() {
+    objects = new ClusterObjects(client);
     QuarkusMock.installMockForType(clock, dev.betanet.operator.reconcile.OperatorClock.class);
   }
 
@@ -64,9 +58,9 @@ class MixnetClusterReconcilerTest {
   void createsEveryOwnedResourceWithTheRightContent() {
     String ns = "create";
     MixnetCluster cluster = client.resource(TestClusters.demo(ns, "demo")).create();
-    Topology topology = awaitTopology(ns, "demo", 1);
+    Topology topology = objects.awaitTopology(ns, "demo", 1);
 
-    List<StatefulSet> sets = statefulSets(ns);
+    List<StatefulSet> sets = objects.statefulSets(ns);
     assertThat(sets.stream().map(s -> s.getMetadata().getName()))
         .containsExactlyInAnyOrder(
             "demo-mix-0-0",
@@ -77,10 +71,10 @@ class MixnetClusterReconcilerTest {
             "demo-mix-2-1",
             "demo-router-0");
 
-    Key32 operatorKey = operatorKey(ns, "demo");
+    Key32 operatorKey = objects.operatorKey(ns, "demo");
     for (StatefulSet set : sets) {
       String nodeId = set.getMetadata().getName() + "-0";
-      NodeKeys keys = nodeKeys(ns, nodeId);
+      NodeKeys keys = objects.nodeKeys(ns, nodeId);
       assertThat(keys.nodeId()).isEqualTo(nodeId);
       assertThat(keys.operatorKey()).isEqualTo(operatorKey);
       assertRestrictedAndWired(set, nodeId);
@@ -88,7 +82,8 @@ class MixnetClusterReconcilerTest {
     assertThat(topology.layers()).hasSize(3);
     var mixnode = topology.mixnode("demo-mix-1-0-0").orElseThrow();
     assertThat(mixnode.address()).isEqualTo("demo-mix-1-0-0.demo-mixnodes.create.svc:1789");
-    assertThat(mixnode.x25519()).isEqualTo(nodeKeys(ns, "demo-mix-1-0-0").current().publicKey());
+    assertThat(mixnode.x25519())
+        .isEqualTo(objects.nodeKeys(ns, "demo-mix-1-0-0").current().publicKey());
     var router = topology.routers().getFirst();
     assertThat(router.tunnelAddress()).isEqualTo("demo-router-0-0.demo-routers.create.svc:1790");
     assertThat(router.services()).hasSize(1);
@@ -107,7 +102,7 @@ class MixnetClusterReconcilerTest {
             .get("services.json");
     assertThat(servicesJson)
         .contains("\"echo.fog\"", "\"" + fogName + "\"", "http://echo.create.svc:8080");
-    assertThat(secretFile(ns, "demo-fog-services", "fog-keys.json")).contains(fogName);
+    assertThat(objects.secretFile(ns, "demo-fog-services", "fog-keys.json")).contains(fogName);
 
     NetworkPolicy mixPolicy =
         client.network().v1().networkPolicies().inNamespace(ns).withName("demo-mixnode").get();
@@ -143,7 +138,7 @@ class MixnetClusterReconcilerTest {
         .isNotNull();
 
     String uid = client.resource(cluster).get().getMetadata().getUid();
-    for (HasMetadata owned : ownedObjects(ns)) {
+    for (HasMetadata owned : objects.ownedObjects(ns)) {
       assertThat(owned.getMetadata().getOwnerReferences())
           .as("owner of %s/%s", owned.getKind(), owned.getMetadata().getName())
           .singleElement()
@@ -163,35 +158,39 @@ class MixnetClusterReconcilerTest {
   void becomesReadyAndCanaryChangesTouchOnlyTheTopology() {
     String ns = "ready";
     client.resource(TestClusters.demo(ns, "demo")).create();
-    awaitTopology(ns, "demo", 1);
-    assertThat(condition(ns, "demo", Conditions.READY).getStatus()).isEqualTo("False");
+    objects.awaitTopology(ns, "demo", 1);
+    assertThat(objects.condition(ns, "demo", Conditions.READY).getStatus()).isEqualTo("False");
 
-    statefulSets(ns).forEach(this::markReady);
+    objects.statefulSets(ns).forEach(objects::markReady);
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              var readyCondition = condition(ns, "demo", Conditions.READY);
+              var readyCondition = objects.condition(ns, "demo", Conditions.READY);
               assertThat(readyCondition.getStatus()).isEqualTo("True");
               assertThat(readyCondition.getReason()).isEqualTo("AllNodesReady");
-              assertThat(cluster(ns, "demo").getStatus().mixnodes).isEqualTo("6/6");
+              assertThat(objects.cluster(ns, "demo").getStatus().mixnodes).isEqualTo("6/6");
             });
-    assertThat(condition(ns, "demo", Conditions.MIXNODES_READY).getStatus()).isEqualTo("True");
-    assertThat(condition(ns, "demo", Conditions.ROUTERS_READY).getStatus()).isEqualTo("True");
-    assertThat(condition(ns, "demo", Conditions.TOPOLOGY_PUBLISHED).getStatus()).isEqualTo("True");
-    assertThat(events(ns)).contains("Ready");
+    assertThat(objects.condition(ns, "demo", Conditions.MIXNODES_READY).getStatus())
+        .isEqualTo("True");
+    assertThat(objects.condition(ns, "demo", Conditions.ROUTERS_READY).getStatus())
+        .isEqualTo("True");
+    assertThat(objects.condition(ns, "demo", Conditions.TOPOLOGY_PUBLISHED).getStatus())
+        .isEqualTo("True");
+    assertThat(objects.events(ns)).contains("Ready");
 
     // Nodes became healthy in the topology: one more epoch; then nothing churns.
     long epoch =
         await()
             .atMost(WAIT)
             .until(
-                () -> topology(ns, "demo"),
+                () -> objects.topology(ns, "demo"),
                 t -> t != null && t.mixnode("demo-mix-0-0-0").orElseThrow().healthy())
             .epoch();
-    Map<String, String> versions = resourceVersions(ns);
-    String topologyVersion = topologyConfigMap(ns, "demo").getMetadata().getResourceVersion();
-    long generation = cluster(ns, "demo").getMetadata().getGeneration();
+    Map<String, String> versions = objects.resourceVersions(ns);
+    String topologyVersion =
+        objects.topologyConfigMap(ns, "demo").getMetadata().getResourceVersion();
+    long generation = objects.cluster(ns, "demo").getMetadata().getGeneration();
 
     client
         .resources(MixnetCluster.class)
@@ -202,21 +201,23 @@ class MixnetClusterReconcilerTest {
               c.getSpec().canary.weight = 25;
               return c;
             });
-    Topology changed = awaitTopology(ns, "demo", epoch + 1);
+    Topology changed = objects.awaitTopology(ns, "demo", epoch + 1);
     assertThat(changed.canary().weight()).isEqualTo(25);
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              var status = cluster(ns, "demo").getStatus();
+              var status = objects.cluster(ns, "demo").getStatus();
               assertThat(status.observedGeneration).isGreaterThan(generation);
               assertThat(status.canaryWeight).isEqualTo(25);
               assertThat(status.topologyEpoch).isEqualTo(epoch + 1);
             });
-    assertThat(topologyConfigMap(ns, "demo").getMetadata().getResourceVersion())
+    assertThat(objects.topologyConfigMap(ns, "demo").getMetadata().getResourceVersion())
         .isNotEqualTo(topologyVersion);
-    assertThat(resourceVersions(ns)).as("pod templates and keys untouched").isEqualTo(versions);
-    assertThat(topology(ns, "demo").epoch()).isEqualTo(epoch + 1);
+    assertThat(objects.resourceVersions(ns))
+        .as("pod templates and keys untouched")
+        .isEqualTo(versions);
+    assertThat(objects.topology(ns, "demo").epoch()).isEqualTo(epoch + 1);
 
     client
         .resources(MixnetCluster.class)
@@ -227,16 +228,18 @@ class MixnetClusterReconcilerTest {
               c.getSpec().fallbackPolicy = dev.betanet.operator.crd.FallbackPolicy.STRICT;
               return c;
             });
-    Topology strict = awaitTopology(ns, "demo", epoch + 2);
+    Topology strict = objects.awaitTopology(ns, "demo", epoch + 2);
     assertThat(strict.canary()).isEqualTo(new Topology.Canary(25, Topology.FallbackPolicy.STRICT));
-    assertThat(resourceVersions(ns)).as("pod templates and keys untouched").isEqualTo(versions);
+    assertThat(objects.resourceVersions(ns))
+        .as("pod templates and keys untouched")
+        .isEqualTo(versions);
   }
 
   @Test
   void scalingALayerAddsStatefulSetsAndKeys() {
     String ns = "scale";
     client.resource(TestClusters.demo(ns, "demo")).create();
-    awaitTopology(ns, "demo", 1);
+    objects.awaitTopology(ns, "demo", 1);
     client
         .resources(MixnetCluster.class)
         .inNamespace(ns)
@@ -250,11 +253,11 @@ class MixnetClusterReconcilerTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(statefulSets(ns)).hasSize(10);
-              assertThat(topology(ns, "demo").layers())
+              assertThat(objects.statefulSets(ns)).hasSize(10);
+              assertThat(objects.topology(ns, "demo").layers())
                   .allSatisfy(l -> assertThat(l.mixnodes()).hasSize(3));
             });
-    assertThat(nodeKeys(ns, "demo-mix-2-2-0").nodeId()).isEqualTo("demo-mix-2-2-0");
+    assertThat(objects.nodeKeys(ns, "demo-mix-2-2-0").nodeId()).isEqualTo("demo-mix-2-2-0");
 
     client
         .resources(MixnetCluster.class)
@@ -269,7 +272,7 @@ class MixnetClusterReconcilerTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(statefulSets(ns)).hasSize(7);
+              assertThat(objects.statefulSets(ns)).hasSize(7);
               assertThat(client.secrets().inNamespace(ns).withName("demo-mix-2-0-0-keys").get())
                   .isNull();
             });
@@ -288,17 +291,17 @@ class MixnetClusterReconcilerTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              var readyCondition = condition(ns, "demo", Conditions.READY);
+              var readyCondition = objects.condition(ns, "demo", Conditions.READY);
               assertThat(readyCondition.getStatus()).isEqualTo("False");
               assertThat(readyCondition.getReason()).isEqualTo("InvalidSpec");
               assertThat(readyCondition.getMessage())
                   .contains("spec.routers.services[0].alias must be a DNS label followed by .fog")
                   .contains("spec.routers.services[1].name echo is used twice");
-              assertThat(cluster(ns, "demo").getStatus().phase).isEqualTo("Failed");
+              assertThat(objects.cluster(ns, "demo").getStatus().phase).isEqualTo("Failed");
             });
-    assertThat(statefulSets(ns)).isEmpty();
+    assertThat(objects.statefulSets(ns)).isEmpty();
     assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
-    String transition = condition(ns, "demo", Conditions.READY).getLastTransitionTime();
+    String transition = objects.condition(ns, "demo", Conditions.READY).getLastTransitionTime();
 
     client
         .resources(MixnetCluster.class)
@@ -310,14 +313,14 @@ class MixnetClusterReconcilerTest {
                   TestClusters.demo(ns, "demo").getSpec().routers.services;
               return c;
             });
-    awaitTopology(ns, "demo", 1);
+    objects.awaitTopology(ns, "demo", 1);
     await()
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(condition(ns, "demo", Conditions.READY).getReason())
+                assertThat(objects.condition(ns, "demo", Conditions.READY).getReason())
                     .isEqualTo("NodesNotReady"));
-    assertThat(events(ns)).contains("InvalidSpec");
+    assertThat(objects.events(ns)).contains("InvalidSpec");
     assertThat(transition).isNotNull();
   }
 
@@ -328,8 +331,8 @@ class MixnetClusterReconcilerTest {
     cluster.getSpec().keyRotationInterval = "1h";
     cluster.getSpec().keyOverlap = "10m";
     client.resource(cluster).create();
-    Topology first = awaitTopology(ns, "demo", 1);
-    NodeKeys before = nodeKeys(ns, "demo-mix-0-0-0");
+    Topology first = objects.awaitTopology(ns, "demo", 1);
+    NodeKeys before = objects.nodeKeys(ns, "demo-mix-0-0-0");
     assertThat(before.packetKeys()).hasSize(1);
     assertThat(before.current().epoch()).isEqualTo(1);
 
@@ -338,28 +341,28 @@ class MixnetClusterReconcilerTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              NodeKeys rotated = nodeKeys(ns, "demo-mix-0-0-0");
+              NodeKeys rotated = objects.nodeKeys(ns, "demo-mix-0-0-0");
               assertThat(rotated.packetKeys())
                   .extracting(NodeKeys.EpochKey::epoch)
                   .containsExactly(2L, 1L);
               assertThat(rotated.identityPublic()).isEqualTo(before.identityPublic());
               assertThat(rotated.packetKeys().get(1)).isEqualTo(before.current());
-              var entry = topology(ns, "demo").mixnode("demo-mix-0-0-0").orElseThrow();
+              var entry = objects.topology(ns, "demo").mixnode("demo-mix-0-0-0").orElseThrow();
               assertThat(entry.keyEpoch()).isEqualTo(2);
               assertThat(entry.x25519()).isEqualTo(rotated.current().publicKey());
             });
-    assertThat(topology(ns, "demo").epoch()).isGreaterThan(first.epoch());
-    assertThat(events(ns)).contains("KeysRotated");
+    assertThat(objects.topology(ns, "demo").epoch()).isGreaterThan(first.epoch());
+    assertThat(objects.events(ns)).contains("KeysRotated");
 
     clock.advance(Duration.ofMinutes(11));
     await()
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(nodeKeys(ns, "demo-router-0-0").packetKeys())
+                assertThat(objects.nodeKeys(ns, "demo-router-0-0").packetKeys())
                     .extracting(NodeKeys.EpochKey::epoch)
                     .containsExactly(2L));
-    assertThat(cluster(ns, "demo").getStatus().keyEpoch).isEqualTo(2);
+    assertThat(objects.cluster(ns, "demo").getStatus().keyEpoch).isEqualTo(2);
   }
 
   @Test
@@ -398,118 +401,5 @@ class MixnetClusterReconcilerTest {
               v ->
                   v.getSecret() != null && v.getSecret().getSecretName().endsWith("-fog-services"));
     }
-  }
-
-  private Topology awaitTopology(String ns, String name, long minEpoch) {
-    return await()
-        .atMost(WAIT)
-        .until(() -> topology(ns, name), t -> t != null && t.epoch() >= minEpoch);
-  }
-
-  private Topology topology(String ns, String name) {
-    ConfigMap map = topologyConfigMap(ns, name);
-    if (map == null
-        || client.secrets().inNamespace(ns).withName(name + "-operator-identity").get() == null) {
-      return null;
-    }
-    byte[] document = map.getData().get("topology.json").getBytes(StandardCharsets.UTF_8);
-    try {
-      return new TopologyVerifier(operatorKey(ns, name)).verify(document);
-    } catch (dev.betanet.protocol.topology.TopologyException e) {
-      throw new AssertionError("topology does not verify: " + e.getMessage(), e);
-    }
-  }
-
-  private ConfigMap topologyConfigMap(String ns, String name) {
-    return client.configMaps().inNamespace(ns).withName(name + "-topology").get();
-  }
-
-  private Key32 operatorKey(String ns, String name) {
-    Secret identity = client.secrets().inNamespace(ns).withName(name + "-operator-identity").get();
-    byte[] privateKey = Base64.getDecoder().decode(identity.getData().get("ed25519.key"));
-    return dev.betanet.protocol.topology.Ed25519Keys.publicOf(privateKey);
-  }
-
-  private NodeKeys nodeKeys(String ns, String nodeId) {
-    try {
-      Secret secret = client.secrets().inNamespace(ns).withName(nodeId + "-keys").get();
-      return NodeKeysFile.read(Base64.getDecoder().decode(secret.getData().get("keys.json")));
-    } catch (Exception e) {
-      throw new AssertionError("keys of " + nodeId + " unreadable: " + e.getMessage(), e);
-    }
-  }
-
-  private String secretFile(String ns, String secret, String key) {
-    return new String(
-        Base64.getDecoder()
-            .decode(client.secrets().inNamespace(ns).withName(secret).get().getData().get(key)),
-        StandardCharsets.UTF_8);
-  }
-
-  private List<StatefulSet> statefulSets(String ns) {
-    return client.apps().statefulSets().inNamespace(ns).list().getItems();
-  }
-
-  private void markReady(StatefulSet set) {
-    client
-        .apps()
-        .statefulSets()
-        .inNamespace(set.getMetadata().getNamespace())
-        .withName(set.getMetadata().getName())
-        .editStatus(
-            s -> {
-              s.setStatus(
-                  new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-              return s;
-            });
-  }
-
-  private MixnetCluster cluster(String ns, String name) {
-    return client.resources(MixnetCluster.class).inNamespace(ns).withName(name).get();
-  }
-
-  private io.fabric8.kubernetes.api.model.Condition condition(String ns, String name, String type) {
-    var status = cluster(ns, name).getStatus();
-    assertThat(status).isNotNull();
-    return Conditions.find(status.conditions, type)
-        .orElseThrow(() -> new AssertionError("no " + type));
-  }
-
-  private List<String> events(String ns) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .map(Event::getReason)
-        .toList();
-  }
-
-  /** resourceVersion of every owned object except the topology ConfigMap. */
-  private Map<String, String> resourceVersions(String ns) {
-    return ownedObjects(ns).stream()
-        .filter(o -> !o.getMetadata().getName().endsWith("-topology"))
-        .collect(
-            Collectors.toMap(
-                o -> o.getKind() + "/" + o.getMetadata().getName(),
-                o -> o.getMetadata().getResourceVersion()));
-  }
-
-  private List<HasMetadata> ownedObjects(String ns) {
-    List<HasMetadata> all = new java.util.ArrayList<>();
-    all.addAll(statefulSets(ns));
-    all.addAll(client.secrets().inNamespace(ns).list().getItems());
-    all.addAll(
-        client.configMaps().inNamespace(ns).withLabel("betanet.dev/cluster").list().getItems());
-    all.addAll(client.services().inNamespace(ns).list().getItems());
-    all.addAll(
-        client
-            .serviceAccounts()
-            .inNamespace(ns)
-            .withLabel("betanet.dev/cluster")
-            .list()
-            .getItems());
-    all.addAll(client.rbac().roles().inNamespace(ns).list().getItems());
-    all.addAll(client.rbac().roleBindings().inNamespace(ns).list().getItems());
-    all.addAll(client.network().v1().networkPolicies().inNamespace(ns).list().getItems());
-    all.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
-    assertThat(all).hasSizeGreaterThan(20);
-    return all;
   }
 }
