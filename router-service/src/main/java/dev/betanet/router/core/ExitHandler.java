@@ -149,7 +149,16 @@ public final class ExitHandler {
     }
     if (whole.isPresent()) {
       exchange.phase = Phase.CALLING;
-      backend.call(whole.get()).onComplete(ar -> finished(id, exchange, ar.result()));
+      backend
+          .call(whole.get())
+          .onComplete(
+              ar ->
+                  finished(
+                      id,
+                      exchange,
+                      ar.succeeded()
+                          ? ar.result()
+                          : BackendCaller.error(502, "exit failed: " + ar.cause())));
     }
   }
 
