@@ -44,7 +44,10 @@ public final class ExitHandler {
     List<byte[]> responseFragments = List.of();
     long retainedBytes;
     int cursor;
-    boolean askedForSurbs;
+
+    /** SURBs asked for with MORE_SURBS and not yet arrived: ask again only once they have. */
+    int surbsAwaited;
+
     long lastRestartAt;
   }
 
@@ -127,7 +130,7 @@ public final class ExitHandler {
         exchange.surbs.add(surb);
       }
     }
-    exchange.askedForSurbs = false;
+    exchange.surbsAwaited = Math.max(0, exchange.surbsAwaited - forward.surbs().size());
     pump(forward.requestId(), exchange);
   }
 
@@ -203,9 +206,9 @@ public final class ExitHandler {
     while (exchange.cursor < fragments.size() && !exchange.surbs.isEmpty()) {
       int remaining = fragments.size() - exchange.cursor;
       if (exchange.surbs.size() == 1 && remaining > 1) {
-        if (!exchange.askedForSurbs) {
-          exchange.askedForSurbs = true;
-          send(exchange.surbs.poll(), Envelope.moreSurbs(id, Math.min(0xFFFF, remaining)));
+        if (exchange.surbsAwaited == 0) {
+          exchange.surbsAwaited = Math.min(0xFFFF, remaining);
+          send(exchange.surbs.poll(), Envelope.moreSurbs(id, exchange.surbsAwaited));
         }
         return;
       }

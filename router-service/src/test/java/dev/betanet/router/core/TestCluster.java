@@ -37,6 +37,8 @@ final class TestCluster implements AutoCloseable {
   static final Path MIXNODE_JAR =
       Path.of("..", "mixnode-service", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
   static final SecureRandom RANDOM = new SecureRandom();
+  static final dev.betanet.protocol.topology.Key32 RANDOM_OPERATOR_KEY =
+      Ed25519Keys.publicOf(Ed25519Keys.generatePrivate(RANDOM));
 
   final Vertx vertx = Vertx.vertx();
   final Path dir;
