@@ -138,6 +138,33 @@ class MixnetEndToEndTest {
   }
 
   @Test
+  @Order(2)
+  void answersTheBytesCurlSendsThroughAProxy() throws Exception {
+    // What `curl -x http://router:8080 http://echo.fog/hello` writes, byte for byte.
+    String request =
+        "GET http://echo.fog/hello HTTP/1.1\r\nHost: echo.fog\r\nUser-Agent: curl/8.5.0\r\n"
+            + "Accept: */*\r\nProxy-Connection: Keep-Alive\r\n\r\n";
+    try (var socket = new java.net.Socket("127.0.0.1", cluster.entry.proxyPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+      int length = -1;
+      for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(15).trim());
+        }
+      }
+      char[] body = new char[length];
+      assertThat(in.read(body)).isEqualTo("hello /hello".length());
+      assertThat(new String(body)).isEqualTo("hello /hello");
+    }
+  }
+
+  @Test
   @Order(3)
   void unknownFogNameFailsFastWithAClearError() throws Exception {
     long started = System.nanoTime();
