@@ -1,0 +1,109 @@
+package dev.betanet.local.api;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.logging.Logger;
+
+/**
+ * An in-process Kubernetes API (the Fabric8 mock in CRUD mode) on plain HTTP at 127.0.0.1, with the
+ * discovery and patch handling kubectl needs. Close it to stop the server.
+ */
+public final class EmbeddedApiServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(EmbeddedApiServer.class.getName());
+  public static final String CONTEXT = "betanet-local";
+
+  private final KubernetesMockServer server;
+
+  private EmbeddedApiServer(KubernetesMockServer server) {
+    this.server = server;
+  }
+
+  /** Starts the server on {@code port} (0 picks a free port). */
+  public static EmbeddedApiServer start(int port) {
+    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubectlCompatDispatcher(crud),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    LOG.info("embedded Kubernetes API listening on " + url(server));
+    return new EmbeddedApiServer(server);
+  }
+
+  private static String url(KubernetesMockServer server) {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  public String url() {
+    return url(server);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Client configuration for in-process callers (namespace default). */
+  public Config config() {
+    return new ConfigBuilder(Config.empty())
+        .withMasterUrl(url())
+        .withNamespace("default")
+        .withTrustCerts(true)
+        .build();
+  }
+
+  /** A new client; the caller closes it. */
+  public KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(config()).build();
+  }
+
+  /** Writes a kubeconfig (context {@value #CONTEXT}, namespace default) for kubectl. */
+  public Path writeKubeconfig(Path file) throws IOException {
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: %1$s
+          cluster:
+            server: %2$s
+        users:
+        - name: %1$s
+          user:
+            token: local
+        contexts:
+        - name: %1$s
+          context:
+            cluster: %1$s
+            user: %1$s
+            namespace: default
+        current-context: %1$s
+        """
+            .formatted(CONTEXT, url());
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.betanet.local.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the embedded API with the real kubectl, as a user of the local mode would. */
+class EmbeddedApiServerKubectlTest {
+
+  private static final Path CRD = Path.of("..", "crds", "mixnetclusters.betanet.dev-v1.yml");
+  private static final ResourceDefinitionContext MXC =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("betanet.dev")
+          .withVersion("v1alpha1")
+          .withKind("MixnetCluster")
+          .withPlural("mixnetclusters")
+          .withNamespaced(true)
+          .build();
+
+  @TempDir static Path dir;
+  private static EmbeddedApiServer server;
+  private static KubernetesClient client;
+  private static Kubectl kubectl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(Kubectl.onPath(), "kubectl is not on PATH; skipping kubectl tests");
+    server = EmbeddedApiServer.start(0);
+    client = server.newClient();
+    kubectl = new Kubectl(server.writeKubeconfig(dir.resolve("kubeconfig")));
+    kubectl.ok("apply", "--validate=false", "-f", CRD.toString());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Path write(String name, String yaml) throws Exception {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  private static Path mixnetCluster(String name, int layers) throws Exception {
+    return write(
+        name + ".yaml",
+        """
+        apiVersion: betanet.dev/v1alpha1
+        kind: MixnetCluster
+        metadata:
+          name: %s
+        spec:
+          layers: %d
+        """
+            .formatted(name, layers));
+  }
+
+  @Test
+  void discoveryListsTheCrdWithItsShortName() throws Exception {
+    assertThat(kubectl.ok("api-resources"))
+        .containsPattern("mixnetclusters\\s+mxc\\s+betanet.dev/v1alpha1\\s+true\\s+MixnetCluster");
+  }
+
+  @Test
+  void appliesNamespaceAndGetsItAsYaml() throws Exception {
+    kubectl.ok(
+        "apply",
+        "--validate=false",
+        "-f",
+        write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: mixnet\n")
+            .toString());
+    assertThat(kubectl.ok("get", "namespace", "mixnet", "-o", "yaml")).contains("name: mixnet");
+  }
+
+  @Test
+  void appliesGetsPatchesAndDeletesAMixnetCluster() throws Exception {
+    Path file = mixnetCluster("demo", 3);
+    assertThat(kubectl.ok("apply", "--validate=false", "-f", file.toString())).contains("created");
+    assertThat(kubectl.ok("apply", "--validate=false", "-f", file.toString()))
+        .contains("unchanged");
+    assertThat(kubectl.ok("get", "mxc")).contains("demo");
+
+    kubectl.ok("patch", "mxc", "demo", "--type", "merge", "-p", "{\"spec\":{\"layers\":5}}");
+    assertThat(kubectl.ok("get", "mxc", "demo", "-o", "jsonpath={.spec.layers}")).isEqualTo("5");
+    assertThat(client.genericKubernetesResources(MXC).inNamespace("default").withName("demo").get())
+        .extracting(r -> r.getMetadata().getGeneration())
+        .isEqualTo(2L);
+
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("demo", 4).toString());
+    assertThat(kubectl.ok("get", "mxc", "demo", "-o", "json")).contains("\"layers\": 4");
+
+    kubectl.ok("delete", "mxc", "demo");
+    assertThat(client.genericKubernetesResources(MXC).inNamespace("default").withName("demo").get())
+        .isNull();
+  }
+
+  @Test
+  void appliesAConfigMapTwiceAndThenAChangedOne() throws Exception {
+    String cm =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  weight: \"%s\"\n";
+    Path file = write("cm.yaml", cm.formatted("10"));
+    kubectl.ok("apply", "--validate=false", "-f", file.toString());
+    kubectl.ok("apply", "--validate=false", "-f", file.toString());
+    kubectl.ok("apply", "--validate=false", "-f", write("cm.yaml", cm.formatted("20")).toString());
+    assertThat(client.configMaps().inNamespace("default").withName("settings").get().getData())
+        .containsEntry("weight", "20");
+  }
+
+  @Test
+  void validatedApplyFailsWithAClearMessage() throws Exception {
+    Kubectl.Result result = kubectl.run("apply", "-f", mixnetCluster("strict", 3).toString());
+    assertThat(result.exit()).isNotZero();
+    assertThat(result.output()).contains("--validate=false");
+  }
+
+  @Test
+  void clientSeesWhatKubectlCreated() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("seen", 3).toString());
+    GenericKubernetesResource seen =
+        client.genericKubernetesResources(MXC).inNamespace("default").withName("seen").get();
+    assertThat(seen.getAdditionalProperties()).containsKey("spec");
+  }
+}
