@@ -120,6 +120,30 @@ class EmbeddedApiServerKubectlTest {
   }
 
   @Test
+  void waitSucceedsWhenTheClientHasSetReady() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("ready", 3).toString());
+    var resource = client.genericKubernetesResources(MXC).inNamespace("default").withName("ready");
+    GenericKubernetesResource cluster = resource.get();
+    cluster.setAdditionalProperty(
+        "status",
+        java.util.Map.of(
+            "conditions", java.util.List.of(java.util.Map.of("type", "Ready", "status", "True"))));
+    client.genericKubernetesResources(MXC).inNamespace("default").resource(cluster).updateStatus();
+
+    assertThat(kubectl.ok("wait", "--for=condition=Ready", "mxc/ready", "--timeout=10s"))
+        .contains("condition met");
+  }
+
+  @Test
+  void waitTimesOutWhenNotReady() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("pending", 3).toString());
+    Kubectl.Result result =
+        kubectl.run("wait", "--for=condition=Ready", "mxc/pending", "--timeout=2s");
+    assertThat(result.exit()).isNotZero();
+    assertThat(result.output()).contains("timed out waiting for the condition");
+  }
+
+  @Test
   void validatedApplyFailsWithAClearMessage() throws Exception {
     Kubectl.Result result = kubectl.run("apply", "-f", mixnetCluster("strict", 3).toString());
     assertThat(result.exit()).isNotZero();
