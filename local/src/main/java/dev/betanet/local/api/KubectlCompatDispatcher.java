@@ -28,9 +28,11 @@ final class KubectlCompatDispatcher extends Dispatcher {
 
   private final KubernetesCrudDispatcher crud;
   private final ObjectMapper json = new ObjectMapper();
+  private final OwnerGarbageCollector collector;
 
   KubectlCompatDispatcher(KubernetesCrudDispatcher crud) {
     this.crud = crud;
+    this.collector = new OwnerGarbageCollector(crud, this::allResources);
   }
 
   @Override
@@ -50,7 +52,19 @@ final class KubectlCompatDispatcher extends Dispatcher {
     if ("PATCH".equals(request.getMethod()) && isStrategic(request)) {
       return crud.dispatch(asMergePatch(request));
     }
+    if ("DELETE".equals(request.getMethod())) {
+      return deleteWithDependents(request, bare);
+    }
     return crud.dispatch(request);
+  }
+
+  private MockResponse deleteWithDependents(RecordedRequest request, String path) {
+    String uid = collector.uidAt(path);
+    MockResponse response = crud.dispatch(request);
+    if (uid != null && response.code() < 300) {
+      collector.deleteDependentsOf(uid);
+    }
+    return response;
   }
 
   private static boolean isStrategic(RecordedRequest request) {

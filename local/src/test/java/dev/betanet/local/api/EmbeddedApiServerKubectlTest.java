@@ -144,6 +144,50 @@ class EmbeddedApiServerKubectlTest {
   }
 
   @Test
+  void deletingAMixnetClusterDeletesWhatItOwnsOnly() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("owner", 3).toString());
+    String uid =
+        client
+            .genericKubernetesResources(MXC)
+            .inNamespace("default")
+            .withName("owner")
+            .get()
+            .getMetadata()
+            .getUid();
+    client
+        .configMaps()
+        .inNamespace("default")
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("owned")
+                .addNewOwnerReference()
+                .withApiVersion("betanet.dev/v1alpha1")
+                .withKind("MixnetCluster")
+                .withName("owner")
+                .withUid(uid)
+                .endOwnerReference()
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .configMaps()
+        .inNamespace("default")
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("bystander")
+                .endMetadata()
+                .build())
+        .create();
+
+    kubectl.ok("delete", "mxc", "owner");
+
+    assertThat(client.configMaps().inNamespace("default").withName("owned").get()).isNull();
+    assertThat(client.configMaps().inNamespace("default").withName("bystander").get()).isNotNull();
+  }
+
+  @Test
   void validatedApplyFailsWithAClearMessage() throws Exception {
     Kubectl.Result result = kubectl.run("apply", "-f", mixnetCluster("strict", 3).toString());
     assertThat(result.exit()).isNotZero();
