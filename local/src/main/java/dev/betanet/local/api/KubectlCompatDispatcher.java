@@ -29,6 +29,7 @@ final class KubectlCompatDispatcher extends Dispatcher {
   private final KubernetesCrudDispatcher crud;
   private final ObjectMapper json = new ObjectMapper();
   private final OwnerGarbageCollector collector;
+  private final MergePatchRewriter rewriter = new MergePatchRewriter();
 
   KubectlCompatDispatcher(KubernetesCrudDispatcher crud) {
     this.crud = crud;
@@ -49,8 +50,8 @@ final class KubectlCompatDispatcher extends Dispatcher {
         return discovery;
       }
     }
-    if ("PATCH".equals(request.getMethod()) && isStrategic(request)) {
-      return crud.dispatch(asMergePatch(request));
+    if ("PATCH".equals(request.getMethod()) && (isStrategic(request) || isMerge(request))) {
+      return mergePatch(request, bare);
     }
     if ("DELETE".equals(request.getMethod())) {
       return deleteWithDependents(request, bare);
@@ -65,6 +66,41 @@ final class KubectlCompatDispatcher extends Dispatcher {
       collector.deleteDependentsOf(uid);
     }
     return response;
+  }
+
+  private static boolean isMerge(RecordedRequest request) {
+    String type = request.getHeader("Content-Type");
+    return type != null && type.startsWith("application/merge-patch+json");
+  }
+
+  /** Applies a merge patch as a JSON patch built against the stored object. */
+  private MockResponse mergePatch(RecordedRequest request, String path) {
+    MockResponse current =
+        crud.handleGet(
+            path.endsWith("/status")
+                ? path.substring(0, path.length() - "/status".length())
+                : path);
+    if (current.code() != 200) {
+      return crud.dispatch(asMergePatch(request));
+    }
+    String jsonPatch;
+    try {
+      jsonPatch = rewriter.toJsonPatch(current.getBody().readUtf8(), request.getUtf8Body());
+    } catch (JsonProcessingException e) {
+      return new MockResponse()
+          .setResponseCode(400)
+          .setBody("invalid merge patch: " + e.getOriginalMessage());
+    }
+    var headers =
+        request.getHeaders().newBuilder().set("Content-Type", "application/json-patch+json");
+    return crud.dispatch(
+        new RecordedRequest(
+            request.getHttpVersion(),
+            request.method(),
+            // The mock misses "/status" when a query (kubectl adds ?fieldManager=) follows it.
+            path,
+            headers.build(),
+            new io.fabric8.mockwebserver.http.Buffer().writeUtf8(jsonPatch)));
   }
 
   private static boolean isStrategic(RecordedRequest request) {

@@ -188,6 +188,25 @@ class EmbeddedApiServerKubectlTest {
   }
 
   @Test
+  void mergePatchReplacesListsAsRfc7386Says() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("lists", 3).toString());
+    for (String ready : new String[] {"True", "False"}) {
+      kubectl.ok(
+          "patch",
+          "mxc",
+          "lists",
+          "--subresource=status",
+          "--type",
+          "merge",
+          "-p",
+          "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"" + ready + "\"}]}}");
+    }
+    assertThat(kubectl.ok("get", "mxc", "lists", "-o", "jsonpath={.status.conditions[*].status}"))
+        .isEqualTo("False");
+    assertThat(kubectl.ok("get", "mxc", "lists", "-o", "jsonpath={.spec.layers}")).isEqualTo("3");
+  }
+
+  @Test
   void validatedApplyFailsWithAClearMessage() throws Exception {
     Kubectl.Result result = kubectl.run("apply", "-f", mixnetCluster("strict", 3).toString());
     assertThat(result.exit()).isNotZero();
