@@ -1,31 +1,55 @@
 package dev.betanet.mixnode.core;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 /**
- * The threads that run packet crypto, one per core by default, fed by a bounded queue. Event loops
- * hand packets here and return at once: when the queue is full the packet is refused (the caller
- * counts the drop) instead of blocking the event loop or growing memory.
+ * The threads that run packet crypto, one per core by default. Event loops hand packets here in
+ * small batches (one task per batch: a thread wake-up per packet would cost a good part of the
+ * crypto) and return at once. At most {@code bound} packets are admitted at a time; the rest are
+ * refused (the caller counts them) instead of blocking the event loop or growing memory.
  */
 final class CryptoPool {
 
   private static final AtomicInteger POOLS = new AtomicInteger();
 
+  /** A batch of packets to process, and how many it holds (for the bound). */
+  private final class Job implements Runnable {
+    private final Runnable work;
+    private final int packets;
+
+    Job(Runnable work, int packets) {
+      this.work = work;
+      this.packets = packets;
+    }
+
+    @Override
+    public void run() {
+      try {
+        work.run();
+      } finally {
+        pending.addAndGet(-packets);
+        lastProgressNanos.set(System.nanoTime());
+      }
+    }
+  }
+
   private final ThreadPoolExecutor executor;
-  private final AtomicLong lastCompletionNanos = new AtomicLong(System.nanoTime());
-  private final Runnable onRejected;
+  private final int bound;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
 
   /**
-   * @param onRejected called (on the submitting thread) for every task refused because the queue is
-   *     full or the pool is shut down
+   * @param onRejected called with the number of packets of a batch refused because the pool is shut
+   *     down
    */
-  CryptoPool(int threads, int queueBound, Runnable onRejected) {
-    this.onRejected = onRejected;
+  CryptoPool(int threads, int bound, IntConsumer onRejected) {
+    this.bound = bound;
     int pool = POOLS.incrementAndGet();
     AtomicInteger thread = new AtomicInteger();
     this.executor =
@@ -34,41 +58,59 @@ final class CryptoPool {
             threads,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(queueBound),
+            // Unbounded as a queue, bounded in packets by admit(): a batch is one entry.
+            new LinkedBlockingQueue<>(),
             task -> {
               Thread t =
                   new Thread(task, "mixnode-crypto-" + pool + "-" + thread.incrementAndGet());
               t.setDaemon(true);
               return t;
             },
-            // No exception per refused task: under overload that would cost more than the work.
-            (task, executor) -> this.onRejected.run());
+            (task, executor) -> {
+              Job job = (Job) task;
+              pending.addAndGet(-job.packets);
+              onRejected.accept(job.packets);
+            });
     executor.prestartAllCoreThreads();
   }
 
-  /** Runs {@code task} on a crypto thread, or calls onRejected when the queue is full. */
-  void execute(Runnable task) {
-    executor.execute(
-        () -> {
-          task.run();
-          lastCompletionNanos.set(System.nanoTime());
-        });
+  /** Reserves room for up to {@code packets} packets; returns how many may be executed. */
+  int admit(int packets) {
+    while (true) {
+      int current = pending.get();
+      int admitted = Math.min(packets, Math.max(0, bound - current));
+      if (admitted == 0) {
+        return 0;
+      }
+      if (pending.compareAndSet(current, current + admitted)) {
+        if (current == 0) {
+          // Work starts now: an idle spell before it is not a stall.
+          lastProgressNanos.set(System.nanoTime());
+        }
+        return admitted;
+      }
+    }
   }
 
-  int queued() {
-    return executor.getQueue().size();
+  /** Runs {@code work}, which processes {@code packets} packets already admitted. */
+  void execute(Runnable work, int packets) {
+    executor.execute(new Job(work, packets));
+  }
+
+  /** Packets admitted and not yet processed. */
+  int pending() {
+    return pending.get();
   }
 
   /**
-   * True when packets are waiting but no task has completed for {@code stuckAfter}: every crypto
+   * True when packets are waiting but no batch has completed for {@code stuckAfter}: every crypto
    * thread is wedged, and only a restart will help.
    */
   boolean isStuck(Duration stuckAfter) {
-    return executor.getQueue().size() > 0
-        && System.nanoTime() - lastCompletionNanos.get() > stuckAfter.toNanos();
+    return pending.get() > 0 && System.nanoTime() - lastProgressNanos.get() > stuckAfter.toNanos();
   }
 
-  /** Stops taking packets; those already queued still run. Waits at most {@code timeout}. */
+  /** Stops taking packets; those already admitted still run. Waits at most {@code timeout}. */
   boolean shutdown(Duration timeout) throws InterruptedException {
     executor.shutdown();
     return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -76,6 +118,10 @@ final class CryptoPool {
 
   /** Discards what is still queued and returns how many packets that was. */
   int shutdownNow() {
-    return executor.shutdownNow().size();
+    int dropped = 0;
+    for (Runnable task : executor.shutdownNow()) {
+      dropped += ((Job) task).packets;
+    }
+    return dropped;
   }
 }

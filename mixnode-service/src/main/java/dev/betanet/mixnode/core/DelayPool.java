@@ -1,6 +1,8 @@
 package dev.betanet.mixnode.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +18,6 @@ import org.jboss.logging.Logger;
 final class DelayPool {
 
   private static final Logger LOG = Logger.getLogger(DelayPool.class);
-
-  /** Receives packets as they fall due, on the dispatcher thread. */
-  interface Sink {
-    void due(RoutingTable.Address next, byte[] packet);
-  }
 
   private static final class Held implements Delayed {
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -51,13 +48,15 @@ final class DelayPool {
   private final DelayQueue<Held> queue = new DelayQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final int bound;
-  private final Sink sink;
+  private final Forwarder forwarder;
   private final Thread dispatcher;
   private volatile long stopAtNanos = Long.MAX_VALUE;
+  // The dispatcher thread's scratch list.
+  private final List<Held> due = new ArrayList<>();
 
-  DelayPool(int bound, Sink sink) {
+  DelayPool(int bound, Forwarder forwarder) {
     this.bound = bound;
-    this.sink = sink;
+    this.forwarder = forwarder;
     this.dispatcher = Thread.ofPlatform().daemon().name("mixnode-delay").unstarted(this::dispatch);
     dispatcher.start();
   }
@@ -98,6 +97,24 @@ final class DelayPool {
     return left;
   }
 
+  /** Forwards {@code first} and whatever else is due with it, waking each next hop once. */
+  private void forwardDue(Held first) {
+    due.clear();
+    due.add(first);
+    queue.drainTo(due, 255);
+    size.addAndGet(-due.size());
+    Forwarder.Batch batch = forwarder.batch();
+    try {
+      for (Held held : due) {
+        batch.send(held.next, held.packet);
+      }
+      batch.flush();
+    } catch (RuntimeException e) {
+      // A bug downstream must not kill the only dispatcher and wedge every delayed packet.
+      LOG.error("BUG: forwarding due packets failed", e);
+    }
+  }
+
   private void dispatch() {
     while (true) {
       long remaining = stopAtNanos - System.nanoTime();
@@ -111,13 +128,7 @@ final class DelayPool {
         continue; // drainAndStop set a deadline; re-check it
       }
       if (held != null) {
-        size.decrementAndGet();
-        try {
-          sink.due(held.next, held.packet);
-        } catch (RuntimeException e) {
-          // A bug downstream must not kill the only dispatcher and wedge every delayed packet.
-          LOG.error("BUG: forwarding a due packet failed", e);
-        }
+        forwardDue(held);
       }
     }
   }

@@ -7,6 +7,8 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,13 +38,43 @@ final class Forwarder {
 
   /** Sends {@code packet} to {@code next}; never blocks. Any thread. */
   void send(RoutingTable.Address next, byte[] packet) {
-    links
-        .computeIfAbsent(
-            next,
-            address ->
-                new NextHopLink(
-                    address, vertx.createEventLoopContext(), client, queueBound, metrics))
-        .enqueue(packet);
+    NextHopLink link = link(next);
+    link.offer(packet);
+    link.flush();
+  }
+
+  /** A batch of sends that wakes each next hop's event loop once, at {@link Batch#flush}. */
+  Batch batch() {
+    return new Batch();
+  }
+
+  /** Packets for several next hops, flushed together; one thread's, not shared. */
+  final class Batch {
+    private final List<NextHopLink> touched = new ArrayList<>(4);
+
+    void send(RoutingTable.Address next, byte[] packet) {
+      NextHopLink link = link(next);
+      link.offer(packet);
+      if (!touched.contains(link)) {
+        touched.add(link);
+      }
+    }
+
+    void flush() {
+      touched.forEach(NextHopLink::flush);
+      touched.clear();
+    }
+  }
+
+  private NextHopLink link(RoutingTable.Address next) {
+    NextHopLink link = links.get(next);
+    if (link != null) {
+      return link;
+    }
+    return links.computeIfAbsent(
+        next,
+        address ->
+            new NextHopLink(address, vertx.createEventLoopContext(), client, queueBound, metrics));
   }
 
   int queued() {

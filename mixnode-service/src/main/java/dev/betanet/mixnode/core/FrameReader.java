@@ -3,6 +3,8 @@ package dev.betanet.mixnode.core;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.jboss.logging.Logger;
@@ -20,19 +22,24 @@ final class FrameReader {
 
   private final NetSocket socket;
   private final IntSupplier packetSize;
-  private final Consumer<byte[]> packets;
+  private final Consumer<List<byte[]>> packets;
   private final MixnodeMetrics metrics;
   private final RecordParser parser;
+  private List<byte[]> batch = new ArrayList<>();
   private boolean readingLength = true;
   private boolean closed;
 
   /**
    * @param packetSize the packet size in force, read at each frame (it may change with the
    *     topology)
-   * @param packets receives each packet, on the socket's event loop; must not block
+   * @param packets receives the packets of each socket read, on the socket's event loop; must not
+   *     block
    */
   FrameReader(
-      NetSocket socket, IntSupplier packetSize, Consumer<byte[]> packets, MixnodeMetrics metrics) {
+      NetSocket socket,
+      IntSupplier packetSize,
+      Consumer<List<byte[]>> packets,
+      MixnodeMetrics metrics) {
     this.socket = socket;
     this.packetSize = packetSize;
     this.packets = packets;
@@ -44,8 +51,18 @@ final class FrameReader {
 
   /** Starts reading. */
   void start() {
-    socket.handler(parser);
+    socket.handler(this::onRead);
     socket.exceptionHandler(this::onError);
+  }
+
+  /** One socket read: frame it, then hand over its packets together. */
+  private void onRead(Buffer data) {
+    parser.handle(data);
+    if (!batch.isEmpty()) {
+      List<byte[]> read = batch;
+      batch = new ArrayList<>();
+      packets.accept(read);
+    }
   }
 
   private void onRecord(Buffer record) {
@@ -69,7 +86,7 @@ final class FrameReader {
       metrics.bytesIn(LENGTH_BYTES + record.length());
       readingLength = true;
       parser.fixedSizeMode(LENGTH_BYTES);
-      packets.accept(record.getBytes());
+      batch.add(record.getBytes());
     }
   }
 

@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One pooled, reconnecting TCP connection to one next hop, with its own bounded queue. Any thread
- * may {@link #enqueue}; everything else runs on the link's own event-loop context, so a slow or
- * dead next hop fills only its own queue (then its packets are dropped and counted) and never holds
- * up traffic to other hops.
+ * may {@link #offer}; everything else runs on the link's own event-loop context, so a slow or dead
+ * next hop fills only its own queue (then its packets are dropped and counted) and never holds up
+ * traffic to other hops.
  */
 final class NextHopLink {
 
@@ -54,14 +54,24 @@ final class NextHopLink {
     this.metrics = metrics;
   }
 
-  /** Queues {@code packet} for this hop; drops and counts it when the queue is full. */
-  void enqueue(byte[] packet) {
+  /**
+   * Queues {@code packet} for this hop without waking the event loop ({@link #flush} does); drops
+   * and counts it when the queue is full. Any thread.
+   */
+  void offer(byte[] packet) {
     if (queued.incrementAndGet() > bound) {
       queued.decrementAndGet();
       metrics.count(PacketResult.DROPPED_UNREACHABLE);
       return;
     }
     queue.add(packet);
+  }
+
+  /**
+   * Makes sure the event loop will write what is queued. One wake-up for a whole batch of offers:
+   * waking an event loop per packet costs more than writing the packet.
+   */
+  void flush() {
     scheduleDrain();
   }
 

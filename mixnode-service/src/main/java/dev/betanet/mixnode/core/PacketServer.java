@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -12,12 +13,12 @@ final class PacketServer {
 
   private final Vertx vertx;
   private final IntSupplier packetSize;
-  private final Consumer<byte[]> packets;
+  private final Consumer<List<byte[]>> packets;
   private final MixnodeMetrics metrics;
   private NetServer server;
 
   PacketServer(
-      Vertx vertx, IntSupplier packetSize, Consumer<byte[]> packets, MixnodeMetrics metrics) {
+      Vertx vertx, IntSupplier packetSize, Consumer<List<byte[]>> packets, MixnodeMetrics metrics) {
     this.vertx = vertx;
     this.packetSize = packetSize;
     this.packets = packets;

@@ -2,6 +2,7 @@ package dev.betanet.mixnode.core;
 
 import dev.betanet.protocol.packet.NodeRef;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -10,6 +11,9 @@ import java.util.function.Supplier;
  * exactly one counted {@link PacketResult}.
  */
 final class Pipeline {
+
+  /** Packets per crypto task: large enough to save wake-ups, small enough to spread work. */
+  private static final int BATCH = 16;
 
   private final Supplier<ActiveState> state;
   private final MixnodeMetrics metrics;
@@ -29,39 +33,56 @@ final class Pipeline {
         new CryptoPool(
             settings.cryptoThreads(),
             settings.cryptoQueue(),
-            () -> metrics.count(PacketResult.DROPPED_OVERLOAD));
-    this.delays = new DelayPool(settings.delayPool(), forwarder::send);
+            refused -> metrics.count(PacketResult.DROPPED_OVERLOAD, refused));
+    this.delays = new DelayPool(settings.delayPool(), forwarder);
     metrics.poolSize(delays::size);
-    metrics.cryptoQueueSize(crypto::queued);
+    metrics.cryptoQueueSize(crypto::pending);
   }
 
-  /** Takes one packet off an event loop; returns at once (refused packets are counted). */
-  void accept(byte[] packet) {
-    crypto.execute(() -> process(packet));
-  }
-
-  private void process(byte[] packet) {
-    ActiveState current = state.get();
-    long start = System.nanoTime();
-    HopResult result = current.processor().process(packet);
-    metrics.processed(System.nanoTime() - start);
-    switch (result) {
-      case HopResult.Done done -> metrics.count(done.result());
-      case HopResult.Forward forward -> route(current, forward);
+  /**
+   * Takes the packets of one socket read off an event loop; returns at once. Packets beyond the
+   * crypto bound are dropped and counted; the rest go to the crypto threads in small batches, so
+   * that both threads get work from one busy connection.
+   */
+  void accept(List<byte[]> packets) {
+    int admitted = crypto.admit(packets.size());
+    if (admitted < packets.size()) {
+      metrics.count(PacketResult.DROPPED_OVERLOAD, packets.size() - admitted);
     }
+    for (int from = 0; from < admitted; from += BATCH) {
+      List<byte[]> batch = packets.subList(from, Math.min(admitted, from + BATCH));
+      crypto.execute(() -> process(batch), batch.size());
+    }
+  }
+
+  private void process(List<byte[]> packets) {
+    ActiveState current = state.get();
+    Forwarder.Batch out = forwarder.batch();
+    for (byte[] packet : packets) {
+      long start = System.nanoTime();
+      HopResult result = current.processor().process(packet);
+      metrics.processed(System.nanoTime() - start);
+      switch (result) {
+        case HopResult.Done done -> metrics.count(done.result());
+        case HopResult.Forward forward -> route(current, forward, out);
+      }
+    }
+    out.flush();
   }
 
   /** Routes a packet this node made itself (cover traffic) as if it had just been processed. */
   void send(NodeRef next, long delayMillis, byte[] packet) {
-    route(state.get(), new HopResult.Forward(next, delayMillis, packet));
+    Forwarder.Batch out = forwarder.batch();
+    route(state.get(), new HopResult.Forward(next, delayMillis, packet), out);
+    out.flush();
   }
 
-  private void route(ActiveState current, HopResult.Forward forward) {
+  private void route(ActiveState current, HopResult.Forward forward, Forwarder.Batch out) {
     RoutingTable.Address next = current.routes().addressOf(forward.next());
     if (next == null) {
       metrics.count(PacketResult.UNROUTABLE);
     } else if (forward.delayMillis() <= 0) {
-      forwarder.send(next, forward.packet());
+      out.send(next, forward.packet());
     } else if (!delays.hold(next, forward.packet(), forward.delayMillis())) {
       metrics.count(PacketResult.DROPPED_OVERLOAD);
     }
