@@ -7,6 +7,7 @@ SHELL := /usr/bin/env bash
 JDK := $(shell scripts/find-jdk25 2>/dev/null)
 MVN := JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 BENCH_ARGS ?=
+VERSION := 0.1.0-SNAPSHOT
 
 .PHONY: help jdk build test run bench crds fmt images deploy clean
 
@@ -37,11 +38,12 @@ crds: jdk ## regenerate crds/ from the operator's Java classes (commit the resul
 fmt: jdk ## rewrite the sources in the project's one format (the build checks it)
 	$(MVN) -q spotless:apply
 
+# Tags match the image defaults in the CRD and k8s/install (betanet/<name>:<project version>).
 images: jdk ## build the container images (needs a Docker engine)
 	@docker info >/dev/null 2>&1 || { echo "make images: no Docker engine is reachable (docker info failed); build the images on a machine with one" >&2; exit 1; }
 	$(MVN) -q package -DskipTests
-	for m in mixnode-service router-service operator; do \
-	  docker build -f src/main/docker/Dockerfile.jvm -t betanet/$$m:latest $$m; \
+	for m in mixnode-service:mixnode router-service:router operator:operator; do \
+	  docker build -f $${m%%:*}/src/main/docker/Dockerfile.jvm -t betanet/$${m##*:}:$(VERSION) $${m%%:*}; \
 	done
 
 deploy: ## install the CRD and the operator into the current kubectl context
