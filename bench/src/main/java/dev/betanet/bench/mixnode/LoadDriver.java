@@ -7,41 +7,92 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
 /**
  * Sends pre-built packets to the mixnode over several loopback connections, either as fast as the
- * node takes them with at most {@code window} packets unaccounted for (closed loop: measures the
+ * node takes them with at most a window of packets unaccounted for (closed loop: measures the
  * ceiling), or at a fixed rate (open loop: measures latency and memory at a given load).
+ *
+ * <p>It is built to cost the node little CPU, since both share the machine: senders block (on the
+ * window or a timed park) instead of polling, and write {@value #GROUP} packets per flush.
  */
 final class LoadDriver {
 
+  /** Packets per flush (and per window permit request) in the closed loop. */
+  static final int GROUP = 8;
+
+  /** A window permit missing this long means its packet was dropped: send on rather than stall. */
+  private static final long LOST_PERMIT_MILLIS = 200;
+
   private final int port;
-  private final byte[][] packets;
-  private final long[] sentNanos;
   private final int connections;
 
-  LoadDriver(int port, byte[][] packets, long[] sentNanos, int connections) {
+  LoadDriver(int port, int connections) {
     this.port = port;
-    this.packets = packets;
-    this.sentNanos = sentNanos;
     this.connections = connections;
   }
 
   /**
-   * Sends packets {@code [from, to)}.
-   *
-   * @param ratePerSecond 0 for closed loop
-   * @param received packets the sink has seen so far (for the closed-loop window)
-   * @param window closed loop: most packets in flight
+   * Closed loop: sends {@code packets[from, to)} as fast as the window allows; {@code window}'s
+   * permits are released by the sink, one per packet that arrives.
    */
-  void send(int from, int to, double ratePerSecond, LongSupplier received, int window)
+  void saturate(byte[][] packets, int from, int to, Semaphore window) throws Exception {
+    run(
+        lane -> {
+          try (var socket = connect()) {
+            var out = output(socket);
+            for (int i = from + lane * GROUP; i < to; i += connections * GROUP) {
+              int group = Math.min(GROUP, to - i);
+              // A timeout means packets were dropped and their permits will never come back.
+              window.tryAcquire(group, LOST_PERMIT_MILLIS, TimeUnit.MILLISECONDS);
+              for (int j = i; j < i + group; j++) {
+                out.writeInt(packets[j].length);
+                out.write(packets[j]);
+              }
+              out.flush();
+            }
+          }
+        });
+  }
+
+  /**
+   * Open loop: sends {@code packets[from, to)} at {@code ratePerSecond} in total, each packet on
+   * its own schedule, and notes when each was sent in {@code sentNanos[i]}.
+   */
+  void fixedRate(byte[][] packets, int from, int to, double ratePerSecond, long[] sentNanos)
       throws Exception {
+    long start = System.nanoTime();
+    double intervalNanos = 1e9 / ratePerSecond;
+    run(
+        lane -> {
+          try (var socket = connect()) {
+            var out = output(socket);
+            for (int i = from + lane; i < to; i += connections) {
+              long due = start + (long) ((i - from) * intervalNanos);
+              long wait = due - System.nanoTime();
+              if (wait > 0) {
+                out.flush();
+                LockSupport.parkNanos(wait);
+              }
+              sentNanos[i] = System.nanoTime();
+              out.writeInt(packets[i].length);
+              out.write(packets[i]);
+            }
+            out.flush();
+          }
+        });
+  }
+
+  private interface Lane {
+    void send(int lane) throws Exception;
+  }
+
+  private void run(Lane body) throws Exception {
     List<Thread> senders = new ArrayList<>();
     List<Exception> failures = new ArrayList<>();
-    long receivedAtStart = received.getAsLong();
-    long start = System.nanoTime();
     for (int c = 0; c < connections; c++) {
       int lane = c;
       senders.add(
@@ -50,7 +101,7 @@ final class LoadDriver {
               .start(
                   () -> {
                     try {
-                      lane(lane, from, to, ratePerSecond, start, received, receivedAtStart, window);
+                      body.send(lane);
                     } catch (Exception e) {
                       synchronized (failures) {
                         failures.add(e);
@@ -66,45 +117,13 @@ final class LoadDriver {
     }
   }
 
-  private void lane(
-      int lane,
-      int from,
-      int to,
-      double ratePerSecond,
-      long start,
-      LongSupplier received,
-      long receivedAtStart,
-      int window)
-      throws IOException {
-    try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      socket.setTcpNoDelay(true);
-      var out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 15));
-      double perLaneNanos = ratePerSecond > 0 ? 1e9 * connections / ratePerSecond : 0;
-      long sentByLane = 0;
-      for (int i = from + lane; i < to; i += connections) {
-        if (ratePerSecond > 0) {
-          long due = start + (long) (sentByLane * perLaneNanos);
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            out.flush();
-            LockSupport.parkNanos(wait);
-          }
-        } else {
-          long sentSoFar = i - from;
-          while (sentSoFar - (received.getAsLong() - receivedAtStart) > window) {
-            out.flush();
-            LockSupport.parkNanos(20_000);
-          }
-        }
-        sentNanos[i] = System.nanoTime();
-        out.writeInt(packets[i].length);
-        out.write(packets[i]);
-        sentByLane++;
-        if ((sentByLane & 7) == 0) {
-          out.flush();
-        }
-      }
-      out.flush();
-    }
+  private Socket connect() throws IOException {
+    var socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    socket.setTcpNoDelay(true);
+    return socket;
+  }
+
+  private static DataOutputStream output(Socket socket) throws IOException {
+    return new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 15));
   }
 }

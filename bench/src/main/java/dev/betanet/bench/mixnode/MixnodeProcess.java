@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** One real mixnode process (the Quarkus jar) started the way the operator configures it. */
@@ -85,6 +87,20 @@ final class MixnodeProcess implements AutoCloseable {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/metrics"))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** {@code betanet_mixnode_packets_total} by result, e.g. {@code forwarded -> 1234}. */
+  Map<String, Long> packetCounts() throws Exception {
+    Map<String, Long> counts = new TreeMap<>();
+    String prefix = "betanet_mixnode_packets_total{result=\"";
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(prefix)) {
+        int end = line.indexOf('"', prefix.length());
+        long value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        counts.put(line.substring(prefix.length(), end), value);
+      }
+    }
+    return counts;
   }
 
   @Override

@@ -7,31 +7,30 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToIntFunction;
 
 /**
- * The next hop the mixnode forwards to: accepts its connections on loopback, reads framed packets
- * and stamps each one's arrival time against the index of the packet it came from.
+ * The next hop the mixnode forwards to: accepts its connections on loopback, reads framed packets,
+ * counts them and notes when the last one came. While a phase that measures latency runs, it also
+ * stamps each packet's arrival time against the index of the packet it came from ({@link
+ * #identify}).
  */
 final class Sink implements AutoCloseable {
 
   private final ServerSocket server;
   private final int packetSize;
-  private final ToIntFunction<byte[]> identify;
-  private final long[] arrivalNanos;
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong unknown = new AtomicLong();
+  private volatile long lastArrivalNanos;
+  private volatile Map<Long, Integer> indexByForwardedKey = Map.of();
+  private volatile long[] arrivalNanos = new long[0];
+  private volatile Semaphore window;
 
-  /**
-   * @param identify maps a forwarded packet to the index of the packet sent, or -1
-   * @param arrivalNanos filled at the index {@code identify} returns
-   */
-  Sink(int packetSize, ToIntFunction<byte[]> identify, long[] arrivalNanos) throws IOException {
+  Sink(int packetSize) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.packetSize = packetSize;
-    this.identify = identify;
-    this.arrivalNanos = arrivalNanos;
     Thread.ofPlatform().daemon().name("sink-accept").start(this::accept);
   }
 
@@ -43,7 +42,32 @@ final class Sink implements AutoCloseable {
     return received.get();
   }
 
-  /** Packets that matched no packet sent: must stay 0, or the figures are wrong. */
+  /** When the last packet arrived ({@link System#nanoTime()}). */
+  long lastArrivalNanos() {
+    return lastArrivalNanos;
+  }
+
+  /**
+   * From now on, stamps the arrival of every packet whose forwarded key is in {@code index} at
+   * {@code arrivalNanos[index]}; packets not in it count as unknown.
+   */
+  void identify(Map<Long, Integer> index, long[] arrivalNanos) {
+    this.arrivalNanos = arrivalNanos;
+    this.indexByForwardedKey = index;
+    unknown.set(0);
+  }
+
+  /** Stops identifying packets (phases that only count them). */
+  void countOnly() {
+    indexByForwardedKey = Map.of();
+  }
+
+  /** Releases one permit of {@code window} per packet received (closed-loop sending), or null. */
+  void window(Semaphore window) {
+    this.window = window;
+  }
+
+  /** Packets that matched no packet sent while identifying: must stay 0, or latencies are wrong. */
   long unknown() {
     return unknown.get();
   }
@@ -70,13 +94,21 @@ final class Sink implements AutoCloseable {
         }
         in.readFully(packet);
         long now = System.nanoTime();
-        int index = identify.applyAsInt(packet);
-        if (index < 0) {
-          unknown.incrementAndGet();
-        } else {
-          arrivalNanos[index] = now;
+        Map<Long, Integer> index = indexByForwardedKey;
+        if (!index.isEmpty()) {
+          Integer sent = index.get(BenchNetwork.forwardedKey(packet));
+          if (sent == null) {
+            unknown.incrementAndGet();
+          } else {
+            arrivalNanos[sent] = now;
+          }
         }
+        lastArrivalNanos = now;
         received.incrementAndGet();
+        Semaphore permits = window;
+        if (permits != null) {
+          permits.release();
+        }
       }
     } catch (EOFException e) {
       // the mixnode closed the connection
