@@ -1,0 +1,284 @@
+package dev.betanet.bench.mixnode;
+
+import dev.betanet.protocol.crypto.X25519;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * One mixnode process with one X25519 implementation, through four phases that never overlap: each
+ * waits until every packet of the one before is accounted for and the node's CPU is idle.
+ *
+ * <ol>
+ *   <li>warm-up (closed loop) in chunks until the JIT compiler takes under 3 % of the node's CPU
+ *       (or the warm-up budget is spent);
+ *   <li>saturation (closed loop): packets/s, packets per CPU-second, cores busy;
+ *   <li>the bound, in the harness's own JVM while the node idles ({@link HopBound});
+ *   <li>a fixed rate (open loop) below saturation: per-hop latency, CPU per packet, resident
+ *       memory.
+ * </ol>
+ */
+final class BenchRun {
+
+  /** How the harness is configured (see {@link MixnodeBench} for the options). */
+  record Settings(
+      Path jar,
+      int warmupPackets,
+      int saturatePackets,
+      int rate,
+      double rateFraction,
+      int rateSeconds,
+      int connections,
+      int window,
+      List<String> jvmOptions) {}
+
+  /** A phase's figures. */
+  record Phase(
+      long packets, double seconds, ProcessProbe.Cpu nodeCpu, double harnessCpu, long arrived) {
+
+    double perSecond() {
+      return arrived / seconds;
+    }
+
+    double perCpuSecond() {
+      return arrived / nodeCpu.total();
+    }
+
+    /** As {@link #perCpuSecond()} without the JIT compiler's threads: the steady state. */
+    double perCpuSecondWithoutJit() {
+      return arrived / (nodeCpu.total() - nodeCpu.jit());
+    }
+
+    double cores() {
+      return nodeCpu.total() / seconds;
+    }
+  }
+
+  /** Everything one implementation's run measured. */
+  record Result(
+      String x25519,
+      HopBound.Bound bound,
+      long warmupPackets,
+      Phase saturated,
+      int rate,
+      Phase fixed,
+      double[] latenciesMillis,
+      double rssMiB,
+      double peakRssMiB,
+      Map<String, Long> outcomes,
+      long unknown) {}
+
+  /** Warm-up is sent in this many chunks, with the JIT's share checked after each. */
+  private static final int WARMUP_CHUNKS = 10;
+
+  private final Settings settings;
+  private final String x25519;
+
+  BenchRun(Settings settings, String x25519) {
+    this.settings = settings;
+    this.x25519 = x25519;
+  }
+
+  Result run() throws Exception {
+    int packetPort = MixnodeProcess.freePort();
+    try (var sink = new Sink(BenchNetwork.PACKET_SIZE)) {
+      var network = new BenchNetwork(packetPort, sink.port());
+      try {
+        int chunks = WARMUP_CHUNKS;
+        int chunk = Math.max(1, settings.warmupPackets() / chunks);
+        var supply = new PacketSupply(network, x25519, chunks, chunk, settings.saturatePackets());
+        try (var node =
+            new MixnodeProcess(
+                settings.jar(), network, packetPort, x25519, settings.jvmOptions())) {
+          node.awaitReady(Duration.ofSeconds(60));
+          return measure(network, sink, node, supply);
+        }
+      } finally {
+        network.delete();
+      }
+    }
+  }
+
+  private Result measure(BenchNetwork network, Sink sink, MixnodeProcess node, PacketSupply supply)
+      throws Exception {
+    var probe = new ProcessProbe(node.pid());
+    var harness = new ProcessProbe(ProcessHandle.current().pid());
+    var driver = new LoadDriver(node.packetPort, settings.connections());
+
+    // 1. Warm-up, until the JIT has compiled the hot paths (event-loop code runs once per socket
+    // read, not per packet, so it reaches the optimising compiler late).
+    long warmed = 0;
+    for (int i = 0; i < supply.warmupChunks(); i++) {
+      byte[][] chunk = supply.warmupChunk(i);
+      Phase phase = closedLoop(sink, driver, probe, harness, chunk, 0, chunk.length);
+      warmed += chunk.length;
+      double jitShare = phase.nodeCpu().jit() / phase.nodeCpu().total();
+      log("  warm-up: %,d packets, JIT %.0f %% of the node's CPU", warmed, 100 * jitShare);
+      if (jitShare < 0.03) {
+        break;
+      }
+    }
+    supply.warmupDone();
+    byte[][] packets = supply.saturation();
+    awaitIdle(probe);
+
+    // 2. Saturation.
+    log("  saturation: sending %,d packets (node pid %d)", packets.length, node.pid());
+    Phase saturated = closedLoop(sink, driver, probe, harness, packets, 0, packets.length);
+    log(
+        "  saturated: %,d of %,d packets in %.2f s, node CPU %.2f s (JIT %.2f s)",
+        saturated.arrived(),
+        saturated.packets(),
+        saturated.seconds(),
+        saturated.nodeCpu().total(),
+        saturated.nodeCpu().jit());
+    awaitIdle(probe);
+
+    // 3. The bound, and the fixed-rate packets it is measured on.
+    int rate =
+        settings.rate() > 0
+            ? settings.rate()
+            : Math.max(500, (int) (saturated.perSecond() * settings.rateFraction() / 500) * 500);
+    byte[][] fixedPackets = PacketSupply.build(network, x25519, rate * settings.rateSeconds());
+    HopBound.Result bound = HopBound.measure(network, X25519.named(x25519), fixedPackets, 0);
+    log(
+        "  bound in-process: one hop %,.0f packets per CPU-s, X25519 %,.0f per CPU-s",
+        bound.bound().hopsPerCpuSecond(), bound.bound().x25519PerCpuSecond());
+    awaitIdle(probe);
+
+    // 4. Fixed rate.
+    long[] sentNanos = new long[fixedPackets.length];
+    long[] arrivedNanos = new long[fixedPackets.length];
+    sink.identify(bound.indexByForwardedKey(), arrivedNanos);
+    var rss = new RssSampler(probe);
+    Phase fixed;
+    try (rss) {
+      fixed = fixedRate(sink, driver, probe, harness, fixedPackets, rate, sentNanos);
+    }
+    sink.countOnly();
+    log(
+        "  fixed rate %,d/s: %,d of %,d packets in %.2f s, node CPU %.2f s",
+        rate, fixed.arrived(), fixed.packets(), fixed.seconds(), fixed.nodeCpu().total());
+    Map<String, Long> outcomes = new TreeMap<>(node.packetCounts());
+    outcomes.values().removeIf(count -> count == 0);
+    log("  node outcomes: %s", outcomes);
+    return new Result(
+        x25519,
+        bound.bound(),
+        warmed,
+        saturated,
+        rate,
+        fixed,
+        latenciesMillis(sentNanos, arrivedNanos),
+        rss.maxMiB(),
+        probe.peakRssMiB(),
+        outcomes,
+        sink.unknown());
+  }
+
+  private Phase closedLoop(
+      Sink sink,
+      LoadDriver driver,
+      ProcessProbe probe,
+      ProcessProbe harness,
+      byte[][] packets,
+      int from,
+      int to)
+      throws Exception {
+    var window = new Semaphore(settings.window());
+    sink.window(window);
+    try {
+      return phase(
+          sink, probe, harness, to - from, () -> driver.saturate(packets, from, to, window));
+    } finally {
+      sink.window(null);
+    }
+  }
+
+  private Phase fixedRate(
+      Sink sink,
+      LoadDriver driver,
+      ProcessProbe probe,
+      ProcessProbe harness,
+      byte[][] packets,
+      int rate,
+      long[] sentNanos)
+      throws Exception {
+    return phase(
+        sink,
+        probe,
+        harness,
+        packets.length,
+        () -> driver.fixedRate(packets, 0, packets.length, rate, sentNanos));
+  }
+
+  private interface Send {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code send}, waits until its packets arrived (or arrivals stop for 3 s: the rest were
+   * dropped), and measures from the start to the last arrival.
+   */
+  private static Phase phase(
+      Sink sink, ProcessProbe probe, ProcessProbe harness, long packets, Send send)
+      throws Exception {
+    long arrivedBefore = sink.received();
+    ProcessProbe.Cpu nodeBefore = probe.cpu();
+    double harnessBefore = harness.cpuSeconds();
+    long start = System.nanoTime();
+    send.run();
+    long target = arrivedBefore + packets;
+    long lastCount = -1;
+    long lastProgress = System.nanoTime();
+    while (sink.received() < target && System.nanoTime() - lastProgress < 3_000_000_000L) {
+      long now = sink.received();
+      if (now != lastCount) {
+        lastCount = now;
+        lastProgress = System.nanoTime();
+      }
+      Thread.sleep(2);
+    }
+    ProcessProbe.Cpu node = probe.cpu().minus(nodeBefore);
+    double harnessCpu = harness.cpuSeconds() - harnessBefore;
+    double seconds = (sink.lastArrivalNanos() - start) / 1e9;
+    return new Phase(packets, seconds, node, harnessCpu, sink.received() - arrivedBefore);
+  }
+
+  /** Waits (at most 20 s) until the node uses under 5 % of a core, so phases do not overlap. */
+  private static void awaitIdle(ProcessProbe probe) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    double before = probe.cpuSeconds();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      double now = probe.cpuSeconds();
+      if (now - before < 0.025) {
+        return;
+      }
+      before = now;
+    }
+    log("  (the node did not go idle within 20 s)");
+  }
+
+  private static double[] latenciesMillis(long[] sent, long[] arrived) {
+    double[] latencies = new double[sent.length];
+    int n = 0;
+    for (int i = 0; i < sent.length; i++) {
+      if (arrived[i] != 0 && sent[i] != 0) {
+        latencies[n++] = (arrived[i] - sent[i]) / 1e6;
+      }
+    }
+    double[] result = Arrays.copyOf(latencies, n);
+    Arrays.sort(result);
+    return result;
+  }
+
+  static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, format + "%n", args);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.betanet.bench.mixnode;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sends pre-built packets to the mixnode over several loopback connections, either as fast as the
+ * node takes them with at most a window of packets unaccounted for (closed loop: measures the
+ * ceiling), or at a fixed rate (open loop: measures latency and memory at a given load).
+ *
+ * <p>It is built to cost the node little CPU, since both share the machine: senders block (on the
+ * window or a timed park) instead of polling, and write {@value #GROUP} packets per flush.
+ */
+final class LoadDriver {
+
+  /** Packets per flush (and per window permit request) in the closed loop. */
+  static final int GROUP = 8;
+
+  /** A window permit missing this long means its packet was dropped: send on rather than stall. */
+  private static final long LOST_PERMIT_MILLIS = 200;
+
+  private final int port;
+  private final int connections;
+
+  LoadDriver(int port, int connections) {
+    this.port = port;
+    this.connections = connections;
+  }
+
+  /**
+   * Closed loop: sends {@code packets[from, to)} as fast as the window allows; {@code window}'s
+   * permits are released by the sink, one per packet that arrives.
+   */
+  void saturate(byte[][] packets, int from, int to, Semaphore window) throws Exception {
+    run(
+        lane -> {
+          try (var socket = connect()) {
+            var out = output(socket);
+            for (int i = from + lane * GROUP; i < to; i += connections * GROUP) {
+              int group = Math.min(GROUP, to - i);
+              // A timeout means packets were dropped and their permits will never come back.
+              window.tryAcquire(group, LOST_PERMIT_MILLIS, TimeUnit.MILLISECONDS);
+              for (int j = i; j < i + group; j++) {
+                out.writeInt(packets[j].length);
+                out.write(packets[j]);
+              }
+              out.flush();
+            }
+          }
+        });
+  }
+
+  /**
+   * Open loop: sends {@code packets[from, to)} at {@code ratePerSecond} in total, each packet on
+   * its own schedule, and notes when each was sent in {@code sentNanos[i]}.
+   */
+  void fixedRate(byte[][] packets, int from, int to, double ratePerSecond, long[] sentNanos)
+      throws Exception {
+    long start = System.nanoTime();
+    double intervalNanos = 1e9 / ratePerSecond;
+    run(
+        lane -> {
+          try (var socket = connect()) {
+            var out = output(socket);
+            for (int i = from + lane; i < to; i += connections) {
+              long due = start + (long) ((i - from) * intervalNanos);
+              long wait = due - System.nanoTime();
+              if (wait > 0) {
+                out.flush();
+                LockSupport.parkNanos(wait);
+              }
+              sentNanos[i] = System.nanoTime();
+              out.writeInt(packets[i].length);
+              out.write(packets[i]);
+            }
+            out.flush();
+          }
+        });
+  }
+
+  private interface Lane {
+    void send(int lane) throws Exception;
+  }
+
+  private void run(Lane body) throws Exception {
+    List<Thread> senders = new ArrayList<>();
+    List<Exception> failures = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      int lane = c;
+      senders.add(
+          Thread.ofPlatform()
+              .name("load-" + c)
+              .start(
+                  () -> {
+                    try {
+                      body.send(lane);
+                    } catch (Exception e) {
+                      synchronized (failures) {
+                        failures.add(e);
+                      }
+                    }
+                  }));
+    }
+    for (Thread sender : senders) {
+      sender.join();
+    }
+    if (!failures.isEmpty()) {
+      throw failures.getFirst();
+    }
+  }
+
+  private Socket connect() throws IOException {
+    var socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    socket.setTcpNoDelay(true);
+    return socket;
+  }
+
+  private static DataOutputStream output(Socket socket) throws IOException {
+    return new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 15));
+  }
+}

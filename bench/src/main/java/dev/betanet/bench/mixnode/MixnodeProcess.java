@@ -1,0 +1,113 @@
+package dev.betanet.bench.mixnode;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/** One real mixnode process (the Quarkus jar) started the way the operator configures it. */
+final class MixnodeProcess implements AutoCloseable {
+
+  final int packetPort;
+  final int managementPort;
+  final Path log;
+  private final Process process;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  MixnodeProcess(
+      Path jar, BenchNetwork network, int packetPort, String x25519, List<String> jvmOptions)
+      throws IOException {
+    this.packetPort = packetPort;
+    this.managementPort = freePort();
+    this.log = network.dir.resolve("mixnode-" + x25519 + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-Dquarkus.management.port=" + managementPort);
+    command.add("-jar");
+    command.add(jar.toString());
+    var builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    var env = builder.environment();
+    env.put("BETANET_NODE_ID", network.nodeId());
+    env.put("BETANET_KEYS_FILE", network.keysFile.toString());
+    env.put("BETANET_TOPOLOGY_FILE", network.topologyFile.toString());
+    env.put("BETANET_MIXNODE_HOST", "127.0.0.1");
+    env.put("BETANET_MIXNODE_PORT", Integer.toString(packetPort));
+    env.put("BETANET_CRYPTO_X25519", x25519);
+    process = builder.start();
+  }
+
+  static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Waits until /q/health/ready says UP. */
+  void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the mixnode exited at start; see " + log);
+      }
+      try {
+        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the mixnode was not ready within " + timeout + "; see " + log);
+  }
+
+  /** The Prometheus text of the node's metrics. */
+  String metrics() throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/metrics"))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** {@code betanet_mixnode_packets_total} by result, e.g. {@code forwarded -> 1234}. */
+  Map<String, Long> packetCounts() throws Exception {
+    Map<String, Long> counts = new TreeMap<>();
+    String prefix = "betanet_mixnode_packets_total{result=\"";
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(prefix)) {
+        int end = line.indexOf('"', prefix.length());
+        long value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        counts.put(line.substring(prefix.length(), end), value);
+      }
+    }
+    return counts;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy(); // SIGTERM: the node drains and stops
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
