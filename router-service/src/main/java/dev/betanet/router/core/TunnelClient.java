@@ -141,7 +141,7 @@ public final class TunnelClient {
     private volatile boolean retired;
     private boolean started;
     private TunnelInitiator initiator;
-    private TunnelChannel channel;
+    private volatile TunnelChannel channel;
 
     Link(RouterState current, RouterNode exit) {
       this.exit = exit;
