@@ -37,6 +37,10 @@ public interface RouterConfig {
     @WithDefault("1789")
     int packetPort();
 
+    /** The fallback tunnel's port. */
+    @WithDefault("1790")
+    int tunnelPort();
+
     @WithDefault("30s")
     Duration requestTimeout();
 
@@ -59,7 +63,11 @@ public interface RouterConfig {
     @WithDefault("8")
     int initialSurbs();
 
-    @WithDefault("1s")
+    /**
+     * How often the key and topology files are re-read. Half a second, so a canary weight change
+     * applies to new flows within a second of the file changing.
+     */
+    @WithDefault("500ms")
     Duration reloadInterval();
 
     /** Threads that peel incoming packets; default: the number of cores. */

@@ -54,6 +54,7 @@ public class RouterService {
             s.host(),
             s.proxyPort(),
             s.packetPort(),
+            s.tunnelPort(),
             s.requestTimeout(),
             s.backendTimeout(),
             s.retransmitMargin(),

@@ -32,6 +32,7 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
       NodeKeys router = NodeKeys.generate("router-app", signer.publicKey(), 1, random);
       NodeKeys mix = NodeKeys.generate("mix-0", signer.publicKey(), 1, random);
       int packetPort = freePort();
+      int tunnelPort = freePort();
       proxyPort = freePort();
       var topology =
           new Topology(
@@ -59,7 +60,7 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
                   new Topology.RouterNode(
                       "router-app",
                       "127.0.0.1:" + packetPort,
-                      "127.0.0.1:" + freePort(),
+                      "127.0.0.1:" + tunnelPort,
                       router.current().publicKey(),
                       1,
                       router.identityPublic(),
@@ -79,7 +80,8 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
           "betanet.services-file", services.toString(),
           "betanet.router.host", "127.0.0.1",
           "betanet.router.proxy-port", String.valueOf(proxyPort),
-          "betanet.router.packet-port", String.valueOf(packetPort));
+          "betanet.router.packet-port", String.valueOf(packetPort),
+          "betanet.router.tunnel-port", String.valueOf(tunnelPort));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * A real mixnet on one machine for the benchmark: one mixnode process per layer, an entry and an
  * exit router process (the Quarkus jars, configured through the env vars the operator sets), a
  * backend (the JDK's HTTP server) and the files the operator would write. The topology can be
- * republished with another per-hop delay; every process applies it live.
+ * republished with another per-hop delay and canary weight; every process applies it live.
  */
 final class BenchCluster implements AutoCloseable {
 
@@ -46,6 +46,8 @@ final class BenchCluster implements AutoCloseable {
   private final NodeKeys exit = NodeKeys.generate("bench-exit", signer.publicKey(), 1, RANDOM);
   private final int entryPacketPort = freePort();
   private final int exitPacketPort = freePort();
+  private final int entryTunnelPort = freePort();
+  private final int exitTunnelPort = freePort();
   final int proxyPort = freePort();
   private final List<Process> processes = new ArrayList<>();
   private final List<Integer> managementPorts = new ArrayList<>();
@@ -53,6 +55,7 @@ final class BenchCluster implements AutoCloseable {
   private final ExecutorService backendThreads = Executors.newFixedThreadPool(4);
   private long epoch = 1;
   private long meanDelayMillis;
+  private int canaryWeight = 100;
 
   BenchCluster(int layers) throws IOException {
     for (int i = 0; i < layers; i++) {
@@ -107,27 +110,34 @@ final class BenchCluster implements AutoCloseable {
         new Topology.Mixing(meanDelayMillis, 0),
         layers,
         List.of(
-            router(entry, entryPacketPort, List.of()),
+            router(entry, entryPacketPort, entryTunnelPort, List.of()),
             router(
-                exit, exitPacketPort, List.of(new Topology.FogService("benchx.fog", "echo.fog")))),
-        new Topology.Canary(100, Topology.FallbackPolicy.STRICT));
+                exit,
+                exitPacketPort,
+                exitTunnelPort,
+                List.of(new Topology.FogService("benchx.fog", "echo.fog")))),
+        new Topology.Canary(canaryWeight, Topology.FallbackPolicy.STRICT));
   }
 
   private static Topology.RouterNode router(
-      NodeKeys keys, int port, List<Topology.FogService> services) {
+      NodeKeys keys, int port, int tunnelPort, List<Topology.FogService> services) {
     return new Topology.RouterNode(
         keys.nodeId(),
         "127.0.0.1:" + port,
-        "127.0.0.1:" + port,
+        "127.0.0.1:" + tunnelPort,
         keys.current().publicKey(),
         1,
         keys.identityPublic(),
         services);
   }
 
-  /** Publishes the topology with a new per-hop mean delay and waits for the nodes to take it. */
-  void setMeanDelay(long millis) throws Exception {
-    meanDelayMillis = millis;
+  /**
+   * Publishes the topology with a new per-hop mean delay and canary weight, and waits for the nodes
+   * to take it.
+   */
+  void configure(long delayMillis, int weight) throws Exception {
+    meanDelayMillis = delayMillis;
+    canaryWeight = weight;
     epoch++;
     publish();
     Thread.sleep(2500); // nodes poll their files once a second
@@ -167,6 +177,7 @@ final class BenchCluster implements AutoCloseable {
         Map.of(
             "BETANET_ROUTER_HOST", "127.0.0.1",
             "BETANET_ROUTER_PACKET_PORT", String.valueOf(entryPacketPort),
+            "BETANET_ROUTER_TUNNEL_PORT", String.valueOf(entryTunnelPort),
             "BETANET_ROUTER_PROXY_PORT", String.valueOf(proxyPort)),
         jvmOptions);
     launch(
@@ -175,6 +186,7 @@ final class BenchCluster implements AutoCloseable {
         Map.of(
             "BETANET_ROUTER_HOST", "127.0.0.1",
             "BETANET_ROUTER_PACKET_PORT", String.valueOf(exitPacketPort),
+            "BETANET_ROUTER_TUNNEL_PORT", String.valueOf(exitTunnelPort),
             "BETANET_ROUTER_PROXY_PORT", String.valueOf(freePort()),
             "BETANET_SERVICES_FILE", services.toString()),
         jvmOptions);

@@ -1,33 +1,32 @@
 package dev.betanet.bench.router;
 
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Load harness for the whole request path on one machine: a client (the JDK's HttpClient with the
- * entry router as its proxy) → entry router process → one mixnode process per layer → exit router
- * process → backend, and back through SURBs. For each per-hop mean delay it reports requests/s and
- * p50/p95 latency of small GETs from a fixed number of concurrent clients (closed loop).
+ * Load harness for the whole request path on one machine: clients → entry router process → either
+ * one mixnode process per layer and the exit router process (mixnet, replies through SURBs) or the
+ * direct tunnel to the exit router process (fallback) → backend. For each per-hop mean delay and
+ * each canary weight it reports requests/s and p50/p95 latency of small GETs from a fixed number of
+ * concurrent clients (closed loop), overall and per transport.
  *
- * <p>Everything shares the machine's cores, so the figures bound what one small machine does; the
- * delay-0 run measures the routers' and mixnodes' processing, the delayed run adds the mixing delay
- * (expected 2 × layers × mean per round trip).
+ * <p>Each client opens a flow (a connection to the proxy port), sends {@code --flow-requests} GETs
+ * on it and closes it, so the canary split draws a transport per flow as it does for real clients;
+ * the router names the transport of every response in {@code X-Betanet-Transport}.
+ *
+ * <p>Everything shares the machine's cores, so the figures bound what one small machine does.
  *
  * <p>Usage (after {@code ./mvnw -pl mixnode-service,router-service,bench package -DskipTests}):
  * {@code java -cp bench/target/benchmarks.jar dev.betanet.bench.router.RouterBench [--delays 0,50]
- * [--clients 8] [--seconds 20] [--warmup 5] [--layers 3]}
+ * [--weights 0,50,100] [--clients 8] [--flow-requests 10] [--seconds 20] [--warmup 5] [--layers 3]}
  */
 public final class RouterBench {
 
@@ -35,7 +34,9 @@ public final class RouterBench {
       Path mixnodeJar,
       Path routerJar,
       List<Long> delays,
+      List<Integer> weights,
       int clients,
+      int flowRequests,
       int seconds,
       int warmup,
       int layers,
@@ -45,7 +46,9 @@ public final class RouterBench {
       Path mixnode = Path.of("mixnode-service/target/quarkus-app/quarkus-run.jar");
       Path router = Path.of("router-service/target/quarkus-app/quarkus-run.jar");
       List<Long> delays = List.of(0L, 50L);
+      List<Integer> weights = List.of(0, 50, 100);
       int clients = 8;
+      int flowRequests = 10;
       int seconds = 20;
       int warmup = 5;
       int layers = 3;
@@ -57,7 +60,10 @@ public final class RouterBench {
           case "--mixnode-jar" -> mixnode = Path.of(value);
           case "--router-jar" -> router = Path.of(value);
           case "--delays" -> delays = Arrays.stream(value.split(",")).map(Long::valueOf).toList();
+          case "--weights" ->
+              weights = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
           case "--clients" -> clients = Integer.parseInt(value);
+          case "--flow-requests" -> flowRequests = Integer.parseInt(value);
           case "--seconds" -> seconds = Integer.parseInt(value);
           case "--warmup" -> warmup = Integer.parseInt(value);
           case "--layers" -> layers = Integer.parseInt(value);
@@ -65,76 +71,108 @@ public final class RouterBench {
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      return new Options(mixnode, router, delays, clients, seconds, warmup, layers, jvm);
+      return new Options(
+          mixnode, router, delays, weights, clients, flowRequests, seconds, warmup, layers, jvm);
     }
   }
 
-  private record Result(long ok, long failed, double seconds, long[] latenciesNanos) {}
+  /** One run: latencies of answered requests by transport, failures, elapsed seconds. */
+  private record Result(Map<String, long[]> latenciesNanos, long failed, double seconds) {
+    long ok() {
+      return latenciesNanos.values().stream().mapToLong(l -> l.length).sum();
+    }
+
+    long[] all() {
+      return latenciesNanos.values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
     try (var cluster = new BenchCluster(options.layers())) {
       cluster.start(options.mixnodeJar(), options.routerJar(), options.jvm());
-      var client =
-          HttpClient.newBuilder()
-              .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", cluster.proxyPort)))
-              .connectTimeout(Duration.ofSeconds(5))
-              .build();
       System.out.printf(
           Locale.ROOT,
-          "router bench: %d layers, %d clients, %d s per run (+%d s warm-up), GET of a 20-byte"
-              + " body%n",
+          "router bench: %d layers, %d clients, flows of %d GETs, %d s per run (+%d s warm-up),"
+              + " GET of a 20-byte body%n",
           options.layers(),
           options.clients(),
+          options.flowRequests(),
           options.seconds(),
           options.warmup());
-      System.out.println("| per-hop mean delay | requests/s | p50 ms | p95 ms | failed |");
-      System.out.println("|---|---|---|---|---|");
+      System.out.println(
+          "| per-hop mean delay | weight | requests/s | p50 ms | p95 ms | mixnet share |"
+              + " mixnet p50 / p95 ms | fallback p50 / p95 ms | failed |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
       for (long delay : options.delays()) {
-        cluster.setMeanDelay(delay);
-        run(client, options.clients(), options.warmup());
-        Result result = run(client, options.clients(), options.seconds());
-        long[] sorted = result.latenciesNanos().clone();
-        Arrays.sort(sorted);
-        System.out.printf(
-            Locale.ROOT,
-            "| %d ms | %.1f | %.1f | %.1f | %d |%n",
-            delay,
-            result.ok() / result.seconds(),
-            percentile(sorted, 0.50) / 1e6,
-            percentile(sorted, 0.95) / 1e6,
-            result.failed());
+        for (int weight : options.weights()) {
+          cluster.configure(delay, weight);
+          run(cluster.proxyPort, options.clients(), options.flowRequests(), options.warmup());
+          Result result =
+              run(cluster.proxyPort, options.clients(), options.flowRequests(), options.seconds());
+          long[] all = result.all();
+          long[] mixnet = sorted(result.latenciesNanos().get("mixnet"));
+          long[] fallback = sorted(result.latenciesNanos().get("fallback"));
+          System.out.printf(
+              Locale.ROOT,
+              "| %d ms | %d | %.1f | %.1f | %.1f | %.0f %% | %s | %s | %d |%n",
+              delay,
+              weight,
+              result.ok() / result.seconds(),
+              percentile(all, 0.50) / 1e6,
+              percentile(all, 0.95) / 1e6,
+              result.ok() == 0 ? 0.0 : 100.0 * mixnet.length / result.ok(),
+              pair(mixnet),
+              pair(fallback),
+              result.failed());
+        }
       }
     }
   }
 
-  private static Result run(HttpClient client, int clients, int seconds) throws Exception {
+  private static long[] sorted(long[] values) {
+    if (values == null) {
+      return new long[0];
+    }
+    long[] copy = values.clone();
+    Arrays.sort(copy);
+    return copy;
+  }
+
+  private static String pair(long[] sorted) {
+    return sorted.length == 0
+        ? "–"
+        : String.format(
+            Locale.ROOT,
+            "%.1f / %.1f",
+            percentile(sorted, 0.50) / 1e6,
+            percentile(sorted, 0.95) / 1e6);
+  }
+
+  private static Result run(int proxyPort, int clients, int flowRequests, int seconds)
+      throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    List<List<Long>> latencies = new ArrayList<>();
+    Map<String, ConcurrentLinkedQueue<Long>> latencies = new ConcurrentHashMap<>();
     long started = System.nanoTime();
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int c = 0; c < clients; c++) {
-        List<Long> mine = new ArrayList<>();
-        latencies.add(mine);
         int id = c;
         executor.submit(
             () -> {
               long n = 0;
               while (System.nanoTime() < end) {
-                var request =
-                    HttpRequest.newBuilder(URI.create("http://echo.fog/bench/" + id + "/" + n++))
-                        .timeout(Duration.ofSeconds(60))
-                        .build();
-                long t0 = System.nanoTime();
-                try {
-                  var response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                  if (response.statusCode() == 200) {
-                    mine.add(System.nanoTime() - t0);
-                    ok.incrementAndGet();
-                  } else {
-                    failed.incrementAndGet();
+                try (var flow = new ProxyConnection(proxyPort)) {
+                  for (int r = 0; r < flowRequests && System.nanoTime() < end; r++) {
+                    long t0 = System.nanoTime();
+                    var answer = flow.get("echo.fog", "/bench/" + id + "/" + n++);
+                    if (answer.status() == 200) {
+                      latencies
+                          .computeIfAbsent(answer.transport(), t -> new ConcurrentLinkedQueue<>())
+                          .add(System.nanoTime() - t0);
+                    } else {
+                      failed.incrementAndGet();
+                    }
                   }
                 } catch (java.io.IOException e) {
                   failed.incrementAndGet();
@@ -145,8 +183,10 @@ public final class RouterBench {
       }
     }
     double elapsed = (System.nanoTime() - started) / 1e9;
-    long[] all = latencies.stream().flatMap(List::stream).mapToLong(Long::longValue).toArray();
-    return new Result(ok.get(), failed.get(), elapsed, all);
+    Map<String, long[]> byTransport = new ConcurrentHashMap<>();
+    latencies.forEach(
+        (t, q) -> byTransport.put(t, q.stream().mapToLong(Long::longValue).toArray()));
+    return new Result(byTransport, failed.get(), elapsed);
   }
 
   private static double percentile(long[] sorted, double p) {

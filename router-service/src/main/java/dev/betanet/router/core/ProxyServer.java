@@ -3,6 +3,7 @@ package dev.betanet.router.core;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -15,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The entry's HTTP proxy port. It takes absolute-form requests ({@code GET http://echo.fog/hello
@@ -24,24 +25,34 @@ import java.util.function.Function;
  * read up to the limit (413 beyond it, decided from Content-Length before reading when there is
  * one), then the request goes to the transport and the client gets its response or a one-line error
  * in {@code X-Betanet-Error}.
+ *
+ * <p>Each client connection is a {@link Flow}: {@link CanarySplit} draws its transport when it
+ * opens, and every request on it takes that transport (see {@link FlowDispatcher}). Every response
+ * says which transport carried it in {@code X-Betanet-Transport}, so a downgrade is visible to the
+ * client too.
  */
 public final class ProxyServer {
 
   public static final String ERROR_HEADER = "X-Betanet-Error";
+  public static final String TRANSPORT_HEADER = "X-Betanet-Transport";
 
   private final Vertx vertx;
-  private final Function<HttpMessages.Request, Future<HttpMessages.Response>> transport;
+  private final CanarySplit split;
+  private final FlowDispatcher dispatcher;
   private final RouterMetrics metrics;
   private final int maxBodyBytes;
+  private final Map<HttpConnection, Flow> flows = new ConcurrentHashMap<>();
   private HttpServer server;
 
   public ProxyServer(
       Vertx vertx,
-      Function<HttpMessages.Request, Future<HttpMessages.Response>> transport,
+      CanarySplit split,
+      FlowDispatcher dispatcher,
       RouterMetrics metrics,
       int maxBodyBytes) {
     this.vertx = vertx;
-    this.transport = transport;
+    this.split = split;
+    this.dispatcher = dispatcher;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -49,12 +60,30 @@ public final class ProxyServer {
   /** Binds {@code host:port}; completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
     server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(16 * 1024));
+    server.connectionHandler(this::open);
     server.requestHandler(this::handle);
     return server.listen(port, host).map(HttpServer::actualPort);
   }
 
+  /** Client connections open now. */
+  public int flows() {
+    return flows.size();
+  }
+
+  private Flow open(HttpConnection connection) {
+    Flow flow = new Flow(split.next());
+    metrics.flow(flow.transport());
+    flows.put(connection, flow);
+    connection.closeHandler(v -> flows.remove(connection));
+    return flow;
+  }
+
   private void handle(HttpServerRequest request) {
     long started = System.nanoTime();
+    Flow flow = flows.get(request.connection());
+    if (flow == null) {
+      flow = open(request.connection()); // not seen opening (cannot happen for HTTP/1.x)
+    }
     String host;
     String path;
     try {
@@ -78,23 +107,43 @@ public final class ProxyServer {
         throw RouterFailure.rejected(413, "request body over " + maxBodyBytes + " bytes");
       }
     } catch (URISyntaxException | NumberFormatException e) {
-      fail(request, started, RouterFailure.rejected(400, "bad request: " + e.getMessage()));
+      rejected(
+          request, flow, started, RouterFailure.rejected(400, "bad request: " + e.getMessage()));
       return;
     } catch (RouterFailure f) {
-      fail(request, started, f);
+      rejected(request, flow, started, f);
       return;
     }
+    Flow current = flow;
     readBody(request)
-        .compose(body -> transport.apply(toMessage(request, host, path, body)))
-        .onSuccess(response -> respond(request, started, response))
         .onFailure(
             e ->
-                fail(
+                rejected(
                     request,
+                    current,
                     started,
                     e instanceof RouterFailure f
                         ? f
-                        : new RouterFailure(502, "error", "internal error: " + e)));
+                        : RouterFailure.rejected(400, "request body not received: " + e)))
+        .onSuccess(
+            body ->
+                dispatcher
+                    .send(current, toMessage(request, host, path, body))
+                    .onSuccess(delivered -> respond(request, delivered))
+                    .onFailure(e -> fail(request, current.transport(), asFailure(e))));
+  }
+
+  private static RouterFailure asFailure(Throwable e) {
+    return e instanceof RouterFailure f
+        ? f
+        : new RouterFailure(502, "error", "internal error: " + e);
+  }
+
+  /** A request refused before any transport saw it: counted here, under the flow's transport. */
+  private void rejected(HttpServerRequest request, Flow flow, long started, RouterFailure failure) {
+    metrics.request(
+        flow.transport(), failure.outcome(), Duration.ofNanos(System.nanoTime() - started));
+    fail(request, flow.transport(), failure);
   }
 
   private Future<Buffer> readBody(HttpServerRequest request) {
@@ -130,31 +179,28 @@ public final class ProxyServer {
     return new HttpMessages.Request(request.method().name(), host, path, headers, body.getBytes());
   }
 
-  private void respond(HttpServerRequest request, long started, HttpMessages.Response response) {
-    HttpServerResponse out = request.response().setStatusCode(response.status());
-    response.headers().forEach(h -> out.headers().add(h.getKey(), h.getValue()));
-    out.end(Buffer.buffer(response.body()));
-    // The exit reports its own failures (backend down) as 5xx responses with the error header.
-    String outcome =
-        response.status() >= 500 && response.headers().stream().anyMatch(ProxyServer::isOurs)
-            ? "error"
-            : "ok";
-    metrics.request(outcome, Duration.ofNanos(System.nanoTime() - started));
-  }
-
-  private static boolean isOurs(Map.Entry<String, String> header) {
-    return header.getKey().equalsIgnoreCase(ERROR_HEADER);
-  }
-
-  private void fail(HttpServerRequest request, long started, RouterFailure failure) {
-    metrics.request(failure.outcome(), Duration.ofNanos(System.nanoTime() - started));
+  private void respond(HttpServerRequest request, FlowDispatcher.Delivered delivered) {
+    HttpMessages.Response response = delivered.response();
     HttpServerResponse out = request.response();
-    if (out.ended()) {
+    if (out.ended() || out.closed()) {
+      return;
+    }
+    out.setStatusCode(response.status());
+    response.headers().forEach(h -> out.headers().add(h.getKey(), h.getValue()));
+    out.headers().set(TRANSPORT_HEADER, delivered.transport().label());
+    out.end(Buffer.buffer(response.body()));
+  }
+
+  /** Answers with the failure; counting is the caller's (the dispatcher counts its own). */
+  private void fail(HttpServerRequest request, Transport transport, RouterFailure failure) {
+    HttpServerResponse out = request.response();
+    if (out.ended() || out.closed()) {
       return;
     }
     String reason = failure.getMessage().replace('\r', ' ').replace('\n', ' ');
     out.setStatusCode(failure.status())
         .putHeader(ERROR_HEADER, reason)
+        .putHeader(TRANSPORT_HEADER, transport.label())
         .putHeader("Content-Type", "text/plain; charset=utf-8");
     if (failure.status() == 413) {
       // The rest of the body is not read: close rather than leave the connection out of sync.

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 
 /**
  * One router: entry (proxy port, {@link MixnetClient}) and exit ({@link ExitHandler}, {@link
@@ -40,14 +41,26 @@ public final class Router {
   private final BackendCaller backend;
   private final ExitHandler exit;
   private final PacketReceiver receiver;
+  private final TunnelClient tunnelClient;
+  private final TunnelServer tunnelServer;
   private final ProxyServer proxy;
   private final CoverTraffic cover;
   private volatile boolean ready;
   private volatile int proxyPort;
   private volatile int packetPort;
+  private volatile int tunnelPort;
   private long pollTimer = -1;
 
   public Router(Vertx vertx, RouterSettings settings, MeterRegistry registry) {
+    this(vertx, settings, registry, new SecureRandom());
+  }
+
+  /**
+   * @param splitRandom the canary split's draw; tests pass a seeded one to check the share against
+   *     fixed bounds
+   */
+  public Router(
+      Vertx vertx, RouterSettings settings, MeterRegistry registry, RandomGenerator splitRandom) {
     this.vertx = vertx;
     this.settings = settings;
     this.files =
@@ -57,11 +70,7 @@ public final class Router {
             settings.topologyFile(),
             (previous, next) -> state.set(new RouterState(next, replayFilter(), x25519, random)));
     this.replayFilter = BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 20_000);
-    this.metrics =
-        new RouterMetrics(
-            registry,
-            () -> state.get() == null ? 0 : state.get().topology().canary().weight(),
-            this::inFlight);
+    this.metrics = new RouterMetrics(registry, this::canaryWeight, this::inFlight);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.links = new PacketLinks(vertx, 4096, this::unreachable);
     var paths = new PathSelector(random);
@@ -77,7 +86,14 @@ public final class Router {
         new ExitHandler(
             this::sendReply, backend, metrics, 1024, settings.maxMessageBytes() / 1000 + 16, 1000);
     this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
-    this.proxy = new ProxyServer(vertx, client::send, metrics, settings.maxBodyBytes());
+    this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
+    this.tunnelServer =
+        new TunnelServer(vertx, state::get, backend, metrics, settings.maxMessageBytes(), random);
+    var split = new CanarySplit(this::canaryWeight, splitRandom);
+    var dispatcher =
+        new FlowDispatcher(
+            settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
+    this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings.maxBodyBytes());
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
   }
 
@@ -86,10 +102,16 @@ public final class Router {
   }
 
   private int inFlight() {
-    return client.inFlight();
+    return client.inFlight() + tunnelClient.inFlight();
   }
 
-  /** Loads the files (waiting for them if absent), binds both ports, starts polling and cover. */
+  /** The weight of the topology in force; 0 (everything on the tunnel) until one is loaded. */
+  private int canaryWeight() {
+    RouterState current = state.get();
+    return current == null ? 0 : current.topology().canary().weight();
+  }
+
+  /** Loads the files (waiting for them if absent), binds the ports, starts polling and cover. */
   public Future<Void> start() {
     pollTimer =
         vertx.setPeriodic(
@@ -101,6 +123,11 @@ public final class Router {
         .compose(
             port -> {
               packetPort = port;
+              return tunnelServer.listen(settings.host(), settings.tunnelPort());
+            })
+        .compose(
+            port -> {
+              tunnelPort = port;
               return proxy.listen(settings.host(), settings.proxyPort());
             })
         .map(
@@ -110,10 +137,12 @@ public final class Router {
               ready = true;
               LOG.log(
                   System.Logger.Level.INFO,
-                  "router {0}: proxy port {1,number,#}, packet port {2,number,#}, hosting {3}",
+                  "router {0}: proxy port {1,number,#}, packet port {2,number,#}, tunnel port"
+                      + " {3,number,#}, hosting {4}",
                   settings.nodeId(),
                   port,
                   packetPort,
+                  tunnelPort,
                   settings.services().keySet());
               return null;
             });
@@ -174,7 +203,7 @@ public final class Router {
     }
   }
 
-  /** Ready: keys and a verified topology loaded, both ports bound. */
+  /** Ready: keys and a verified topology loaded, all three ports bound. */
   public boolean isReady() {
     return ready && state.get() != null;
   }
@@ -187,6 +216,10 @@ public final class Router {
     return packetPort;
   }
 
+  public int tunnelPort() {
+    return tunnelPort;
+  }
+
   /** The document served at {@code /api/v1/status}. */
   public JsonObject status() {
     RouterState current = state.get();
@@ -194,7 +227,10 @@ public final class Router {
         new JsonObject()
             .put("nodeId", settings.nodeId())
             .put("ready", isReady())
-            .put("inFlightRequests", client.inFlight())
+            .put("inFlightRequests", inFlight())
+            .put("openFlows", proxy.flows())
+            .put("tunnelsOut", tunnelClient.tunnels())
+            .put("tunnelsIn", tunnelServer.connections())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
     if (current == null) {
       return json;
@@ -211,6 +247,7 @@ public final class Router {
     }
     return json.put("topologyEpoch", topology.epoch())
         .put("canaryWeight", topology.canary().weight())
+        .put("fallbackPolicy", topology.canary().fallbackPolicy().name().toLowerCase())
         .put("layers", layers)
         .put("exitRequestsRemembered", exit.remembered())
         .put("packetsDroppedOnLinks", links.dropped());
@@ -220,7 +257,12 @@ public final class Router {
     ready = false;
     cover.stop();
     vertx.cancelTimer(pollTimer);
-    return Future.join(proxy.close(), receiver.close(), backend.close())
+    return Future.join(
+            proxy.close(),
+            tunnelServer.close(),
+            receiver.close(),
+            tunnelClient.close(),
+            backend.close())
         .onComplete(ar -> links.close())
         .mapEmpty();
   }

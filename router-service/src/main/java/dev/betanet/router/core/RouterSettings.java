@@ -8,6 +8,7 @@ import java.util.Map;
  * A router's settings, independent of Quarkus so tests can start several routers in one JVM.
  *
  * @param services .fog name or alias → backend base URL ({@code http://host:port}) hosted here
+ * @param tunnelPort the fallback tunnel's port (1790)
  * @param requestTimeout longest a client waits for an answer before a 504
  * @param backendTimeout longest the exit waits for its backend
  * @param retransmitMargin added to the path's expected round trip before a retransmission
@@ -26,6 +27,7 @@ public record RouterSettings(
     String host,
     int proxyPort,
     int packetPort,
+    int tunnelPort,
     Duration requestTimeout,
     Duration backendTimeout,
     Duration retransmitMargin,

@@ -53,6 +53,16 @@ final class TestCluster implements AutoCloseable {
   final NodeKeys exitKeys = NodeKeys.generate("router-exit", signer.publicKey(), 1, RANDOM);
   final int entryPacketPort = freePort();
   final int exitPacketPort = freePort();
+  final int entryTunnelPort = freePort();
+  final int exitTunnelPort = freePort();
+  final List<Integer> mixManagementPorts = new ArrayList<>();
+  final java.util.Set<String> unhealthy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  volatile int canaryWeight = 100;
+  volatile Topology.FallbackPolicy fallbackPolicy = Topology.FallbackPolicy.STRICT;
+
+  /** The entry's canary draw; null for a SecureRandom. */
+  java.util.random.RandomGenerator entrySplitRandom;
+
   final List<Router> routers = new ArrayList<>();
   final PrometheusMeterRegistry entryMetrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -99,7 +109,7 @@ final class TestCluster implements AutoCloseable {
                 keys.current().publicKey(),
                 keys.current().epoch(),
                 keys.identityPublic(),
-                true));
+                !unhealthy.contains(keys.nodeId())));
       }
       layerList.add(new Topology.Layer(l, nodes));
     }
@@ -113,19 +123,21 @@ final class TestCluster implements AutoCloseable {
         new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis),
         layerList,
         List.of(
-            router(entryKeys, entryPacketPort, List.of()),
+            router(entryKeys, entryPacketPort, entryTunnelPort, List.of()),
             router(
                 exitKeys,
                 exitPacketPort,
+                exitTunnelPort,
                 List.of(new Topology.FogService("k3xw4e2echoservice.fog", "echo.fog")))),
-        new Topology.Canary(100, Topology.FallbackPolicy.STRICT));
+        new Topology.Canary(canaryWeight, fallbackPolicy));
   }
 
-  private static Topology.RouterNode router(NodeKeys keys, int port, List<Topology.FogService> s) {
+  private static Topology.RouterNode router(
+      NodeKeys keys, int port, int tunnelPort, List<Topology.FogService> s) {
     return new Topology.RouterNode(
         keys.nodeId(),
         "127.0.0.1:" + port,
-        "127.0.0.1:" + port,
+        "127.0.0.1:" + tunnelPort,
         keys.current().publicKey(),
         keys.current().epoch(),
         keys.identityPublic(),
@@ -167,15 +179,13 @@ final class TestCluster implements AutoCloseable {
           MIXNODE_JAR + " is missing: package mixnode-service first (the reactor does)");
     }
     writeFiles();
-    List<Integer> managementPorts = new ArrayList<>();
+    List<Integer> managementPorts = mixManagementPorts;
     for (int n = 0; n < mixKeys.size(); n++) {
       int management = freePort();
       managementPorts.add(management);
       mixProcesses.add(startMixnode(n, management));
     }
-    entry = startRouter(entryKeys.nodeId(), entryPacketPort, Map.of(), entryMetrics);
-    exit =
-        startRouter(exitKeys.nodeId(), exitPacketPort, Map.of("echo.fog", backendUrl), exitMetrics);
+    startRouters(backendUrl);
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     for (int n = 0; n < managementPorts.size(); n++) {
@@ -189,6 +199,50 @@ final class TestCluster implements AutoCloseable {
         Thread.sleep(200);
       }
     }
+  }
+
+  /** Starts the entry and the exit router only (no mixnodes: enough for the tunnel). */
+  void startRouters(String backendUrl) throws Exception {
+    if (!Files.exists(topologyFile())) {
+      writeFiles();
+    }
+    entry =
+        startRouter(entryKeys.nodeId(), entryPacketPort, entryTunnelPort, Map.of(), entryMetrics);
+    exit = startExit(backendUrl);
+  }
+
+  /** Starts (or restarts, on the same ports) the exit router. */
+  Router startExit(String backendUrl) throws Exception {
+    exit =
+        startRouter(
+            exitKeys.nodeId(),
+            exitPacketPort,
+            exitTunnelPort,
+            Map.of("echo.fog", backendUrl),
+            exitMetrics);
+    return exit;
+  }
+
+  /** Stops the exit router (its ports close). */
+  void stopExit() throws Exception {
+    exit.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    routers.remove(exit);
+  }
+
+  /** Prometheus text of the mixnode processes' own metrics, one string per node. */
+  List<String> mixnodeMetrics() throws Exception {
+    var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    List<String> all = new ArrayList<>();
+    for (int port : mixManagementPorts) {
+      all.add(
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body());
+    }
+    return all;
   }
 
   private Process startMixnode(int n, int managementPort) throws IOException {
@@ -230,7 +284,8 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  RouterSettings settings(String nodeId, int packetPort, Map<String, String> services) {
+  RouterSettings settings(
+      String nodeId, int packetPort, int tunnelPort, Map<String, String> services) {
     return new RouterSettings(
         nodeId,
         keysFile(nodeId),
@@ -239,6 +294,7 @@ final class TestCluster implements AutoCloseable {
         "127.0.0.1",
         0,
         packetPort,
+        tunnelPort,
         Duration.ofSeconds(20),
         Duration.ofSeconds(2),
         Duration.ofMillis(700),
@@ -251,9 +307,17 @@ final class TestCluster implements AutoCloseable {
   }
 
   private Router startRouter(
-      String nodeId, int packetPort, Map<String, String> services, MeterRegistry registry)
+      String nodeId,
+      int packetPort,
+      int tunnelPort,
+      Map<String, String> services,
+      MeterRegistry registry)
       throws Exception {
-    var router = new Router(vertx, settings(nodeId, packetPort, services), registry);
+    RouterSettings settings = settings(nodeId, packetPort, tunnelPort, services);
+    var router =
+        nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
+            ? new Router(vertx, settings, registry, entrySplitRandom)
+            : new Router(vertx, settings, registry);
     routers.add(router);
     router.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return router;
