@@ -165,6 +165,39 @@ class CanaryRolloutTest {
   }
 
   @Test
+  void withoutAutoRollbackABreachHoldsTheStepAndWarnsOnce() {
+    String ns = "canary-hold";
+    MixnetCluster cluster = cluster(ns, 50, 10, 50);
+    cluster.getSpec().canary.autoRollback = false;
+    client.resource(cluster).create();
+    objects.routerPod(ns, "demo", ROUTER, router.port());
+    awaitCanary(ns, c -> c.currentWeight == 10);
+
+    router.mixnet(80, 20, 0.08);
+    clock.advance(STEP);
+    CanaryStatus held =
+        awaitCanary(
+            ns, c -> c.lastAnalysis != null && "ErrorRateExceeded".equals(c.lastAnalysis.reason));
+    assertThat(held.phase).isEqualTo(CanaryPhase.PROGRESSING);
+    assertThat(held.currentWeight).isEqualTo(10);
+    assertThat(held.message).startsWith("held at weight 10 (autoRollback is off)");
+    assertThat(condition(ns, CanaryReport.CANARY_HEALTHY).getStatus()).isEqualTo("False");
+    int scrapes = router.scrapes();
+    await().atMost(WAIT).until(() -> router.scrapes() >= scrapes + 3);
+    assertThat(objects.canary(ns, "demo").currentWeight).isEqualTo(10);
+    assertThat(objects.events(ns)).containsOnlyOnce("CanaryAnalysisFailed");
+
+    // Pausing and resuming observes the step afresh: healthy from then on, it advances.
+    edit(ns, c -> c.getSpec().canary.paused = true);
+    awaitCanary(ns, c -> c.phase == CanaryPhase.PAUSED);
+    edit(ns, c -> c.getSpec().canary.paused = false);
+    awaitCanary(ns, c -> c.phase == CanaryPhase.PROGRESSING);
+    router.mixnet(100, 0, 0.08);
+    clock.advance(STEP);
+    awaitCanary(ns, c -> c.currentWeight == 50);
+  }
+
+  @Test
   void tooFewSamplesHoldTheStepUntilThereAreEnough() {
     String ns = "canary-samples";
     create(ns, 50, 10, 50);

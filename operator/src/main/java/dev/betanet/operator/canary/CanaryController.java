@@ -101,7 +101,7 @@ public class CanaryController {
     for (Transition transition : decided.transitions()) {
       notice(transition, spec, verdict, previous).ifPresent(notices::add);
     }
-    String message = message(next, spec, previous, notices);
+    String message = message(next, spec, previous, notices, analysis);
     CanaryStatus status = CanaryReport.status(next, spec, analysis, message);
     return new Outcome(next.currentWeight(), status, recheck, notices);
   }
@@ -247,7 +247,23 @@ public class CanaryController {
   }
 
   private static String message(
-      State next, CanarySpec spec, CanaryStatus previous, List<Notice> notices) {
+      State next,
+      CanarySpec spec,
+      CanaryStatus previous,
+      List<Notice> notices,
+      CanaryAnalysisStatus analysis) {
+    boolean breachHeld =
+        next.phase() == CanaryPhase.PROGRESSING
+            && analysis != null
+            && analysis.weight == next.currentWeight()
+            && CanaryReport.BREACHES.contains(analysis.reason);
+    if (breachHeld) {
+      return "held at weight "
+          + next.currentWeight()
+          + " (autoRollback is off): "
+          + analysis.message
+          + "; lower the weight, promote, or pause and resume to observe the step afresh";
+    }
     return switch (next.phase()) {
       case IDLE -> "canary weight 0: no flows use the mixnet";
       case PROMOTED -> "canary weight " + next.currentWeight() + " in force";
