@@ -1,5 +1,6 @@
 package dev.betanet.operator;
 
+import dev.betanet.operator.canary.CanaryController;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.keys.ClusterKeys;
@@ -10,6 +11,7 @@ import dev.betanet.operator.reconcile.EventRecorder;
 import dev.betanet.operator.reconcile.KeyRing;
 import dev.betanet.operator.reconcile.OperatorClock;
 import dev.betanet.operator.reconcile.TopologyPublisher;
+import dev.betanet.operator.status.CanaryReport;
 import dev.betanet.operator.status.Conditions;
 import dev.betanet.operator.status.StatusReport;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -31,8 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a {@link MixnetCluster} into a running mixnet: keys, workloads, signed topology, status.
- * The steps live in their own beans; this class orders them and reports.
+ * Turns a {@link MixnetCluster} into a running mixnet: keys, workloads, canary weight, signed
+ * topology, status. The steps live in their own beans; this class orders them and reports.
  *
  * <p>An invalid spec is reported as {@code Ready=False reason=InvalidSpec} and not retried: only a
  * new spec can fix it, and that triggers a reconcile of its own.
@@ -44,6 +46,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
   @Inject KeyRing keyRing;
   @Inject ClusterWorkloads workloads;
+  @Inject CanaryController canary;
   @Inject TopologyPublisher topologyPublisher;
   @Inject EventRecorder events;
   @Inject OperatorClock clock;
@@ -85,7 +88,9 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
       LOG.infof("%s: created or updated %s", id, written);
     }
     Set<String> ready = workloads.readyNodes(cluster);
-    TopologyPublisher.Published published = topologyPublisher.publish(cluster, keys, ready, now);
+    CanaryController.Outcome canaryOutcome = canary.reconcile(cluster, now);
+    TopologyPublisher.Published published =
+        topologyPublisher.publish(cluster, keys, ready, canaryOutcome.weight(), now);
     if (published.changed()) {
       events.normal(
           cluster,
@@ -98,12 +103,24 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
               + keys.identity().keyEpoch()
               + ")");
     }
+    // After publishing: an event about a weight names one that routers can already load.
+    for (CanaryController.Notice notice : canaryOutcome.notices()) {
+      if (notice.warning()) {
+        events.warning(cluster, notice.reason(), notice.message());
+      } else {
+        events.normal(cluster, notice.reason(), notice.message());
+      }
+    }
 
     boolean wasReady =
         cluster.getStatus() != null
             && Conditions.isTrue(cluster.getStatus().conditions, Conditions.READY);
     MixnetClusterStatus status =
         StatusReport.reconciled(cluster, ready, published.topology(), keys, now);
+    status.canary = canaryOutcome.status();
+    status.conditions =
+        CanaryReport.conditions(
+            status.conditions, status.canary, cluster.getMetadata().getGeneration(), now);
     boolean isReady = Conditions.isTrue(status.conditions, Conditions.READY);
     if (isReady != wasReady) {
       String message =
@@ -120,6 +137,11 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         untilKeys.plusSeconds(1).compareTo(resyncInterval) < 0
             ? untilKeys.plusSeconds(1)
             : resyncInterval;
+    // While a canary step is in force, come back to judge it.
+    if (canaryOutcome.recheckAfter().isPresent()
+        && canaryOutcome.recheckAfter().get().compareTo(next) < 0) {
+      next = canaryOutcome.recheckAfter().get();
+    }
     return patchStatus(cluster, status).rescheduleAfter(next);
   }
 

@@ -99,6 +99,80 @@ final class ClusterObjects {
             });
   }
 
+  /**
+   * Plays kubelet for a router pod: the pod named as the operator's StatefulSet would name it, with
+   * its labels, IP 127.0.0.1 and the management port at {@code managementPort}.
+   */
+  void routerPod(String ns, String cluster, String pod, int managementPort) {
+    var labels =
+        new dev.betanet.operator.model.ClusterNames(cluster, ns)
+            .nodeLabels("router", pod.substring(0, pod.length() - 2));
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(pod)
+                .withNamespace(ns)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("router")
+                .withImage("betanet/router:test")
+                .addNewPort()
+                .withName("proxy")
+                .withContainerPort(8080)
+                .endPort()
+                .addNewPort()
+                .withName("management")
+                .withContainerPort(managementPort)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .pods()
+        .inNamespace(ns)
+        .withName(pod)
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                      .withPhase("Running")
+                      .withPodIP("127.0.0.1")
+                      .build());
+              return p;
+            });
+  }
+
+  /** Moves a router pod's management port, as a new pod of the StatefulSet would. */
+  void moveManagementPort(String ns, String pod, int managementPort) {
+    client
+        .pods()
+        .inNamespace(ns)
+        .withName(pod)
+        .edit(
+            p -> {
+              p.getSpec().getContainers().getFirst().getPorts().stream()
+                  .filter(port -> "management".equals(port.getName()))
+                  .forEach(port -> port.setContainerPort(managementPort));
+              return p;
+            });
+  }
+
+  dev.betanet.operator.crd.CanaryStatus canary(String ns, String name) {
+    MixnetCluster cluster = cluster(ns, name);
+    return cluster == null || cluster.getStatus() == null ? null : cluster.getStatus().canary;
+  }
+
+  /** Events with their type and message, e.g. {@code Warning CanaryRolledBack: ...}. */
+  List<String> eventLines(String ns) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+        .toList();
+  }
+
   MixnetCluster cluster(String ns, String name) {
     return client.resources(MixnetCluster.class).inNamespace(ns).withName(name).get();
   }

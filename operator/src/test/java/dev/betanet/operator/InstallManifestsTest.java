@@ -37,6 +37,7 @@ class InstallManifestsTest {
     assertGranted(role, "", "services", "get", "create", "update");
     assertGranted(role, "", "serviceaccounts", "get", "create", "update");
     assertGranted(role, "", "events", "create");
+    assertGranted(role, "", "pods", "get", "list");
     assertGranted(
         role, "apps", "statefulsets", "get", "list", "watch", "create", "update", "delete");
     assertGranted(role, "networking.k8s.io", "networkpolicies", "get", "create", "update");

@@ -17,6 +17,12 @@ public record RouterMetrics(Map<String, Counts> byTransport) {
   public static final String REQUESTS = "betanet_router_requests_total";
   public static final String LATENCY_BUCKETS = "betanet_router_request_seconds_bucket";
 
+  /** Transport label of requests carried through the mixnet. */
+  public static final String MIXNET = "mixnet";
+
+  /** Transport label of requests carried through the direct fallback tunnel. */
+  public static final String FALLBACK = "fallback";
+
   /** Outcome label of a request served as asked. */
   public static final String OK = "ok";
 

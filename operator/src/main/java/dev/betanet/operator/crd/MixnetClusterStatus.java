@@ -10,7 +10,7 @@ public class MixnetClusterStatus {
   /** The spec generation this status describes. */
   public Long observedGeneration;
 
-  /** Ready, MixnodesReady, RoutersReady, TopologyPublished. */
+  /** Ready, MixnodesReady, RoutersReady, TopologyPublished, CanaryHealthy, CanaryProgressing. */
   public List<Condition> conditions = new ArrayList<>();
 
   /** Progressing (nodes not all ready), Running (Ready=True) or Failed (invalid spec, error). */
@@ -32,6 +32,9 @@ public class MixnetClusterStatus {
 
   /** Canary weight in the published topology. */
   public Integer canaryWeight;
+
+  /** The canary progression: desired and current weight, phase, step, last analysis. */
+  public CanaryStatus canary;
 
   /** Epoch of the newest packet keys. */
   public Long keyEpoch;

@@ -21,9 +21,16 @@ public final class TopologyModel {
 
   /**
    * @param readyNodes StatefulSet names whose pod is ready; others are published as unhealthy
+   * @param canaryWeight the weight in force, as the canary progression decided (not necessarily
+   *     {@code spec.canary.weight}, which is its target)
    */
   public static Topology build(
-      MixnetCluster cluster, ClusterKeys keys, Set<String> readyNodes, long epoch, Instant at) {
+      MixnetCluster cluster,
+      ClusterKeys keys,
+      Set<String> readyNodes,
+      int canaryWeight,
+      long epoch,
+      Instant at) {
     MixnetClusterSpec spec = cluster.getSpec();
     MixnodeModel mixnodes = MixnodeModel.from(cluster);
     RouterModel routers = RouterModel.from(cluster);
@@ -78,7 +85,7 @@ public final class TopologyModel {
             coverIntervalMillis),
         layers,
         routerNodes,
-        new Topology.Canary(spec.canary.weight, fallbackPolicy(spec.fallbackPolicy)));
+        new Topology.Canary(canaryWeight, fallbackPolicy(spec.fallbackPolicy)));
   }
 
   static Topology.FallbackPolicy fallbackPolicy(FallbackPolicy policy) {

@@ -38,8 +38,15 @@ public class TopologyPublisher {
   /** What was published: the document now in force, and whether this reconcile changed it. */
   public record Published(Topology topology, boolean changed) {}
 
+  /**
+   * @param canaryWeight the weight in force (the canary progression's decision)
+   */
   public Published publish(
-      MixnetCluster cluster, ClusterKeys keys, Set<String> readyNodes, Instant now) {
+      MixnetCluster cluster,
+      ClusterKeys keys,
+      Set<String> readyNodes,
+      int canaryWeight,
+      Instant now) {
     ClusterNames names = ClusterNames.of(cluster);
     ConfigMap existing =
         client
@@ -55,14 +62,14 @@ public class TopologyPublisher {
     if (previous != null
         && previous.equals(
             TopologyModel.build(
-                cluster, keys, readyNodes, previous.epoch(), previous.issuedAt()))) {
+                cluster, keys, readyNodes, canaryWeight, previous.epoch(), previous.issuedAt()))) {
       published = previous;
       changed = false;
     } else {
       // Continue the epoch even from a document we cannot verify (a lost operator identity):
       // nodes refuse to go back, so epochs only ever grow.
       long epoch = Math.max(previous == null ? 0 : previous.epoch(), rawEpoch(document)) + 1;
-      published = TopologyModel.build(cluster, keys, readyNodes, epoch, now);
+      published = TopologyModel.build(cluster, keys, readyNodes, canaryWeight, epoch, now);
       changed = true;
     }
     byte[] signed =

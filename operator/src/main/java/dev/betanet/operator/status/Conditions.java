@@ -18,6 +18,12 @@ public final class Conditions {
   public static final String ROUTERS_READY = "RoutersReady";
   public static final String TOPOLOGY_PUBLISHED = "TopologyPublished";
 
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+
+  /** The API conventions' third status: the operator cannot tell (yet). */
+  public static final String UNKNOWN = "Unknown";
+
   private Conditions() {}
 
   /** {@code conditions} with {@code type} set; other types kept as they are. */
@@ -29,7 +35,18 @@ public final class Conditions {
       String message,
       long generation,
       Instant now) {
-    String statusText = status ? "True" : "False";
+    return set(conditions, type, status ? TRUE : FALSE, reason, message, generation, now);
+  }
+
+  /** {@code conditions} with {@code type} set to {@code statusText}: True, False or Unknown. */
+  public static List<Condition> set(
+      List<Condition> conditions,
+      String type,
+      String statusText,
+      String reason,
+      String message,
+      long generation,
+      Instant now) {
     Optional<Condition> previous = find(conditions, type);
     String since =
         previous.filter(c -> statusText.equals(c.getStatus())).isPresent()

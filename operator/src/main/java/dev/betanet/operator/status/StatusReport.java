@@ -136,6 +136,7 @@ public final class StatusReport {
       status.routers = previous.routers;
       status.topologyEpoch = previous.topologyEpoch;
       status.canaryWeight = previous.canaryWeight;
+      status.canary = previous.canary;
       status.keyEpoch = previous.keyEpoch;
       status.keysRotatedAt = previous.keysRotatedAt;
     }

@@ -37,10 +37,11 @@ class TopologyModelTest {
 
   @Test
   void publishesEveryNodeWithItsCurrentKeysAndTheSpecsSettings() throws Exception {
-    cluster.getSpec().canary.weight = 40;
+    // The target is 100; the progression has 40 in force, and that is what routers must see.
+    cluster.getSpec().canary.weight = 100;
     cluster.getSpec().fallbackPolicy = FallbackPolicy.STRICT;
     cluster.getSpec().coverTraffic.rate = 4;
-    Topology topology = TopologyModel.build(cluster, keys, Set.of("demo-mix-0-0"), 7, NOW);
+    Topology topology = TopologyModel.build(cluster, keys, Set.of("demo-mix-0-0"), 40, 7, NOW);
 
     assertThat(topology.layers()).hasSize(3);
     var node = topology.mixnode("demo-mix-0-0-0").orElseThrow();
@@ -64,7 +65,7 @@ class TopologyModelTest {
 
   @Test
   void sameInputsGiveTheSameDocument() {
-    assertThat(TopologyModel.build(cluster, keys, Set.of(), 1, NOW))
-        .isEqualTo(TopologyModel.build(cluster, keys, Set.of(), 1, NOW));
+    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW))
+        .isEqualTo(TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW));
   }
 }

@@ -1,0 +1,288 @@
+package dev.betanet.operator.canary;
+
+import dev.betanet.operator.analysis.CanaryJudge;
+import dev.betanet.operator.analysis.MetricsScraper;
+import dev.betanet.operator.canary.CanaryProgression.Analysis;
+import dev.betanet.operator.canary.CanaryProgression.Decided;
+import dev.betanet.operator.canary.CanaryProgression.State;
+import dev.betanet.operator.canary.CanaryProgression.Transition;
+import dev.betanet.operator.crd.CanaryAnalysisStatus;
+import dev.betanet.operator.crd.CanaryPhase;
+import dev.betanet.operator.crd.CanarySpec;
+import dev.betanet.operator.crd.CanaryStatus;
+import dev.betanet.operator.crd.MixnetCluster;
+import dev.betanet.operator.crd.MixnetClusterStatus;
+import dev.betanet.operator.model.Durations;
+import dev.betanet.operator.status.CanaryReport;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Decides the canary weight of one reconcile: reads where the progression stands, reads and judges
+ * the routers' metrics when a step is being observed, and lets {@link CanaryProgression} decide.
+ * Says which weight to publish, the new {@code status.canary}, the events to record, and when to
+ * look again.
+ */
+@ApplicationScoped
+public class CanaryController {
+
+  /** An event to record on the cluster. */
+  public record Notice(boolean warning, String reason, String message) {}
+
+  /**
+   * @param weight the weight to publish in the topology
+   * @param recheckAfter when to reconcile again to judge the step in force; empty when no step is
+   */
+  public record Outcome(
+      int weight, CanaryStatus status, Optional<Duration> recheckAfter, List<Notice> notices) {}
+
+  private static final Duration MIN_RECHECK = Duration.ofSeconds(1);
+
+  @Inject KubernetesClient client;
+  @Inject RouterScraper scraper;
+  @Inject StepWindows windows;
+
+  /** How often a step in force is judged; a breach is caught within this, not at step end. */
+  @ConfigProperty(name = "betanet.operator.canary.analysis-interval", defaultValue = "30s")
+  Duration analysisInterval;
+
+  public Outcome reconcile(MixnetCluster cluster, Instant now) {
+    CanarySpec spec = cluster.getSpec().canary;
+    long generation = cluster.getMetadata().getGeneration();
+    CanaryStatus previous = liveStatus(cluster);
+    State state = state(cluster, previous);
+    CanaryAnalysisStatus analysis = previous == null ? null : previous.lastAnalysis;
+    Duration interval = Durations.parse(spec.stepInterval, "spec.canary.stepInterval");
+
+    Map<String, MetricsScraper.Result> scrapes = null;
+    Instant windowStart = null;
+    CanaryJudge.Verdict verdict = null;
+    CanaryProgression.Step step = CanaryProgression.next(state, spec, generation, null, now);
+    if (step instanceof CanaryProgression.NeedsAnalysis) {
+      scrapes = scraper.scrape(cluster);
+      StepWindows.Observation observed = windows.observe(key(cluster, state), scrapes, now);
+      verdict = judge(spec, observed);
+      windowStart = observed.startedAt();
+      analysis = CanaryReport.analysis(state.currentWeight(), observed, verdict, now);
+      boolean complete = !now.isBefore(windowStart.plus(interval));
+      step =
+          CanaryProgression.next(
+              state, spec, generation, new Analysis(verdict.decision(), complete), now);
+    }
+    Decided decided = (Decided) step;
+    State next = decided.state();
+
+    String uid = cluster.getMetadata().getUid();
+    Optional<Duration> recheck = Optional.empty();
+    if (next.phase() == CanaryPhase.PROGRESSING) {
+      StepWindows.Key key = key(cluster, next);
+      if (!windows.isOpen(key)) {
+        // A new step: its window starts from the counts just read, so nothing falls between steps.
+        windows.open(key, scrapes != null ? scrapes : scraper.scrape(cluster), now);
+        windowStart = now;
+      }
+      Instant stepEnd = (windowStart == null ? now : windowStart).plus(interval);
+      Duration untilEnd = Duration.between(now, stepEnd);
+      Duration wait = untilEnd.compareTo(analysisInterval) < 0 ? untilEnd : analysisInterval;
+      recheck = Optional.of(wait.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : wait);
+    } else {
+      windows.close(uid);
+    }
+
+    List<Notice> notices = new ArrayList<>();
+    for (Transition transition : decided.transitions()) {
+      notice(transition, spec, verdict, previous).ifPresent(notices::add);
+    }
+    String message = message(next, spec, previous, notices, analysis);
+    CanaryStatus status = CanaryReport.status(next, spec, analysis, message);
+    return new Outcome(next.currentWeight(), status, recheck, notices);
+  }
+
+  /**
+   * The progression's state as last written. Read from the API server, not the informer cache: a
+   * reconcile that ran on a cache older than the previous status write would walk a step twice.
+   */
+  private CanaryStatus liveStatus(MixnetCluster cluster) {
+    MixnetCluster live =
+        client
+            .resources(MixnetCluster.class)
+            .inNamespace(cluster.getMetadata().getNamespace())
+            .withName(cluster.getMetadata().getName())
+            .get();
+    MixnetClusterStatus status = live != null ? live.getStatus() : cluster.getStatus();
+    return status == null ? null : status.canary;
+  }
+
+  private static State state(MixnetCluster cluster, CanaryStatus previous) {
+    if (previous == null || previous.phase == null) {
+      // First time: carry on from the weight already published, if any.
+      MixnetClusterStatus status = cluster.getStatus();
+      int published = status == null || status.canaryWeight == null ? 0 : status.canaryWeight;
+      return State.settledAt(published);
+    }
+    return new State(
+        previous.currentWeight,
+        previous.lastGoodWeight,
+        previous.phase,
+        previous.stepStartedAt == null ? null : Instant.parse(previous.stepStartedAt),
+        previous.observedGeneration == null ? -1 : previous.observedGeneration);
+  }
+
+  private static StepWindows.Key key(MixnetCluster cluster, State state) {
+    return new StepWindows.Key(
+        cluster.getMetadata().getUid(), state.currentWeight(), state.stepStartedAt());
+  }
+
+  /** The judge's verdict, held back while any router is unreadable unless a breach is proven. */
+  private static CanaryJudge.Verdict judge(CanarySpec spec, StepWindows.Observation observed) {
+    CanaryJudge judge =
+        new CanaryJudge(
+            new CanaryJudge.Thresholds(
+                spec.analysis.maxErrorRate,
+                Durations.parse(spec.analysis.maxP95Latency, "spec.canary.analysis.maxP95Latency"),
+                spec.analysis.minSamples));
+    CanaryJudge.Verdict verdict = judge.judge(observed.mixnet(), observed.answered());
+    if (observed.unreachable().isEmpty() || verdict.decision() == CanaryJudge.Decision.ROLLBACK) {
+      return verdict;
+    }
+    // Advancing on part of the routers could miss the very one that fails.
+    return new CanaryJudge.Verdict(
+        CanaryJudge.Decision.HOLD,
+        "RouterUnreachable",
+        (observed.total() - observed.answered())
+            + " of "
+            + observed.total()
+            + " routers did not answer: "
+            + String.join("; ", observed.unreachable()));
+  }
+
+  private static Optional<Notice> notice(
+      Transition t, CanarySpec spec, CanaryJudge.Verdict verdict, CanaryStatus previous) {
+    String judged = verdict == null ? "" : ": " + verdict.message();
+    String walk = stepOf(spec, t.toWeight());
+    return Optional.ofNullable(
+        switch (t.kind()) {
+          case STARTED ->
+              new Notice(
+                  false,
+                  "CanaryStepStarted",
+                  "canary weight "
+                      + t.fromWeight()
+                      + " → "
+                      + t.toWeight()
+                      + walk
+                      + "; next step after "
+                      + spec.stepInterval
+                      + " of healthy metrics");
+          case ADVANCED ->
+              new Notice(
+                  false,
+                  "CanaryStepAdvanced",
+                  "canary weight " + t.fromWeight() + " → " + t.toWeight() + walk + judged);
+          case COMPLETED ->
+              new Notice(false, "CanaryPromoted", "canary weight " + t.toWeight() + judged);
+          case PROMOTED ->
+              new Notice(
+                  false,
+                  "CanaryPromoted",
+                  "canary weight "
+                      + t.fromWeight()
+                      + " → "
+                      + t.toWeight()
+                      + " by spec.canary.promote, without analysis");
+          case APPLIED, LOWERED ->
+              new Notice(
+                  false,
+                  "CanaryWeightApplied",
+                  t.fromWeight() == t.toWeight()
+                      ? "canary weight " + t.toWeight() + " in force"
+                      : "canary weight " + t.fromWeight() + " → " + t.toWeight());
+          case ROLLED_BACK ->
+              new Notice(
+                  true,
+                  "CanaryRolledBack",
+                  "canary weight "
+                      + t.fromWeight()
+                      + " → "
+                      + t.toWeight()
+                      + judged
+                      + "; no further step until the spec changes");
+          case BREACH_HELD ->
+              alreadyReported(previous, t.fromWeight())
+                  ? null
+                  : new Notice(
+                      true,
+                      "CanaryAnalysisFailed",
+                      "canary weight " + t.fromWeight() + " held (autoRollback is off)" + judged);
+          case PAUSED ->
+              new Notice(
+                  false,
+                  "CanaryPaused",
+                  "canary weight " + t.toWeight() + " held by spec.canary.paused");
+          case RESUMED ->
+              new Notice(false, "CanaryResumed", "canary weight " + t.toWeight() + " resumed");
+        });
+  }
+
+  /** Whether the breach of {@code weight} was already the last analysis: one event per breach. */
+  private static boolean alreadyReported(CanaryStatus previous, int weight) {
+    return previous != null
+        && previous.lastAnalysis != null
+        && previous.lastAnalysis.weight == weight
+        && CanaryReport.BREACHES.contains(previous.lastAnalysis.reason);
+  }
+
+  private static String stepOf(CanarySpec spec, int weight) {
+    List<Integer> walk = CanaryProgression.walk(spec.steps, spec.weight);
+    int index = walk.indexOf(weight);
+    return index < 0 ? "" : " (step " + (index + 1) + " of " + walk.size() + ")";
+  }
+
+  private static String message(
+      State next,
+      CanarySpec spec,
+      CanaryStatus previous,
+      List<Notice> notices,
+      CanaryAnalysisStatus analysis) {
+    boolean breachHeld =
+        next.phase() == CanaryPhase.PROGRESSING
+            && analysis != null
+            && analysis.weight == next.currentWeight()
+            && CanaryReport.BREACHES.contains(analysis.reason);
+    if (breachHeld) {
+      return "held at weight "
+          + next.currentWeight()
+          + " (autoRollback is off): "
+          + analysis.message
+          + "; lower the weight, promote, or pause and resume to observe the step afresh";
+    }
+    return switch (next.phase()) {
+      case IDLE -> "canary weight 0: no flows use the mixnet";
+      case PROMOTED -> "canary weight " + next.currentWeight() + " in force";
+      case PAUSED -> "held at weight " + next.currentWeight() + " by spec.canary.paused";
+      case PROGRESSING ->
+          "observing weight "
+              + next.currentWeight()
+              + stepOf(spec, next.currentWeight())
+              + " for "
+              + spec.stepInterval
+              + " of healthy metrics; target "
+              + spec.weight;
+      case ROLLED_BACK ->
+          notices.stream()
+              .filter(n -> n.reason().equals("CanaryRolledBack"))
+              .map(Notice::message)
+              .findFirst()
+              .orElse(
+                  previous != null && previous.message != null ? previous.message : "rolled back");
+    };
+  }
+}
