@@ -58,9 +58,10 @@ public final class LocalSystem implements AutoCloseable {
     EmbeddedApiServer api = EmbeddedApiServer.start(options.apiPort());
     try {
       Path kubeconfig = api.writeKubeconfig(state.resolve("kubeconfig"));
+      Path podKubeconfig = api.writeClientKubeconfig(state.resolve("kubeconfig-pods"));
       KubernetesClient client = api.newClient();
       LocalRuntime runtime =
-          new LocalRuntime(client, options.repository().toAbsolutePath(), state, kubeconfig);
+          new LocalRuntime(client, options.repository().toAbsolutePath(), state, podKubeconfig);
       LocalSystem system = new LocalSystem(options, api, client, runtime, kubeconfig);
       Runtime.getRuntime().addShutdownHook(new Thread(system::close, "local-system-stop"));
       runtime.start();
@@ -192,8 +193,9 @@ public final class LocalSystem implements AutoCloseable {
     return kubeconfig;
   }
 
+  /** The API as kubectl reaches it. */
   public String apiUrl() {
-    return api.url();
+    return api.kubectlUrl();
   }
 
   public int proxyPort() {
