@@ -124,7 +124,7 @@ final class ContainerProcess {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(env);
       process = builder.start();
-      startedAt = now;
+      startedAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       Files.writeString(pidFile, process.pid() + "\n");
       LOG.fine(() -> name + " started, pid " + process.pid());
     } catch (IOException e) {
