@@ -8,8 +8,10 @@ JDK := $(shell scripts/find-jdk25 2>/dev/null)
 MVN := JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 BENCH_ARGS ?=
 VERSION := 0.1.0-SNAPSHOT
+RUN_ARGS ?=
+WATCH_ARGS ?=
 
-.PHONY: help jdk build test run bench crds fmt images deploy clean
+.PHONY: help jdk build test run watch bench crds fmt images deploy clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,9 +25,12 @@ build: jdk ## compile, check formatting, package every module (no tests)
 test: jdk ## run every test: unit, loopback-socket, operator against an in-process Kubernetes API
 	$(MVN) install
 
-run: jdk ## start the system locally on an embedded default (see README)
+run: jdk ## the whole system on this machine: API, operator, mixnet, example (for trying; see README)
 	$(MVN) -q install -DskipTests
-	JAVA_HOME="$(JDK)" scripts/run-local
+	JAVA_HOME="$(JDK)" scripts/run-local $(RUN_ARGS)
+
+watch: jdk ## live view of the system `make run` started (requests/s, latency, errors, canary, pools)
+	JAVA_HOME="$(JDK)" scripts/watch-local $(WATCH_ARGS)
 
 bench: jdk ## run the benchmarks (JMH); figures go in docs/benchmarks.md
 	$(MVN) -q install -DskipTests -pl bench -am

@@ -31,7 +31,8 @@ public final class ApiServerMain {
                   server.close();
                   stopped.countDown();
                 }));
-    System.out.println("Kubernetes API: " + server.url());
+    System.out.println(
+        "Kubernetes API: " + server.kubectlUrl() + " (Fabric8 clients: " + server.url() + ")");
     System.out.println("kubeconfig:     " + written);
     System.out.println("try:            kubectl --kubeconfig " + written + " get mxc -w");
     stopped.await();

@@ -25,13 +25,18 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public static final String CONTEXT = "betanet-local";
 
   private final KubernetesMockServer server;
+  private final KubectlFront front;
 
-  private EmbeddedApiServer(KubernetesMockServer server) {
+  private EmbeddedApiServer(KubernetesMockServer server, KubectlFront front) {
     this.server = server;
+    this.front = front;
   }
 
-  /** Starts the server on {@code port} (0 picks a free port). */
-  public static EmbeddedApiServer start(int port) {
+  /**
+   * Starts the server for clients on a free port, and kubectl's front ({@link KubectlFront}) on
+   * {@code port} (0 picks a free port).
+   */
+  public static EmbeddedApiServer start(int port) throws IOException {
     KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     KubernetesMockServer server =
         new KubernetesMockServer(
@@ -40,17 +45,31 @@ public final class EmbeddedApiServer implements AutoCloseable {
             new HashMap<>(),
             new KubectlCompatDispatcher(crud),
             false);
-    server.init(InetAddress.getLoopbackAddress(), port);
-    LOG.info("embedded Kubernetes API listening on " + url(server));
-    return new EmbeddedApiServer(server);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubectlFront front;
+    try {
+      front = new KubectlFront(port, url(server));
+    } catch (IOException e) {
+      server.destroy();
+      throw e;
+    }
+    LOG.info(
+        "embedded Kubernetes API listening on " + url(server) + ", for kubectl on " + front.url());
+    return new EmbeddedApiServer(server, front);
   }
 
   private static String url(KubernetesMockServer server) {
     return "http://127.0.0.1:" + server.getPort();
   }
 
+  /** The API for the Fabric8 client (websocket watches). */
   public String url() {
     return url(server);
+  }
+
+  /** The API for kubectl: the same objects, with watches over chunked HTTP. */
+  public String kubectlUrl() {
+    return front.url();
   }
 
   public int port() {
@@ -73,6 +92,18 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig (context {@value #CONTEXT}, namespace default) for kubectl. */
   public Path writeKubeconfig(Path file) throws IOException {
+    return writeKubeconfig(file, kubectlUrl());
+  }
+
+  /**
+   * Writes a kubeconfig for Fabric8 clients in other processes (the operator): they watch over
+   * websockets, which only the mock's own port serves.
+   */
+  public Path writeClientKubeconfig(Path file) throws IOException {
+    return writeKubeconfig(file, url());
+  }
+
+  private static Path writeKubeconfig(Path file, String url) throws IOException {
     String yaml =
         """
         apiVersion: v1
@@ -93,7 +124,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
             namespace: default
         current-context: %1$s
         """
-            .formatted(CONTEXT, url());
+            .formatted(CONTEXT, url);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -104,6 +135,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    front.close();
     server.destroy();
   }
 }

@@ -3,6 +3,7 @@ package dev.betanet.local.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -25,9 +26,11 @@ final class KubectlCompatDispatcher extends Dispatcher {
   private static final Logger LOG = Logger.getLogger(KubectlCompatDispatcher.class.getName());
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
   private static final String STRATEGIC = "application/strategic-merge-patch+json";
+  private static final String APPLY = "application/apply-patch+yaml";
 
   private final KubernetesCrudDispatcher crud;
   private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
   private final OwnerGarbageCollector collector;
   private final MergePatchRewriter rewriter = new MergePatchRewriter();
 
@@ -50,6 +53,9 @@ final class KubectlCompatDispatcher extends Dispatcher {
         return discovery;
       }
     }
+    if ("PATCH".equals(request.getMethod()) && isApply(request)) {
+      return serverSideApply(request, bare);
+    }
     if ("PATCH".equals(request.getMethod()) && (isStrategic(request) || isMerge(request))) {
       return mergePatch(request, bare);
     }
@@ -71,6 +77,50 @@ final class KubectlCompatDispatcher extends Dispatcher {
   private static boolean isMerge(RecordedRequest request) {
     String type = request.getHeader("Content-Type");
     return type != null && type.startsWith("application/merge-patch+json");
+  }
+
+  private static boolean isApply(RecordedRequest request) {
+    String type = request.getHeader("Content-Type");
+    return type != null && type.startsWith(APPLY);
+  }
+
+  /**
+   * Server-side apply, approximated: the applied configuration is created if the object does not
+   * exist, else merged into it as a JSON merge patch. There are no field managers or conflicts, so
+   * a field another manager set is overwritten and a field left out of the configuration is kept.
+   * The operator's production build patches its status this way.
+   */
+  private MockResponse serverSideApply(RecordedRequest request, String path) {
+    String body;
+    try {
+      body = json.writeValueAsString(yaml.readTree(request.getUtf8Body()));
+    } catch (JsonProcessingException e) {
+      return new MockResponse()
+          .setResponseCode(400)
+          .setBody("invalid apply configuration: " + e.getOriginalMessage());
+    }
+    boolean status = path.endsWith("/status");
+    String objectPath = status ? path.substring(0, path.length() - "/status".length()) : path;
+    if (!status && crud.handleGet(objectPath).code() == 404) {
+      var headers = request.getHeaders().newBuilder().set("Content-Type", "application/json");
+      return crud.dispatch(
+          new RecordedRequest(
+              request.getHttpVersion(),
+              io.fabric8.mockwebserver.dsl.HttpMethod.POST,
+              objectPath.substring(0, objectPath.lastIndexOf('/')),
+              headers.build(),
+              new io.fabric8.mockwebserver.http.Buffer().writeUtf8(body)));
+    }
+    var headers =
+        request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json");
+    return mergePatch(
+        new RecordedRequest(
+            request.getHttpVersion(),
+            request.method(),
+            path,
+            headers.build(),
+            new io.fabric8.mockwebserver.http.Buffer().writeUtf8(body)),
+        path);
   }
 
   /** Applies a merge patch as a JSON patch built against the stored object. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -219,5 +220,72 @@ class EmbeddedApiServerKubectlTest {
     GenericKubernetesResource seen =
         client.genericKubernetesResources(MXC).inNamespace("default").withName("seen").get();
     assertThat(seen.getAdditionalProperties()).containsKey("spec");
+  }
+
+  @Test
+  void waitSeesAConditionThatBecomesTrueLater() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("later", 3).toString());
+    Path output = dir.resolve("wait-later.out");
+    Process wait =
+        kubectl.start(output, "wait", "--for=condition=Ready", "mxc/later", "--timeout=60s");
+    // kubectl is now watching; the condition appears only afterwards.
+    Thread.sleep(1500);
+    assertThat(wait.isAlive()).as("kubectl wait returned before Ready was set").isTrue();
+    setReady("later");
+    assertThat(wait.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(wait.exitValue()).as(Files.readString(output)).isZero();
+    assertThat(Files.readString(output)).contains("condition met");
+  }
+
+  @Test
+  void getWatchStreamsEveryChange() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("watched", 3).toString());
+    Path output = dir.resolve("get-w.out");
+    Process watch =
+        kubectl.start(
+            output, "get", "mxc", "watched", "-w", "-o", "jsonpath={.spec.layers}{\"\\n\"}");
+    try {
+      awaitOutput(output, "3\n");
+      kubectl.ok("patch", "mxc", "watched", "--type", "merge", "-p", "{\"spec\":{\"layers\":4}}");
+      awaitOutput(output, "3\n4\n");
+      kubectl.ok("patch", "mxc", "watched", "--type", "merge", "-p", "{\"spec\":{\"layers\":5}}");
+      awaitOutput(output, "3\n4\n5\n");
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  @Test
+  void serverSideApplyCreatesThenUpdates() throws Exception {
+    Path file = mixnetCluster("ssa", 3);
+    kubectl.ok("apply", "--server-side", "--validate=false", "-f", file.toString());
+    kubectl.ok(
+        "apply", "--server-side", "--validate=false", "-f", mixnetCluster("ssa", 6).toString());
+    assertThat(kubectl.ok("get", "mxc", "ssa", "-o", "jsonpath={.spec.layers}")).isEqualTo("6");
+  }
+
+  private static void setReady(String name) {
+    GenericKubernetesResource cluster =
+        client.genericKubernetesResources(MXC).inNamespace("default").withName(name).get();
+    cluster
+        .getAdditionalProperties()
+        .put(
+            "status",
+            java.util.Map.of(
+                "conditions",
+                java.util.List.of(
+                    java.util.Map.of("type", "Ready", "status", "True", "reason", "Test"))));
+    client.genericKubernetesResources(MXC).inNamespace("default").resource(cluster).updateStatus();
+  }
+
+  private static void awaitOutput(Path output, String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(output) && Files.readString(output).equals(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(Files.readString(output)).isEqualTo(expected);
   }
 }

@@ -35,6 +35,17 @@ record Kubectl(Path kubeconfig) {
     return new Result(process.exitValue(), output);
   }
 
+  /** Starts kubectl in the background, its output (with errors) going to {@code output}. */
+  Process start(Path output, String... args) throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
+  }
+
   /** Runs kubectl and fails with its output unless it exits 0. */
   String ok(String... args) throws IOException, InterruptedException {
     Result result = run(args);

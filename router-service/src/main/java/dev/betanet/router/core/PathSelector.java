@@ -44,7 +44,8 @@ public final class PathSelector {
       List<MixnodeEntry> fallback = new ArrayList<>();
       for (MixnodeEntry node : layer.mixnodes()) {
         if (!node.healthy()
-            || families.contains(node.family())
+            // An empty family is no family (as an empty zone is no zone).
+            || (!node.family().isEmpty() && families.contains(node.family()))
             || (!node.zone().isEmpty() && zones.contains(node.zone()))) {
           continue;
         }

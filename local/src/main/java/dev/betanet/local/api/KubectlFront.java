@@ -1,0 +1,262 @@
+package dev.betanet.local.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+
+/**
+ * What kubectl talks to: passes every request through to the embedded API, except a watch ({@code
+ * ?watch=true}), which it serves itself as kubectl expects it, a chunked HTTP stream of {@code
+ * {"type":...,"object":...}} lines. The mock answers watches only over websockets, which is what
+ * the Fabric8 client (the operator) uses, but not kubectl. Events come from listing the collection
+ * every {@value #POLL_MILLIS} ms and comparing resource versions: a change that is undone within
+ * one poll is not seen, and consecutive changes within one poll arrive as one MODIFIED event.
+ */
+final class KubectlFront implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(KubectlFront.class.getName());
+  static final long POLL_MILLIS = 250;
+
+  /** A watch without timeoutSeconds ends after this; kubectl then watches again. */
+  static final Duration MAX_WATCH = Duration.ofMinutes(30);
+
+  /** Headers the JDK client sets itself and refuses from callers. */
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
+
+  private final HttpServer server;
+  private final String backend;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ObjectMapper json = new ObjectMapper();
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+  KubectlFront(int port, String backend) throws IOException {
+    this.backend = backend;
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+      String watch = query.get("watch");
+      if ("GET".equals(exchange.getRequestMethod())
+          && ("true".equals(watch) || "1".equals(watch))) {
+        streamWatch(exchange, exchange.getRequestURI().getRawPath(), query);
+      } else {
+        pass(exchange);
+      }
+    } catch (IOException e) {
+      LOG.fine(() -> "kubectl request ended: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void pass(HttpExchange exchange) throws IOException, InterruptedException {
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(backend + exchange.getRequestURI()))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                exchange.getRequestMethod(),
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!RESTRICTED.contains(name.toLowerCase())) {
+                values.forEach(v -> request.header(name, v));
+              }
+            });
+    HttpResponse<byte[]> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!RESTRICTED.contains(name.toLowerCase()) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, values);
+              }
+            });
+    byte[] answer = response.body();
+    exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+    if (answer.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(answer);
+      }
+    }
+  }
+
+  /** Lists every {@value #POLL_MILLIS} ms and writes what changed as watch events. */
+  private void streamWatch(HttpExchange exchange, String path, Map<String, String> query)
+      throws IOException, InterruptedException {
+    String nameFilter = null;
+    String selector = query.getOrDefault("fieldSelector", "");
+    for (String term : selector.split(",")) {
+      if (term.startsWith("metadata.name=")) {
+        nameFilter = term.substring("metadata.name=".length());
+      }
+    }
+    String listUri =
+        backend
+            + path
+            + (query.containsKey("labelSelector")
+                ? "?labelSelector="
+                    + java.net.URLEncoder.encode(query.get("labelSelector"), StandardCharsets.UTF_8)
+                : "");
+    long timeout =
+        query.containsKey("timeoutSeconds")
+            ? Long.parseLong(query.get("timeoutSeconds")) * 1000
+            : MAX_WATCH.toMillis();
+    long deadline = System.currentTimeMillis() + Math.min(timeout, MAX_WATCH.toMillis());
+    String since = query.get("resourceVersion");
+    boolean replayAll = since == null || since.isEmpty() || "0".equals(since);
+
+    Map<String, JsonNode> known = list(listUri, nameFilter);
+    if (known == null) {
+      exchange.sendResponseHeaders(404, -1);
+      return;
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (JsonNode object : known.values()) {
+        if (replayAll) {
+          event(out, "ADDED", object);
+        } else if (newerThan(object, since)) {
+          event(out, "MODIFIED", object);
+        }
+      }
+      out.flush();
+      while (System.currentTimeMillis() < deadline) {
+        Thread.sleep(POLL_MILLIS);
+        Map<String, JsonNode> now = list(listUri, nameFilter);
+        if (now == null) {
+          return;
+        }
+        for (Map.Entry<String, JsonNode> entry : now.entrySet()) {
+          JsonNode before = known.get(entry.getKey());
+          if (before == null) {
+            event(out, "ADDED", entry.getValue());
+          } else if (!version(before).equals(version(entry.getValue()))) {
+            event(out, "MODIFIED", entry.getValue());
+          }
+        }
+        for (Map.Entry<String, JsonNode> entry : known.entrySet()) {
+          if (!now.containsKey(entry.getKey())) {
+            event(out, "DELETED", entry.getValue());
+          }
+        }
+        out.flush();
+        known = now;
+      }
+    }
+  }
+
+  private static boolean newerThan(JsonNode object, String since) {
+    try {
+      return Long.parseLong(version(object)) > Long.parseLong(since);
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  private static String version(JsonNode object) {
+    return object.path("metadata").path("resourceVersion").asText();
+  }
+
+  private void event(OutputStream out, String type, JsonNode object) throws IOException {
+    ObjectNode event = json.createObjectNode();
+    event.put("type", type);
+    event.set("object", object);
+    out.write(json.writeValueAsBytes(event));
+    out.write('\n');
+  }
+
+  /** The collection's items by uid (kind and apiVersion filled in), or null if there is none. */
+  private Map<String, JsonNode> list(String uri, String nameFilter)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      return null;
+    }
+    JsonNode doc = json.readTree(response.body());
+    String kind = doc.path("kind").asText();
+    String itemKind = kind.endsWith("List") ? kind.substring(0, kind.length() - 4) : kind;
+    Map<String, JsonNode> items = new LinkedHashMap<>();
+    for (JsonNode item : doc.path("items")) {
+      if (nameFilter != null && !nameFilter.equals(item.path("metadata").path("name").asText())) {
+        continue;
+      }
+      ObjectNode copy = (ObjectNode) item;
+      if (!copy.has("kind")) {
+        copy.put("kind", itemKind);
+      }
+      if (!copy.has("apiVersion")) {
+        copy.put("apiVersion", doc.path("apiVersion").asText());
+      }
+      String key = item.path("metadata").path("uid").asText();
+      items.put(key.isEmpty() ? item.path("metadata").path("name").asText() : key, copy);
+    }
+    return items;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (raw == null) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.put(key, value);
+    }
+    return params;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.betanet.local.watch;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One scrape of a router's Prometheus text, reduced to what the view shows: request counts by
+ * transport and outcome, and latency histogram buckets by transport. Lines it does not know are
+ * skipped; a malformed number is skipped too (the view is best effort, never the judge).
+ */
+public record MetricsSample(
+    Map<String, Map<String, Double>> requests, Map<String, Map<Double, Double>> buckets) {
+
+  static final String REQUESTS = "betanet_router_requests_total";
+  static final String BUCKETS = "betanet_router_request_seconds_bucket";
+  private static final Pattern LINE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  public static MetricsSample parse(String text) {
+    Map<String, Map<String, Double>> requests = new HashMap<>();
+    Map<String, Map<Double, Double>> buckets = new HashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("#") || !(line.startsWith(REQUESTS) || line.startsWith(BUCKETS))) {
+        continue;
+      }
+      Matcher m = LINE.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (m.group(3) != null) {
+        Matcher l = LABEL.matcher(m.group(3));
+        while (l.find()) {
+          labels.put(l.group(1), l.group(2));
+        }
+      }
+      double value;
+      try {
+        value = Double.parseDouble(m.group(4));
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      String transport = labels.getOrDefault("transport", "mixnet");
+      if (REQUESTS.equals(m.group(1))) {
+        requests
+            .computeIfAbsent(transport, t -> new HashMap<>())
+            .merge(labels.getOrDefault("outcome", "?"), value, Double::sum);
+      } else if (BUCKETS.equals(m.group(1)) && labels.containsKey("le")) {
+        double le =
+            "+Inf".equals(labels.get("le"))
+                ? Double.POSITIVE_INFINITY
+                : Double.parseDouble(labels.get("le"));
+        buckets
+            .computeIfAbsent(transport, t -> new java.util.TreeMap<>())
+            .merge(le, value, Double::sum);
+      }
+    }
+    return new MetricsSample(requests, buckets);
+  }
+
+  /** Sum of two samples (several routers). */
+  public MetricsSample plus(MetricsSample other) {
+    Map<String, Map<String, Double>> r = new HashMap<>();
+    Map<String, Map<Double, Double>> b = new HashMap<>();
+    for (MetricsSample s : new MetricsSample[] {this, other}) {
+      s.requests.forEach(
+          (t, m) ->
+              m.forEach(
+                  (k, v) -> r.computeIfAbsent(t, x -> new HashMap<>()).merge(k, v, Double::sum)));
+      s.buckets.forEach(
+          (t, m) ->
+              m.forEach(
+                  (k, v) ->
+                      b.computeIfAbsent(t, x -> new java.util.TreeMap<>())
+                          .merge(k, v, Double::sum)));
+    }
+    return new MetricsSample(r, b);
+  }
+
+  /** Requests of {@code transport} with {@code outcome} (null: all outcomes). */
+  public double count(String transport, String outcome) {
+    Map<String, Double> byOutcome = requests.getOrDefault(transport, Map.of());
+    return outcome == null
+        ? byOutcome.values().stream().mapToDouble(Double::doubleValue).sum()
+        : byOutcome.getOrDefault(outcome, 0.0);
+  }
+}

@@ -1,0 +1,271 @@
+package dev.betanet.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.betanet.local.watch.MetricsSample;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole system as {@code make run} starts it: embedded API, the operator as a pod, the local
+ * runtime running the real mixnode and router processes, the example cluster and echo backend.
+ * Requests go through the forwarded proxy port, as a user's curl would.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalSystemEndToEndTest {
+
+  private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+  private static final String NS = "default";
+  private static LocalSystem system;
+  private static HttpClient proxied;
+
+  @BeforeAll
+  static void start() throws Exception {
+    for (String module : List.of("mixnode-service", "router-service", "operator")) {
+      Path jar = REPOSITORY.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+      assertThat(jar)
+          .as("the reactor packages %s before local (./mvnw install from the root)", module)
+          .isRegularFile();
+    }
+    Path state = Path.of("target", "e2e").toAbsolutePath();
+    deleteTree(state);
+    system =
+        LocalSystem.start(
+            new LocalSystem.Options(REPOSITORY, state, 0, new InetSocketAddress("127.0.0.1", 0)));
+    system.apply(REPOSITORY.resolve("k8s/examples/echo-backend.yaml"));
+    system.apply(REPOSITORY.resolve("k8s/examples/mixnetcluster.yaml"));
+    int port = system.exposeRouter(NS, "demo");
+    proxied =
+        HttpClient.newBuilder()
+            .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    assertThat(
+            system.awaitReady(NS, "demo", Duration.ofMinutes(4), line -> System.out.println(line)))
+        .as("MixnetCluster demo Ready; pod logs under " + state.resolve("pods"))
+        .isTrue();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void requestsThroughTheProxyComeBackByteExact() throws Exception {
+    HttpResponse<String> hello = get("/hello");
+    assertThat(hello.statusCode()).isEqualTo(200);
+    assertThat(hello.body()).isEqualTo("GET /hello\n");
+
+    byte[] body = new byte[20_000];
+    new Random(7).nextBytes(body);
+    HttpResponse<byte[]> echoed = post("/bytes", body);
+    assertThat(echoed.statusCode()).isEqualTo(200);
+    assertThat(echoed.body()).isEqualTo(body);
+  }
+
+  @Test
+  @Order(2)
+  void aKilledMixnodeIsRestartedAndRequestsStillSucceed() throws Exception {
+    String victim = "demo-mix-1-0-0";
+    ProcessHandle process = system.runtime().process(NS, victim, "mixnode").orElseThrow();
+    process.destroyForcibly();
+    process.onExit().get();
+
+    for (int i = 0; i < 8; i++) {
+      byte[] body = ("request " + i + " while " + victim + " is down").getBytes();
+      HttpResponse<byte[]> echoed = post("/crash/" + i, body);
+      assertThat(echoed.statusCode()).as("request %d", i).isEqualTo(200);
+      assertThat(echoed.body()).isEqualTo(body);
+    }
+    await(
+        Duration.ofMinutes(2),
+        "the runtime restarts " + victim + " and it is ready again",
+        () -> {
+          Pod pod = system.client().pods().inNamespace(NS).withName(victim).get();
+          var status = pod.getStatus().getContainerStatuses().getFirst();
+          return status.getRestartCount() >= 1 && Boolean.TRUE.equals(status.getReady());
+        });
+    assertThat(system.runtime().process(NS, victim, "mixnode").orElseThrow().pid())
+        .isNotEqualTo(process.pid());
+  }
+
+  /** Pending the router's fallback tunnel and canary split (issue 6). */
+  @Test
+  @Order(3)
+  @Disabled("pending merge of the router's fallback transport and canary split (issue 6)")
+  void atWeight50BothTransportsCarryTraffic() throws Exception {
+    patchCanary("{\"spec\":{\"canary\":{\"weight\":50,\"steps\":null}}}");
+    await(Duration.ofMinutes(1), "status.canaryWeight 50", () -> canaryWeight() == 50);
+    MetricsSample before = routerMetrics();
+    List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      sent.add(
+          proxied.sendAsync(request("/split/" + i).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (var response : sent) {
+      assertThat(response.get().statusCode()).isEqualTo(200);
+    }
+    MetricsSample after = routerMetrics();
+    assertThat(after.count("mixnet", "ok") - before.count("mixnet", "ok")).isPositive();
+    assertThat(after.count("fallback", "ok") - before.count("fallback", "ok")).isPositive();
+  }
+
+  /** Pending the operator's canary analysis and rollback (issue 8). */
+  @Test
+  @Order(4)
+  @Disabled("pending merge of the operator's canary analysis and automatic rollback (issue 8)")
+  void failuresOnTheMixnetPathMakeTheOperatorRollBack() throws Exception {
+    patchCanary(
+        "{\"spec\":{\"canary\":{\"weight\":50,\"steps\":null,\"stepInterval\":\"20s\","
+            + "\"autoRollback\":true,\"analysis\":{\"minSamples\":10,\"maxErrorRate\":0.01}}}}");
+    await(Duration.ofMinutes(1), "status.canaryWeight 50", () -> canaryWeight() == 50);
+    // Freeze every first-layer mixnode: the mixnet path fails, the fallback path does not.
+    List<ProcessHandle> frozen = new ArrayList<>();
+    for (String node : List.of("demo-mix-0-0-0", "demo-mix-0-1-0")) {
+      ProcessHandle p = system.runtime().process(NS, node, "mixnode").orElseThrow();
+      signal("STOP", p);
+      frozen.add(p);
+    }
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      int i = 0;
+      while (System.nanoTime() < deadline && !"RolledBack".equals(canaryPhase())) {
+        List<CompletableFuture<HttpResponse<String>>> wave = new ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+          wave.add(
+              proxied
+                  .sendAsync(request("/fail/" + i++).build(), HttpResponse.BodyHandlers.ofString())
+                  .exceptionally(e -> null));
+        }
+        CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new)).join();
+      }
+      assertThat(canaryPhase()).isEqualTo("RolledBack");
+      assertThat(canaryWeight()).isLessThan(50);
+    } finally {
+      for (ProcessHandle p : frozen) {
+        signal("CONT", p);
+      }
+    }
+  }
+
+  private static void signal(String name, ProcessHandle process) throws Exception {
+    assertThat(
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor())
+        .isZero();
+  }
+
+  private static void patchCanary(String mergePatch) {
+    system
+        .client()
+        .genericKubernetesResources("betanet.dev/v1alpha1", "MixnetCluster")
+        .inNamespace(NS)
+        .withName("demo")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            mergePatch);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> status() {
+    GenericKubernetesResource cluster = system.mixnetCluster(NS, "demo");
+    Object status = cluster.getAdditionalProperties().get("status");
+    return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  private static int canaryWeight() {
+    return status().get("canaryWeight") instanceof Number n ? n.intValue() : -1;
+  }
+
+  private static String canaryPhase() {
+    return status().get("canary") instanceof Map<?, ?> canary
+        ? String.valueOf(canary.get("phase"))
+        : "";
+  }
+
+  private static MetricsSample routerMetrics() throws Exception {
+    String ip = system.runtime().podIp(NS, "demo-router-0-0").orElseThrow();
+    HttpResponse<String> metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + ip + ":9000/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    return MetricsSample.parse(metrics.body());
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://echo.fog" + path))
+        .timeout(Duration.ofSeconds(60));
+  }
+
+  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return proxied.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<byte[]> post(String path, byte[] body)
+      throws IOException, InterruptedException {
+    return proxied.send(
+        request(path)
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static void await(Duration timeout, String what, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // not there yet
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
