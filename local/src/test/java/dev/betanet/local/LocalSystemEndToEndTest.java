@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -116,13 +115,12 @@ class LocalSystemEndToEndTest {
         .isNotEqualTo(process.pid());
   }
 
-  /** Pending the router's fallback tunnel and canary split (issue 6). */
   @Test
   @Order(3)
-  @Disabled("pending merge of the router's fallback transport and canary split (issue 6)")
   void atWeight50BothTransportsCarryTraffic() throws Exception {
     patchCanary("{\"spec\":{\"canary\":{\"weight\":50,\"steps\":null}}}");
     await(Duration.ofMinutes(1), "status.canaryWeight 50", () -> canaryWeight() == 50);
+    await(Duration.ofMinutes(1), "the router applies weight 50", () -> routerWeight() == 50);
     MetricsSample before = routerMetrics();
     List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
@@ -137,15 +135,19 @@ class LocalSystemEndToEndTest {
     assertThat(after.count("fallback", "ok") - before.count("fallback", "ok")).isPositive();
   }
 
-  /** Pending the operator's canary analysis and rollback (issue 8). */
   @Test
   @Order(4)
-  @Disabled("pending merge of the operator's canary analysis and automatic rollback (issue 8)")
   void failuresOnTheMixnetPathMakeTheOperatorRollBack() throws Exception {
+    // From 0, a one-step walk to 50: the step is judged, so a breach rolls it back to 0.
+    patchCanary("{\"spec\":{\"canary\":{\"weight\":0}}}");
+    await(Duration.ofMinutes(1), "status.canaryWeight 0", () -> canaryWeight() == 0);
     patchCanary(
-        "{\"spec\":{\"canary\":{\"weight\":50,\"steps\":null,\"stepInterval\":\"20s\","
+        "{\"spec\":{\"canary\":{\"weight\":50,\"steps\":[50],\"stepInterval\":\"10m\","
             + "\"autoRollback\":true,\"analysis\":{\"minSamples\":10,\"maxErrorRate\":0.01}}}}");
-    await(Duration.ofMinutes(1), "status.canaryWeight 50", () -> canaryWeight() == 50);
+    await(
+        Duration.ofMinutes(1),
+        "step 50 in force and observed",
+        () -> canaryWeight() == 50 && "Progressing".equals(canaryPhase()));
     // Freeze every first-layer mixnode: the mixnet path fails, the fallback path does not.
     List<ProcessHandle> frozen = new ArrayList<>();
     for (String node : List.of("demo-mix-0-0-0", "demo-mix-0-1-0")) {
@@ -213,14 +215,34 @@ class LocalSystemEndToEndTest {
         : "";
   }
 
+  /** The weight the router itself reports (its gauge), once it has read the new topology. */
+  private static int routerWeight() {
+    String text;
+    try {
+      text = routerMetricsText();
+    } catch (Exception e) {
+      return -1; // not answering yet: keep polling
+    }
+    var gauge =
+        java.util.regex.Pattern.compile(
+                "^betanet_router_canary_weight(?:\\{[^}]*})? (\\S+)$",
+                java.util.regex.Pattern.MULTILINE)
+            .matcher(text);
+    return gauge.find() ? (int) Double.parseDouble(gauge.group(1)) : -1;
+  }
+
   private static MetricsSample routerMetrics() throws Exception {
+    return MetricsSample.parse(routerMetricsText());
+  }
+
+  private static String routerMetricsText() throws Exception {
     String ip = system.runtime().podIp(NS, "demo-router-0-0").orElseThrow();
     HttpResponse<String> metrics =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(URI.create("http://" + ip + ":9000/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
-    return MetricsSample.parse(metrics.body());
+    return metrics.body();
   }
 
   private static HttpRequest.Builder request(String path) {
