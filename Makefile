@@ -7,14 +7,15 @@ SHELL := /usr/bin/env bash
 JDK := $(shell scripts/find-jdk25 2>/dev/null)
 MVN := JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 BENCH_ARGS ?=
+JMH_ARGS ?=
 VERSION := 0.1.0-SNAPSHOT
 RUN_ARGS ?=
 WATCH_ARGS ?=
 
-.PHONY: help jdk build test run watch bench crds fmt images deploy clean
+.PHONY: help jdk build test run watch bench bench-jmh crds fmt images deploy clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 jdk:
 	@[ -n "$(JDK)" ] || { scripts/find-jdk25 >/dev/null; exit 1; }
@@ -32,9 +33,13 @@ run: jdk ## the whole system on this machine: API, operator, mixnet, example (fo
 watch: jdk ## live view of the system `make run` started (requests/s, latency, errors, canary, pools)
 	JAVA_HOME="$(JDK)" scripts/watch-local $(WATCH_ARGS)
 
-bench: jdk ## run the benchmarks (JMH); figures go in docs/benchmarks.md
+bench: jdk ## load the local system at 10/50/150 flows, mixnet beside fallback; report in docs/benchmarks.md
+	$(MVN) -q install -DskipTests
+	JAVA_HOME="$(JDK)" scripts/bench-local $(BENCH_ARGS)
+
+bench-jmh: jdk ## the JMH microbenchmarks (crypto, one hop, packet creation)
 	$(MVN) -q install -DskipTests -pl bench -am
-	"$(JDK)/bin/java" -jar bench/target/benchmarks.jar $(BENCH_ARGS)
+	"$(JDK)/bin/java" -jar bench/target/benchmarks.jar $(JMH_ARGS)
 
 crds: jdk ## regenerate crds/ from the operator's Java classes (commit the result)
 	$(MVN) -q install -DskipTests -pl operator -am

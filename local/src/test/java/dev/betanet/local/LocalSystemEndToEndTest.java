@@ -3,6 +3,7 @@ package dev.betanet.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.betanet.local.watch.MetricsSample;
+import dev.betanet.local.watch.PrometheusText;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -223,12 +224,8 @@ class LocalSystemEndToEndTest {
     } catch (Exception e) {
       return -1; // not answering yet: keep polling
     }
-    var gauge =
-        java.util.regex.Pattern.compile(
-                "^betanet_router_canary_weight(?:\\{[^}]*})? (\\S+)$",
-                java.util.regex.Pattern.MULTILINE)
-            .matcher(text);
-    return gauge.find() ? (int) Double.parseDouble(gauge.group(1)) : -1;
+    double weight = PrometheusText.parse(text).sum("betanet_router_canary_weight");
+    return Double.isNaN(weight) ? -1 : (int) weight;
   }
 
   private static MetricsSample routerMetrics() throws Exception {

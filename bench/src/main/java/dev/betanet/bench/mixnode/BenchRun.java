@@ -1,5 +1,7 @@
 package dev.betanet.bench.mixnode;
 
+import dev.betanet.bench.common.ProcessProbe;
+import dev.betanet.bench.common.RssSampler;
 import dev.betanet.protocol.crypto.X25519;
 import java.nio.file.Path;
 import java.time.Duration;

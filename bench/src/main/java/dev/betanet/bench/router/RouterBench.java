@@ -1,15 +1,12 @@
 package dev.betanet.bench.router;
 
+import dev.betanet.bench.common.FlowLoad;
+import dev.betanet.bench.common.Latencies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load harness for the whole request path on one machine: clients → entry router process → either
@@ -76,17 +73,6 @@ public final class RouterBench {
     }
   }
 
-  /** One run: latencies of answered requests by transport, failures, elapsed seconds. */
-  private record Result(Map<String, long[]> latenciesNanos, long failed, double seconds) {
-    long ok() {
-      return latenciesNanos.values().stream().mapToLong(l -> l.length).sum();
-    }
-
-    long[] all() {
-      return latenciesNanos.values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
     try (var cluster = new BenchCluster(options.layers())) {
@@ -107,92 +93,27 @@ public final class RouterBench {
       for (long delay : options.delays()) {
         for (int weight : options.weights()) {
           cluster.configure(delay, weight);
-          run(cluster.proxyPort, options.clients(), options.flowRequests(), options.warmup());
-          Result result =
-              run(cluster.proxyPort, options.clients(), options.flowRequests(), options.seconds());
-          long[] all = result.all();
-          long[] mixnet = sorted(result.latenciesNanos().get("mixnet"));
-          long[] fallback = sorted(result.latenciesNanos().get("fallback"));
+          var load = new FlowLoad(cluster.proxyPort, "echo.fog");
+          load.run(options.clients(), options.flowRequests(), Duration.ofSeconds(options.warmup()));
+          FlowLoad.Result result =
+              load.run(
+                  options.clients(), options.flowRequests(), Duration.ofSeconds(options.seconds()));
+          Latencies all = result.allAnswered();
+          Latencies mixnet = result.answered("mixnet");
           System.out.printf(
               Locale.ROOT,
               "| %d ms | %d | %.1f | %.1f | %.1f | %.0f %% | %s | %s | %d |%n",
               delay,
               weight,
-              result.ok() / result.seconds(),
-              percentile(all, 0.50) / 1e6,
-              percentile(all, 0.95) / 1e6,
-              result.ok() == 0 ? 0.0 : 100.0 * mixnet.length / result.ok(),
-              pair(mixnet),
-              pair(fallback),
+              result.answeredPerSecond(),
+              all.millis(0.50),
+              all.millis(0.95),
+              all.count() == 0 ? 0.0 : 100.0 * mixnet.count() / all.count(),
+              mixnet.p50p95(),
+              result.answered("fallback").p50p95(),
               result.failed());
         }
       }
     }
-  }
-
-  private static long[] sorted(long[] values) {
-    if (values == null) {
-      return new long[0];
-    }
-    long[] copy = values.clone();
-    Arrays.sort(copy);
-    return copy;
-  }
-
-  private static String pair(long[] sorted) {
-    return sorted.length == 0
-        ? "–"
-        : String.format(
-            Locale.ROOT,
-            "%.1f / %.1f",
-            percentile(sorted, 0.50) / 1e6,
-            percentile(sorted, 0.95) / 1e6);
-  }
-
-  private static Result run(int proxyPort, int clients, int flowRequests, int seconds)
-      throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    AtomicLong failed = new AtomicLong();
-    Map<String, ConcurrentLinkedQueue<Long>> latencies = new ConcurrentHashMap<>();
-    long started = System.nanoTime();
-    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int c = 0; c < clients; c++) {
-        int id = c;
-        executor.submit(
-            () -> {
-              long n = 0;
-              while (System.nanoTime() < end) {
-                try (var flow = new ProxyConnection(proxyPort)) {
-                  for (int r = 0; r < flowRequests && System.nanoTime() < end; r++) {
-                    long t0 = System.nanoTime();
-                    var answer = flow.get("echo.fog", "/bench/" + id + "/" + n++);
-                    if (answer.status() == 200) {
-                      latencies
-                          .computeIfAbsent(answer.transport(), t -> new ConcurrentLinkedQueue<>())
-                          .add(System.nanoTime() - t0);
-                    } else {
-                      failed.incrementAndGet();
-                    }
-                  }
-                } catch (java.io.IOException e) {
-                  failed.incrementAndGet();
-                }
-              }
-              return null;
-            });
-      }
-    }
-    double elapsed = (System.nanoTime() - started) / 1e9;
-    Map<String, long[]> byTransport = new ConcurrentHashMap<>();
-    latencies.forEach(
-        (t, q) -> byTransport.put(t, q.stream().mapToLong(Long::longValue).toArray()));
-    return new Result(byTransport, failed.get(), elapsed);
-  }
-
-  private static double percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 }

@@ -1,10 +1,7 @@
 package dev.betanet.local.watch;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One scrape of a router's Prometheus text, reduced to what the view shows: request counts by
@@ -16,48 +13,25 @@ public record MetricsSample(
 
   static final String REQUESTS = "betanet_router_requests_total";
   static final String BUCKETS = "betanet_router_request_seconds_bucket";
-  private static final Pattern LINE =
-      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)");
-  private static final Pattern LABEL =
-      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   public static MetricsSample parse(String text) {
     Map<String, Map<String, Double>> requests = new HashMap<>();
     Map<String, Map<Double, Double>> buckets = new HashMap<>();
-    for (String line : text.split("\n")) {
-      if (line.startsWith("#") || !(line.startsWith(REQUESTS) || line.startsWith(BUCKETS))) {
-        continue;
-      }
-      Matcher m = LINE.matcher(line);
-      if (!m.find()) {
-        continue;
-      }
-      Map<String, String> labels = new LinkedHashMap<>();
-      if (m.group(3) != null) {
-        Matcher l = LABEL.matcher(m.group(3));
-        while (l.find()) {
-          labels.put(l.group(1), l.group(2));
-        }
-      }
-      double value;
-      try {
-        value = Double.parseDouble(m.group(4));
-      } catch (NumberFormatException e) {
-        continue;
-      }
+    for (PrometheusText.Sample sample : PrometheusText.parse(text).samples()) {
+      Map<String, String> labels = sample.labels();
       String transport = labels.getOrDefault("transport", "mixnet");
-      if (REQUESTS.equals(m.group(1))) {
+      if (REQUESTS.equals(sample.metric())) {
         requests
             .computeIfAbsent(transport, t -> new HashMap<>())
-            .merge(labels.getOrDefault("outcome", "?"), value, Double::sum);
-      } else if (BUCKETS.equals(m.group(1)) && labels.containsKey("le")) {
+            .merge(labels.getOrDefault("outcome", "?"), sample.value(), Double::sum);
+      } else if (BUCKETS.equals(sample.metric()) && labels.containsKey("le")) {
         double le =
             "+Inf".equals(labels.get("le"))
                 ? Double.POSITIVE_INFINITY
                 : Double.parseDouble(labels.get("le"));
         buckets
             .computeIfAbsent(transport, t -> new java.util.TreeMap<>())
-            .merge(le, value, Double::sum);
+            .merge(le, sample.value(), Double::sum);
       }
     }
     return new MetricsSample(requests, buckets);

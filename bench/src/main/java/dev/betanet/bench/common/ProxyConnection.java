@@ -1,4 +1,4 @@
-package dev.betanet.bench.router;
+package dev.betanet.bench.common;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,16 +15,19 @@ import java.util.Locale;
  * HttpClient pools connections by itself, which would make a handful of long flows out of the whole
  * run; the bench needs to decide where flows begin and end.
  */
-final class ProxyConnection implements AutoCloseable {
+public final class ProxyConnection implements AutoCloseable {
 
-  /** Status and the transport the router says carried the request. */
-  record Answer(int status, String transport) {}
+  /**
+   * Status, the transport the router says carried the request, and the router's one-line reason
+   * when it refused or failed the request ({@code X-Betanet-Error}; empty otherwise).
+   */
+  public record Answer(int status, String transport, String error) {}
 
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
-  ProxyConnection(int port) throws IOException {
+  public ProxyConnection(int port) throws IOException {
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(60_000);
     socket.setTcpNoDelay(true);
@@ -32,7 +35,7 @@ final class ProxyConnection implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
-  Answer get(String host, String path) throws IOException {
+  public Answer get(String host, String path) throws IOException {
     out.write(
         ("GET http://" + host + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
             .getBytes(StandardCharsets.ISO_8859_1));
@@ -43,19 +46,22 @@ final class ProxyConnection implements AutoCloseable {
     }
     int length = -1;
     String transport = "?";
+    String error = "";
     for (String line = line(); line != null && !line.isEmpty(); line = line()) {
       String lower = line.toLowerCase(Locale.ROOT);
       if (lower.startsWith("content-length:")) {
         length = Integer.parseInt(line.substring(15).trim());
       } else if (lower.startsWith("x-betanet-transport:")) {
         transport = line.substring(20).trim();
+      } else if (lower.startsWith("x-betanet-error:")) {
+        error = line.substring(16).trim();
       }
     }
     if (length < 0) {
       throw new IOException("response without Content-Length");
     }
     in.readNBytes(length);
-    return new Answer(Integer.parseInt(status.split(" ")[1]), transport);
+    return new Answer(Integer.parseInt(status.split(" ")[1]), transport, error);
   }
 
   private String line() throws IOException {

@@ -1,4 +1,4 @@
-package dev.betanet.bench.mixnode;
+package dev.betanet.bench.common;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,26 +10,26 @@ import java.nio.file.Path;
  * {@code /proc/<pid>/task/<tid>/stat} to tell the JIT compiler's share apart, {@code VmRSS} and
  * {@code VmHWM} from {@code /proc/<pid>/status}.
  */
-final class ProcessProbe {
+public final class ProcessProbe {
 
   /** USER_HZ: the unit of utime/stime; 100 on Linux x86-64 and arm64. */
   private static final double TICKS_PER_SECOND = 100.0;
 
   private final long pid;
 
-  ProcessProbe(long pid) {
+  public ProcessProbe(long pid) {
     this.pid = pid;
   }
 
   /** CPU seconds used so far: by the whole process, and by its JIT compiler threads. */
-  record Cpu(double total, double jit) {
-    Cpu minus(Cpu earlier) {
+  public record Cpu(double total, double jit) {
+    public Cpu minus(Cpu earlier) {
       return new Cpu(total - earlier.total, jit - earlier.jit);
     }
   }
 
   /** User plus system CPU seconds the process has used so far. */
-  double cpuSeconds() throws IOException {
+  public double cpuSeconds() throws IOException {
     return ticks(Path.of("/proc", Long.toString(pid), "stat")) / TICKS_PER_SECOND;
   }
 
@@ -38,7 +38,7 @@ final class ProcessProbe {
    * CompilerThre}: HotSpot's names, cut to 15 characters by Linux). A compiler thread that has
    * exited takes its ticks with it, so the JIT part is a lower bound.
    */
-  Cpu cpu() throws IOException {
+  public Cpu cpu() throws IOException {
     long jit = 0;
     try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks.toList()) {
@@ -70,12 +70,12 @@ final class ProcessProbe {
   }
 
   /** Resident memory now, in MiB. */
-  double rssMiB() throws IOException {
+  public double rssMiB() throws IOException {
     return statusKiB("VmRSS:") / 1024.0;
   }
 
   /** Peak resident memory, in MiB. */
-  double peakRssMiB() throws IOException {
+  public double peakRssMiB() throws IOException {
     return statusKiB("VmHWM:") / 1024.0;
   }
 

@@ -1,4 +1,4 @@
-package dev.betanet.bench.mixnode;
+package dev.betanet.bench.common;
 
 import java.io.IOException;
 
@@ -6,14 +6,14 @@ import java.io.IOException;
  * Samples a process's resident memory every 100 ms while open and keeps the largest value: the
  * memory the node needs at the load of the phase it spans.
  */
-final class RssSampler implements AutoCloseable {
+public final class RssSampler implements AutoCloseable {
 
   private final ProcessProbe probe;
   private final Thread sampler;
   private volatile boolean running = true;
   private volatile double maxMiB;
 
-  RssSampler(ProcessProbe probe) throws IOException {
+  public RssSampler(ProcessProbe probe) throws IOException {
     this.probe = probe;
     this.maxMiB = probe.rssMiB();
     this.sampler = Thread.ofPlatform().daemon().name("rss-sampler").start(this::sample);
@@ -30,7 +30,7 @@ final class RssSampler implements AutoCloseable {
     }
   }
 
-  double maxMiB() {
+  public double maxMiB() {
     return maxMiB;
   }
 

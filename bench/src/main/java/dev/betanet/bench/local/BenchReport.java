@@ -1,0 +1,166 @@
+package dev.betanet.bench.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The markdown report of one {@code make bench}: how it was run, the runs side by side by flows and
+ * transport, and our figures beside the old system's. It replaces the part of docs/benchmarks.md
+ * between its two markers, so the text around it stays as written.
+ */
+final class BenchReport {
+
+  static final String BEGIN =
+      "<!-- make bench: begin (generated; edits inside are overwritten) -->";
+  static final String END = "<!-- make bench: end -->";
+
+  /** The old system's figures: all we have of it is packets per second. */
+  private static final int OLD_PYTHON_PACKETS_PER_SECOND = 1_000;
+
+  private static final int OLD_RUST_PACKETS_PER_SECOND = 25_000;
+
+  private BenchReport() {}
+
+  static String markdown(String setup, List<RunFigures> runs) {
+    List<RunFigures> sorted =
+        runs.stream()
+            .sorted(Comparator.comparingInt(RunFigures::flows).thenComparing(RunFigures::transport))
+            .toList();
+    StringBuilder md = new StringBuilder(setup).append("\n\n");
+    md.append(
+        "| flows | transport | requests/s | p50 / p95 ms | new flow to first answer p50 / p95 ms"
+            + " | failed |\n|---|---|---|---|---|---|\n");
+    for (RunFigures r : sorted) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %.1f | %s | %s | %s |%n",
+              r.flows(),
+              r.transport(),
+              r.load().answeredPerSecond(),
+              r.load().allAnswered().p50p95(),
+              r.load().firstAnswers(r.transport()).p50p95(),
+              failed(r)));
+    }
+    md.append(
+        "\n| flows | transport | packets/s per mixnode, mean / busiest | packets per mixnode"
+            + " CPU-second, all / without JIT | CPU cores: all mixnodes (JIT) / router (JIT) /"
+            + " whole machine busy | RSS MiB: largest mixnode / router | packets lost in"
+            + " mixnodes |\n"
+            + "|---|---|---|---|---|---|---|\n");
+    for (RunFigures r : sorted) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %.0f / %.0f | %s / %s | %.2f (%.2f) / %.2f (%.2f) / %.0f %% | %.0f / %.0f"
+                  + " | %d |%n",
+              r.flows(),
+              r.transport(),
+              r.mixnodePacketsPerSecondMean(),
+              r.mixnodePacketsPerSecondMax(),
+              count(r.mixnodePacketsPerCpuSecond()),
+              count(r.mixnodePacketsPerNonJitCpuSecond()),
+              r.mixnodeCores().total(),
+              r.mixnodeCores().jit(),
+              r.routerCores().total(),
+              r.routerCores().jit(),
+              100 * r.machineBusy(),
+              r.mixnodeRssMiB(),
+              r.routerRssMiB(),
+              r.mixnodeDrops()));
+    }
+    String failures = failureReasons(sorted);
+    if (!failures.isEmpty()) {
+      md.append(
+              "\nFailed requests, and answers that came over the other transport (downgrades):\n\n")
+          .append(failures);
+    }
+    RunFigures busiest =
+        runs.stream()
+            .max(Comparator.comparingDouble(RunFigures::mixnodePacketsPerSecondMax))
+            .orElseThrow();
+    md.append(
+        String.format(
+            Locale.ROOT,
+            """
+
+            Beside the old system (whose only figures we have are packets per second per node):
+
+            | system | packets/s per mixnode |
+            |---|---|
+            | old system, Python | %,d |
+            | old system, Rust | %,d |
+            | Betanet, this run: busiest mixnode (%s, %d flows) | %,.0f |
+            | Betanet, this run: per mixnode CPU-second at that load | %s |
+            """,
+            OLD_PYTHON_PACKETS_PER_SECOND,
+            OLD_RUST_PACKETS_PER_SECOND,
+            busiest.transport(),
+            busiest.flows(),
+            busiest.mixnodePacketsPerSecondMax(),
+            count(busiest.mixnodePacketsPerCpuSecond())));
+    return md.toString();
+  }
+
+  /** A whole number with thousands separators, or a dash when it is unknown. */
+  private static String count(double value) {
+    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%,.0f", value);
+  }
+
+  private static String failed(RunFigures r) {
+    long failed = r.load().failed();
+    long all = failed + r.load().allAnswered().count();
+    return all == 0
+        ? "–"
+        : String.format(Locale.ROOT, "%d (%.1f %%)", failed, 100.0 * failed / all);
+  }
+
+  private static String failureReasons(List<RunFigures> runs) {
+    StringBuilder out = new StringBuilder();
+    for (RunFigures r : runs) {
+      r.load()
+          .failures()
+          .forEach(
+              (reason, n) ->
+                  out.append(
+                      String.format(
+                          Locale.ROOT,
+                          "- %s, %d flows: %d × %s%n",
+                          r.transport(),
+                          r.flows(),
+                          n,
+                          reason)));
+      if (r.shareOnTransport() < 1 && r.load().allAnswered().count() > 0) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "- %s, %d flows: only %.1f %% of answers came over %s%n",
+                r.transport(),
+                r.flows(),
+                100 * r.shareOnTransport(),
+                r.transport()));
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Replaces the text between the markers in {@code file}, or appends both when they are absent.
+   */
+  static void writeInto(Path file, String report) throws IOException {
+    String text = Files.exists(file) ? Files.readString(file) : "";
+    String block = BEGIN + "\n" + report.strip() + "\n" + END;
+    int begin = text.indexOf(BEGIN);
+    int end = text.indexOf(END);
+    if (begin >= 0 && end > begin) {
+      text = text.substring(0, begin) + block + text.substring(end + END.length());
+    } else {
+      text = text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + block + "\n";
+    }
+    Files.writeString(file, text);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.betanet.bench.local;
+
+import dev.betanet.bench.common.ProcessProbe;
+import dev.betanet.local.LocalSystem;
+import dev.betanet.local.watch.PrometheusText;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One MixnetCluster of the local system as the bench sees it: its mixnode and router pods with
+ * their processes and metrics endpoints, and its canary weight.
+ */
+final class BenchedCluster {
+
+  static final String MIXNODE = "mixnode";
+  static final String ROUTER = "router";
+
+  /** A pod of the cluster: its component, the address of its management port, its process. */
+  record Pod(String name, String component, String ip, ProcessProbe process) {}
+
+  private final LocalSystem system;
+  private final String namespace;
+  private final String name;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  BenchedCluster(LocalSystem system, String namespace, String name) {
+    this.system = system;
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  /** The cluster's running mixnode and router pods, each with the process it runs now. */
+  List<Pod> pods() {
+    List<Pod> pods = new ArrayList<>();
+    for (var pod :
+        system
+            .client()
+            .pods()
+            .inNamespace(namespace)
+            .withLabel("betanet.dev/cluster", name)
+            .list()
+            .getItems()) {
+      String component = pod.getMetadata().getLabels().get("app.kubernetes.io/component");
+      String podName = pod.getMetadata().getName();
+      String container = pod.getSpec().getContainers().getFirst().getName();
+      var ip = system.runtime().podIp(namespace, podName);
+      var process = system.runtime().process(namespace, podName, container);
+      if (ip.isEmpty() || process.isEmpty()) {
+        throw new IllegalStateException("pod " + podName + " has no running process");
+      }
+      pods.add(new Pod(podName, component, ip.get(), new ProcessProbe(process.get().pid())));
+    }
+    return pods;
+  }
+
+  /** The pod's Prometheus text from its management port. */
+  String metrics(Pod pod) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":9000/q/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(pod.name() + " /q/metrics answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  /**
+   * Sets the canary weight directly (no steps) and waits until every router reports it in its
+   * {@code betanet_router_canary_weight} gauge, i.e. has read the topology that carries it.
+   */
+  void applyWeight(int weight, Duration timeout) throws IOException, InterruptedException {
+    system
+        .client()
+        .genericKubernetesResources("betanet.dev/v1alpha1", "MixnetCluster")
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"canary\":{\"weight\":" + weight + ",\"steps\":null}}}");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> lagging = List.of();
+    while (System.nanoTime() < deadline) {
+      lagging = new ArrayList<>();
+      for (Pod router : pods().stream().filter(p -> ROUTER.equals(p.component())).toList()) {
+        double applied = PrometheusText.parse(metrics(router)).sum("betanet_router_canary_weight");
+        if (applied != weight) {
+          lagging.add(router.name() + " at " + applied);
+        }
+      }
+      if (lagging.isEmpty()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "canary weight "
+            + weight
+            + " not applied within "
+            + timeout.toSeconds()
+            + " s: "
+            + lagging);
+  }
+
+  /** Every mixnode pod's packets so far, by the {@code result} label, by pod name. */
+  Map<String, Map<String, Double>> mixnodePackets(List<Pod> mixnodes)
+      throws IOException, InterruptedException {
+    Map<String, Map<String, Double>> byPod = new TreeMap<>();
+    for (Pod pod : mixnodes) {
+      byPod.put(
+          pod.name(),
+          PrometheusText.parse(metrics(pod)).sumBy("betanet_mixnode_packets_total", "result"));
+    }
+    return byPod;
+  }
+}

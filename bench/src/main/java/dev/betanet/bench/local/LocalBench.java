@@ -1,0 +1,234 @@
+package dev.betanet.bench.local;
+
+import dev.betanet.bench.common.FlowLoad;
+import dev.betanet.local.LocalSystem;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code make bench}: starts the whole system as {@code make run} does (embedded API, operator, the
+ * example cluster's mixnodes and router as processes, echo backend), then loads it through the
+ * proxy with 10, 50 and 150 concurrent flows, first all on the fallback tunnel (weight 0), then all
+ * on the mixnet (weight 100), and writes the figures into docs/benchmarks.md.
+ *
+ * <p>Options: {@code --flows 10,50,150}, {@code --transports fallback,mixnet}, {@code --seconds 30}
+ * and {@code --warmup 15} per run, {@code --flow-requests 10} GETs per flow, {@code --report
+ * docs/benchmarks.md} ({@code -} for none), {@code --state .local/bench}, {@code --repository .}.
+ */
+public final class LocalBench {
+
+  private static final String NAMESPACE = "default";
+  private static final String CLUSTER = "demo";
+
+  record Options(
+      Path repository,
+      Path state,
+      String report,
+      List<Integer> flows,
+      List<String> transports,
+      int seconds,
+      int warmup,
+      int flowRequests,
+      List<String> args) {
+
+    /** How a user would repeat this run. */
+    String commandLine() {
+      return args.isEmpty() ? "" : " BENCH_ARGS='" + String.join(" ", args) + "'";
+    }
+
+    static Options parse(String[] args) {
+      Path repository = Path.of(".");
+      Path state = Path.of(".local", "bench");
+      String report = "docs/benchmarks.md";
+      List<Integer> flows = List.of(10, 50, 150);
+      List<String> transports = List.of("fallback", "mixnet");
+      int seconds = 30;
+      int warmup = 15;
+      int flowRequests = 10;
+      for (int i = 0; i < args.length; i += 2) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(args[i] + " needs a value");
+        }
+        String value = args[i + 1];
+        switch (args[i]) {
+          case "--repository" -> repository = Path.of(value);
+          case "--state" -> state = Path.of(value);
+          case "--report" -> report = value;
+          case "--flows" -> flows = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+          case "--transports" -> transports = List.of(value.split(","));
+          case "--seconds" -> seconds = Integer.parseInt(value);
+          case "--warmup" -> warmup = Integer.parseInt(value);
+          case "--flow-requests" -> flowRequests = Integer.parseInt(value);
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      for (String t : transports) {
+        if (!t.equals("fallback") && !t.equals("mixnet")) {
+          throw new IllegalArgumentException("--transports takes fallback and/or mixnet, not " + t);
+        }
+      }
+      if (flows.stream().anyMatch(f -> f < 1) || seconds < 1 || warmup < 0 || flowRequests < 1) {
+        throw new IllegalArgumentException(
+            "--flows, --seconds and --flow-requests must be positive, --warmup not negative");
+      }
+      return new Options(
+          repository,
+          state,
+          report,
+          flows,
+          transports,
+          seconds,
+          warmup,
+          flowRequests,
+          List.of(args));
+    }
+  }
+
+  private LocalBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("make bench: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    for (String module : List.of("mixnode-service", "router-service", "operator")) {
+      if (!Files.isRegularFile(
+          options.repository().resolve(module).resolve("target/quarkus-app/quarkus-run.jar"))) {
+        System.err.println("make bench: " + module + " is not packaged; run make build first");
+        System.exit(1);
+      }
+    }
+    Logger.getLogger("").setLevel(Level.WARNING);
+    Logger.getLogger("io.fabric8").setLevel(Level.SEVERE);
+    String loadAverage = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    Instant began = Instant.now();
+
+    say("make bench: starting the local system (as make run does)");
+    long started = System.nanoTime();
+    try (LocalSystem system =
+        LocalSystem.start(
+            new LocalSystem.Options(
+                options.repository(), options.state(), 0, new InetSocketAddress("127.0.0.1", 0)))) {
+      system.apply(options.repository().resolve("k8s/examples/echo-backend.yaml"));
+      system.apply(options.repository().resolve("k8s/examples/mixnetcluster.yaml"));
+      int proxyPort = system.exposeRouter(NAMESPACE, CLUSTER);
+      if (!system.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5), l -> say("  " + l))) {
+        throw new IllegalStateException(
+            "the cluster was not Ready within 5 minutes; pod logs are under "
+                + options.state().resolve("pods"));
+      }
+      double readySeconds = (System.nanoTime() - started) / 1e9;
+      say(String.format(Locale.ROOT, "  Ready in %.0f s", readySeconds));
+
+      BenchedCluster cluster = new BenchedCluster(system, NAMESPACE, CLUSTER);
+      FlowLoad load = new FlowLoad(proxyPort, "echo.fog");
+      List<RunFigures> runs = new ArrayList<>();
+      for (String transport : options.transports()) {
+        int weight = transport.equals("mixnet") ? 100 : 0;
+        say("canary weight " + weight + ": every new flow on the " + transport);
+        cluster.applyWeight(weight, Duration.ofMinutes(1));
+        for (int flows : options.flows()) {
+          say(
+              String.format(
+                  Locale.ROOT,
+                  "  %s, %d flows: %d s warm-up, %d s measured",
+                  transport,
+                  flows,
+                  options.warmup(),
+                  options.seconds()));
+          load.run(flows, options.flowRequests(), Duration.ofSeconds(options.warmup()));
+          RunFigures run =
+              RunFigures.measure(
+                  cluster,
+                  load,
+                  transport,
+                  flows,
+                  options.flowRequests(),
+                  Duration.ofSeconds(options.seconds()));
+          runs.add(run);
+          say(
+              String.format(
+                  Locale.ROOT,
+                  "    %.1f requests/s, p50 / p95 %s ms, %d failed; busiest mixnode %.0f packets/s",
+                  run.load().answeredPerSecond(),
+                  run.load().allAnswered().p50p95(),
+                  run.load().failed(),
+                  run.mixnodePacketsPerSecondMax()));
+        }
+      }
+      String report =
+          BenchReport.markdown(setup(system, options, began, loadAverage, readySeconds), runs);
+      System.out.println();
+      System.out.println(report);
+      if (!options.report().equals("-")) {
+        Path file = Path.of(options.report());
+        BenchReport.writeInto(file, report);
+        say("written into " + file);
+      }
+    }
+    System.exit(0);
+  }
+
+  private static String setup(
+      LocalSystem system, Options options, Instant began, String loadAverage, double readySeconds)
+      throws java.io.IOException {
+    Map<String, Object> spec = spec(system.mixnetCluster(NAMESPACE, CLUSTER));
+    Map<?, ?> mixnodes = (Map<?, ?>) spec.get("mixnodes");
+    Map<?, ?> routers = (Map<?, ?>) spec.get("routers");
+    String cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+            .findFirst()
+            .orElse("unknown CPU");
+    return String.format(
+        Locale.ROOT,
+        """
+        Measured %s on %d cores (%s; load average %s at the start) by `make bench%s`: \
+        the example cluster (%s layers × %s mixnodes, %s router, per-hop mean delay %s, \
+        cover traffic %s) on the local system, Ready %.0f s after start. Each run holds the \
+        given number of flows open at once, each flow %d GETs of echo.fog one after the other \
+        on one proxy connection, for %d s after a %d s warm-up; fallback runs at canary weight \
+        0, mixnet runs at weight 100. Every process (mixnodes, router, operator, embedded API \
+        and runtime, echo backend, this load generator) shares the machine.""",
+        began.truncatedTo(ChronoUnit.MINUTES),
+        Runtime.getRuntime().availableProcessors(),
+        cpu,
+        loadAverage,
+        options.commandLine(),
+        mixnodes.get("layers"),
+        mixnodes.get("nodesPerLayer"),
+        routers.get("replicas"),
+        mixnodes.get("meanDelay"),
+        spec.get("coverTraffic") instanceof Map<?, ?> cover ? cover.get("rate") + "/s" : "off",
+        readySeconds,
+        options.flowRequests(),
+        options.seconds(),
+        options.warmup());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(GenericKubernetesResource cluster) {
+    return (Map<String, Object>) cluster.getAdditionalProperties().get("spec");
+  }
+
+  private static void say(String line) {
+    System.out.println(line);
+  }
+}
