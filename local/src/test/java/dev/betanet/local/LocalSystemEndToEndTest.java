@@ -40,6 +40,7 @@ class LocalSystemEndToEndTest {
   private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
   private static final String NS = "default";
   private static LocalSystem system;
+  private static int proxyPort;
   private static HttpClient proxied;
 
   @BeforeAll
@@ -58,11 +59,8 @@ class LocalSystemEndToEndTest {
     system.apply(REPOSITORY.resolve("k8s/examples/echo-backend.yaml"));
     system.apply(REPOSITORY.resolve("k8s/examples/mixnetcluster.yaml"));
     int port = system.exposeRouter(NS, "demo");
-    proxied =
-        HttpClient.newBuilder()
-            .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    proxyPort = port;
+    proxied = newProxiedClient();
     assertThat(
             system.awaitReady(NS, "demo", Duration.ofMinutes(4), line -> System.out.println(line)))
         .as("MixnetCluster demo Ready; pod logs under " + state.resolve("pods"))
@@ -119,7 +117,7 @@ class LocalSystemEndToEndTest {
   @Test
   @Order(3)
   void atWeight50BothTransportsCarryTraffic() throws Exception {
-    patchCanary("{\"spec\":{\"canary\":{\"weight\":50,\"steps\":null}}}");
+    patchSpec("{\"spec\":{\"canary\":{\"weight\":50,\"steps\":null}}}");
     await(Duration.ofMinutes(1), "status.canaryWeight 50", () -> canaryWeight() == 50);
     await(Duration.ofMinutes(1), "the router applies weight 50", () -> routerWeight() == 50);
     MetricsSample before = routerMetrics();
@@ -138,11 +136,60 @@ class LocalSystemEndToEndTest {
 
   @Test
   @Order(4)
+  void keysRotateUnderLoadWithoutLosingARequestOrAPacket() throws Exception {
+    patchSpec("{\"spec\":{\"canary\":{\"weight\":100,\"steps\":null}}}");
+    await(Duration.ofMinutes(1), "the router applies weight 100", () -> routerWeight() == 100);
+    long epoch = keyEpoch();
+    Map<String, Double> lostBefore = mixnodeLosses();
+    // The cluster is older than a minute, so the first rotation is due at once; the load goes on
+    // past the 30 s overlap, so packets built with the old keys are still in flight when they are
+    // retired.
+    patchSpec("{\"spec\":{\"keyRotationInterval\":\"1m\",\"keyOverlap\":\"30s\"}}");
+    // Connections opened earlier keep the transport they were drawn at weight 50: new flows only.
+    HttpClient flows = newProxiedClient();
+    List<String> failures = new ArrayList<>();
+    int sent = 0;
+    long rotatedAt = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline
+        && (rotatedAt == 0 || System.nanoTime() - rotatedAt < Duration.ofSeconds(40).toNanos())) {
+      List<CompletableFuture<HttpResponse<String>>> wave = new ArrayList<>();
+      for (int k = 0; k < 10; k++) {
+        wave.add(
+            flows.sendAsync(
+                request("/rotate/" + sent++).build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      for (var response : wave) {
+        try {
+          HttpResponse<String> answer = response.get();
+          if (answer.statusCode() != 200
+              || !"mixnet".equals(answer.headers().firstValue("X-Betanet-Transport").orElse(""))) {
+            failures.add(answer.statusCode() + " " + answer.headers().map());
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          failures.add(e.getCause().toString());
+        }
+      }
+      if (rotatedAt == 0 && keyEpoch() > epoch) {
+        rotatedAt = System.nanoTime();
+      }
+    }
+    patchSpec("{\"spec\":{\"keyRotationInterval\":\"24h\",\"keyOverlap\":\"10m\"}}");
+
+    assertThat(rotatedAt).as("the operator rotated the keys (status.keyEpoch grew)").isPositive();
+    assertThat(failures).as("of %d requests over the mixnet", sent).isEmpty();
+    assertThat(mixnodeLosses())
+        .as("packets refused for their key or age by any mixnode")
+        .isEqualTo(lostBefore);
+  }
+
+  @Test
+  @Order(5)
   void failuresOnTheMixnetPathMakeTheOperatorRollBack() throws Exception {
     // From 0, a one-step walk to 50: the step is judged, so a breach rolls it back to 0.
-    patchCanary("{\"spec\":{\"canary\":{\"weight\":0}}}");
+    patchSpec("{\"spec\":{\"canary\":{\"weight\":0}}}");
     await(Duration.ofMinutes(1), "status.canaryWeight 0", () -> canaryWeight() == 0);
-    patchCanary(
+    patchSpec(
         "{\"spec\":{\"canary\":{\"weight\":50,\"steps\":[50],\"stepInterval\":\"10m\","
             + "\"autoRollback\":true,\"analysis\":{\"minSamples\":10,\"maxErrorRate\":0.01}}}}");
     await(
@@ -187,7 +234,7 @@ class LocalSystemEndToEndTest {
         .isZero();
   }
 
-  private static void patchCanary(String mergePatch) {
+  private static void patchSpec(String mergePatch) {
     system
         .client()
         .genericKubernetesResources("betanet.dev/v1alpha1", "MixnetCluster")
@@ -197,6 +244,31 @@ class LocalSystemEndToEndTest {
             io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                 io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             mergePatch);
+  }
+
+  private static long keyEpoch() {
+    return status().get("keyEpoch") instanceof Number n ? n.longValue() : -1;
+  }
+
+  /** Packets any mixnode refused for an unknown key epoch or a timestamp outside its window. */
+  private static Map<String, Double> mixnodeLosses() throws Exception {
+    Map<String, Double> lost = new java.util.TreeMap<>();
+    for (Pod pod :
+        system
+            .client()
+            .pods()
+            .inNamespace(NS)
+            .withLabel("app.kubernetes.io/component", "mixnode")
+            .list()
+            .getItems()) {
+      String ip = system.runtime().podIp(NS, pod.getMetadata().getName()).orElseThrow();
+      Map<String, Double> byResult =
+          PrometheusText.parse(metricsText(ip)).sumBy("betanet_mixnode_packets_total", "result");
+      for (String result : List.of("unknown_key", "expired")) {
+        lost.merge(result, byResult.getOrDefault(result, 0.0), Double::sum);
+      }
+    }
+    return lost;
   }
 
   @SuppressWarnings("unchecked")
@@ -233,13 +305,24 @@ class LocalSystemEndToEndTest {
   }
 
   private static String routerMetricsText() throws Exception {
-    String ip = system.runtime().podIp(NS, "demo-router-0-0").orElseThrow();
+    return metricsText(system.runtime().podIp(NS, "demo-router-0-0").orElseThrow());
+  }
+
+  private static String metricsText(String ip) throws Exception {
     HttpResponse<String> metrics =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(URI.create("http://" + ip + ":9000/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
     return metrics.body();
+  }
+
+  /** A client with its own connections: new flows, drawn at the weight now in force. */
+  private static HttpClient newProxiedClient() {
+    return HttpClient.newBuilder()
+        .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)))
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
   }
 
   private static HttpRequest.Builder request(String path) {
