@@ -1,7 +1,9 @@
 package dev.betanet.router.core;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,6 +24,7 @@ import java.util.Map;
 public final class BackendCaller {
 
   private final HttpClient client;
+  private final Context context;
   private final Map<String, URI> backends;
   private final long timeoutMillis;
   private final int maxBodyBytes;
@@ -31,6 +34,7 @@ public final class BackendCaller {
    */
   public BackendCaller(
       Vertx vertx, Map<String, String> services, long timeoutMillis, int maxBodyBytes) {
+    this.context = vertx.getOrCreateContext();
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions().setConnectTimeout((int) Math.min(timeoutMillis, 10_000)));
@@ -41,8 +45,20 @@ public final class BackendCaller {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** Calls the backend for an encoded request; completes with an encoded response. */
+  /**
+   * Calls the backend for an encoded request; completes with an encoded response. Callable from any
+   * thread (the exit reassembles requests on crypto threads).
+   */
   public Future<byte[]> call(byte[] requestMessage) {
+    // The HTTP client must be driven from a Vert.x context: called from another thread, the
+    // callback that sets the response's body handler can run after the body has arrived, and the
+    // backend's answer reaches the entry as a 200 with an empty body.
+    Promise<byte[]> answer = Promise.promise();
+    context.runOnContext(v -> callOnContext(requestMessage).onComplete(answer));
+    return answer.future();
+  }
+
+  private Future<byte[]> callOnContext(byte[] requestMessage) {
     HttpMessages.Request request;
     try {
       request = HttpMessages.decodeRequest(requestMessage);

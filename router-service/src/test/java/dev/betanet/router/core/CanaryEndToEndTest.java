@@ -104,7 +104,9 @@ class CanaryEndToEndTest {
                   try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
                     ProxyFlow.Response response = flow.get("http://echo.fog/flow/" + n);
                     assertThat(response.status()).as(response.toString()).isEqualTo(200);
-                    assertThat(response.text()).isEqualTo("hello /flow/" + n);
+                    assertThat(response.text())
+                        .as("%s", response.headers())
+                        .isEqualTo("hello /flow/" + n);
                     return response.transport();
                   }
                 }));
