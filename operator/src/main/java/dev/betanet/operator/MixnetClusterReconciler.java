@@ -163,7 +163,8 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
               + keys.nodes().size()
               + " nodes rotated to key epoch "
               + keys.identity().keyEpoch()
-              + "; previous keys stay valid for spec.keyOverlap");
+              + ": handed to the nodes now, published to senders after half of spec.keyOverlap;"
+              + " previous keys retired after spec.keyOverlap");
     }
     if (keys.retired()) {
       events.normal(

@@ -325,7 +325,7 @@ class MixnetClusterReconcilerTest {
   }
 
   @Test
-  void rotatesPacketKeysAndRetiresThePreviousAfterTheOverlap() {
+  void rotatesPacketKeysPublishesThemOnceTheNodesHaveThemAndRetiresThePreviousAfterTheOverlap() {
     String ns = "rotate";
     MixnetCluster cluster = TestClusters.demo(ns, "demo");
     cluster.getSpec().keyRotationInterval = "1h";
@@ -347,14 +347,29 @@ class MixnetClusterReconcilerTest {
                   .containsExactly(2L, 1L);
               assertThat(rotated.identityPublic()).isEqualTo(before.identityPublic());
               assertThat(rotated.packetKeys().get(1)).isEqualTo(before.current());
+              assertThat(objects.events(ns)).contains("KeysRotated");
+            });
+    // The nodes hold the new key, but senders keep the old one until the nodes have had half the
+    // overlap to load it.
+    var stillOld = objects.topology(ns, "demo").mixnode("demo-mix-0-0-0").orElseThrow();
+    assertThat(stillOld.keyEpoch()).isEqualTo(1);
+    assertThat(stillOld.x25519()).isEqualTo(before.current().publicKey());
+
+    clock.advance(Duration.ofMinutes(5));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
               var entry = objects.topology(ns, "demo").mixnode("demo-mix-0-0-0").orElseThrow();
               assertThat(entry.keyEpoch()).isEqualTo(2);
-              assertThat(entry.x25519()).isEqualTo(rotated.current().publicKey());
+              assertThat(entry.x25519())
+                  .isEqualTo(objects.nodeKeys(ns, "demo-mix-0-0-0").current().publicKey());
+              assertThat(objects.topology(ns, "demo").routers().getFirst().keyEpoch()).isEqualTo(2);
             });
     assertThat(objects.topology(ns, "demo").epoch()).isGreaterThan(first.epoch());
-    assertThat(objects.events(ns)).contains("KeysRotated");
+    assertThat(objects.nodeKeys(ns, "demo-router-0-0").packetKeys()).hasSize(2);
 
-    clock.advance(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(6));
     await()
         .atMost(WAIT)
         .untilAsserted(

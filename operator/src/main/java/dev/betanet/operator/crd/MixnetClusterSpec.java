@@ -37,8 +37,10 @@ public class MixnetClusterSpec {
   public String keyRotationInterval = "24h";
 
   @JsonPropertyDescription(
-      "How long the previous packet key stays valid after a rotation, so packets in flight are"
-          + " not lost; must be shorter than keyRotationInterval.")
+      "How long two packet keys are valid together around a rotation: the new key reaches the"
+          + " nodes half this before senders use it, and the previous one stays valid half this"
+          + " after, so no packet is built with a key its node lacks; must be shorter than"
+          + " keyRotationInterval.")
   @Pattern(DURATION_PATTERN)
   @Default("10m")
   public String keyOverlap = "10m";

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param rotated whether packet keys moved to a new epoch in this reconcile
  * @param retired whether previous packet keys were dropped in this reconcile
  * @param regenerated node ids whose keys were created or replaced because none were readable
+ * @param publishedEpoch the key epoch the topology publishes: the identity's, or the one before it
+ *     while the new keys are still reaching the nodes (see {@link KeyRotationPolicy})
  */
 public record ClusterKeys(
     OperatorIdentity identity,
@@ -24,7 +26,8 @@ public record ClusterKeys(
     List<Secret> secrets,
     boolean rotated,
     boolean retired,
-    List<String> regenerated) {
+    List<String> regenerated,
+    long publishedEpoch) {
 
   public NodeKeys node(String nodeId) {
     NodeKeys keys = nodes.get(nodeId);
@@ -32,6 +35,18 @@ public record ClusterKeys(
       throw new IllegalStateException("BUG: no keys planned for node " + nodeId);
     }
     return keys;
+  }
+
+  /**
+   * The packet key of {@code nodeId} that senders use now: its newest key of the published epoch or
+   * older, or its oldest key when it has none that old (a node added during a rotation).
+   */
+  public NodeKeys.EpochKey publishedKey(String nodeId) {
+    List<NodeKeys.EpochKey> keys = node(nodeId).packetKeys(); // newest first
+    return keys.stream()
+        .filter(k -> k.epoch() <= publishedEpoch)
+        .findFirst()
+        .orElse(keys.getLast());
   }
 
   /** Public parts only: the Secrets hold private keys and must never reach a log. */
@@ -45,6 +60,8 @@ public record ClusterKeys(
         + rotated
         + ", retired="
         + retired
+        + ", publishedEpoch="
+        + publishedEpoch
         + "]";
   }
 }

@@ -89,7 +89,11 @@ public final class KeyPlan {
     }
     FogServiceKeys fog = FogServiceKeys.fromSecret(fogSecret).forServices(fogServices, random);
     secrets.add(fog.secret(names));
-    return new ClusterKeys(identity, nodes, fog, secrets, rotated, retired, regenerated);
+    long published =
+        policy.newestKeyInUse(identity.rotatedAt(), now)
+            ? identity.keyEpoch()
+            : Math.max(1, identity.keyEpoch() - 1);
+    return new ClusterKeys(identity, nodes, fog, secrets, rotated, retired, regenerated, published);
   }
 
   /**

@@ -4,10 +4,19 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When packet keys are replaced and when the previous key stops being accepted. A rotation puts a
- * new key in front and keeps the previous one; only after {@code overlap} is the previous one
- * retired, so packets built with it (in flight, or by a sender that has not yet seen the new
- * topology) still decrypt.
+ * When packet keys are replaced, when senders start using the new key, and when the previous key
+ * stops being accepted. Nodes and senders learn of keys through different objects (each node its
+ * key Secret, senders the topology ConfigMap) which reach their pods at different times, so a
+ * rotation has three moments, each {@code overlap / 2} apart:
+ *
+ * <ol>
+ *   <li>at {@code rotatedAt} the new key is added to every node's Secret, beside the old one; the
+ *       topology still publishes the old one, so nothing is sent with the new key yet;
+ *   <li>at {@code rotatedAt + overlap / 2} the topology publishes the new key: every node has had
+ *       half the overlap to load it, so the first packets built with it decrypt;
+ *   <li>at {@code rotatedAt + overlap} the old key is retired: senders have had half the overlap to
+ *       see the new topology, and packets built with the old key before that are long delivered.
+ * </ol>
  */
 public record KeyRotationPolicy(Duration interval, Duration overlap) {
 
@@ -21,14 +30,22 @@ public record KeyRotationPolicy(Duration interval, Duration overlap) {
     return !now.isBefore(rotatedAt.plus(interval));
   }
 
+  /** Whether the topology publishes the newest key (else still the previous one). */
+  public boolean newestKeyInUse(Instant rotatedAt, Instant now) {
+    return !now.isBefore(rotatedAt.plus(overlap.dividedBy(2)));
+  }
+
   /** Whether keys older than the newest may be dropped. */
   public boolean overlapOver(Instant rotatedAt, Instant now) {
     return !now.isBefore(rotatedAt.plus(overlap));
   }
 
-  /** Time until the next retirement or rotation, never negative. */
+  /** Time until the next switch, retirement or rotation, never negative. */
   public Duration untilNextAction(Instant rotatedAt, Instant now) {
-    Instant next = overlapOver(rotatedAt, now) ? rotatedAt.plus(interval) : rotatedAt.plus(overlap);
+    Instant next =
+        !newestKeyInUse(rotatedAt, now)
+            ? rotatedAt.plus(overlap.dividedBy(2))
+            : !overlapOver(rotatedAt, now) ? rotatedAt.plus(overlap) : rotatedAt.plus(interval);
     Duration left = Duration.between(now, next);
     return left.isNegative() ? Duration.ZERO : left;
   }

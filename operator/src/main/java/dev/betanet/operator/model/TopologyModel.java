@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The topology document of a cluster: every node's address and current public keys, the mixing
- * parameters, and the canary split. Plain Java; {@code TopologyPublisher} signs and stores it.
+ * The topology document of a cluster: every node's address and the public keys senders use now, the
+ * mixing parameters, and the canary split. Plain Java; {@code TopologyPublisher} signs and stores
+ * it.
  */
 public final class TopologyModel {
 
@@ -40,16 +41,17 @@ public final class TopologyModel {
     for (int layer = 0; layer < byLayer.size(); layer++) {
       List<Topology.MixnodeEntry> entries = new ArrayList<>();
       for (String node : byLayer.get(layer)) {
-        NodeKeys nodeKeys = keys.node(ClusterNames.nodeId(node));
+        String nodeId = ClusterNames.nodeId(node);
+        NodeKeys.EpochKey packetKey = keys.publishedKey(nodeId);
         entries.add(
             new Topology.MixnodeEntry(
-                ClusterNames.nodeId(node),
+                nodeId,
                 mixnodes.address(node),
                 spec.mixnodes.family,
                 spec.mixnodes.zone,
-                nodeKeys.current().publicKey(),
-                nodeKeys.current().epoch(),
-                nodeKeys.identityPublic(),
+                packetKey.publicKey(),
+                packetKey.epoch(),
+                keys.node(nodeId).identityPublic(),
                 readyNodes.contains(node)));
       }
       layers.add(new Topology.Layer(layer, entries));
@@ -59,15 +61,16 @@ public final class TopologyModel {
     List<String> routerSets = routers.nodes();
     for (int index = 0; index < routerSets.size(); index++) {
       String router = routerSets.get(index);
-      NodeKeys nodeKeys = keys.node(ClusterNames.nodeId(router));
+      String nodeId = ClusterNames.nodeId(router);
+      NodeKeys.EpochKey packetKey = keys.publishedKey(nodeId);
       routerNodes.add(
           new Topology.RouterNode(
-              ClusterNames.nodeId(router),
+              nodeId,
               routers.packetAddress(router),
               routers.tunnelAddress(router),
-              nodeKeys.current().publicKey(),
-              nodeKeys.current().epoch(),
-              nodeKeys.identityPublic(),
+              packetKey.publicKey(),
+              packetKey.epoch(),
+              keys.node(nodeId).identityPublic(),
               keys.fogServices().hostedBy(index, routerSets.size(), spec.routers.services)));
     }
 

@@ -86,6 +86,13 @@ class KeyPlanTest {
     assertThat(node.packetKeys().get(1)).isEqualTo(original.current());
     assertThat(node.identityPublic()).isEqualTo(original.identityPublic());
 
+    // Senders keep the old key until the nodes have had half the overlap to load the new one.
+    assertThat(rotated.publishedEpoch()).isEqualTo(1);
+    assertThat(rotated.publishedKey("demo-mix-0-0-0")).isEqualTo(original.current());
+    ClusterKeys switched = reconcileAt(T0.plus(Duration.ofMinutes(65)));
+    assertThat(switched.publishedEpoch()).isEqualTo(2);
+    assertThat(switched.publishedKey("demo-mix-0-0-0")).isEqualTo(node.current());
+
     ClusterKeys during = reconcileAt(T0.plus(Duration.ofMinutes(69)));
     assertThat(during.retired()).isFalse();
     assertThat(during.node("demo-mix-0-0-0").packetKeys()).hasSize(2);
@@ -123,7 +130,9 @@ class KeyPlanTest {
   @Test
   void policyNamesTheNextDeadline() {
     var policy = new KeyRotationPolicy(Duration.ofHours(1), Duration.ofMinutes(10));
-    assertThat(policy.untilNextAction(T0, T0.plusSeconds(60))).isEqualTo(Duration.ofMinutes(9));
+    assertThat(policy.untilNextAction(T0, T0.plusSeconds(60))).isEqualTo(Duration.ofMinutes(4));
+    assertThat(policy.untilNextAction(T0, T0.plus(Duration.ofMinutes(5))))
+        .isEqualTo(Duration.ofMinutes(5));
     assertThat(policy.untilNextAction(T0, T0.plus(Duration.ofMinutes(10))))
         .isEqualTo(Duration.ofMinutes(50));
     assertThat(policy.untilNextAction(T0, T0.plus(Duration.ofHours(2)))).isZero();
