@@ -196,6 +196,9 @@ class LocalSystemEndToEndTest {
         Duration.ofMinutes(1),
         "step 50 in force and observed",
         () -> canaryWeight() == 50 && "Progressing".equals(canaryPhase()));
+    await(Duration.ofMinutes(1), "the router applies weight 50", () -> routerWeight() == 50);
+    // New flows, drawn at 50: connections kept from earlier tests keep their old transport.
+    HttpClient flows = newProxiedClient();
     // Freeze every first-layer mixnode: the mixnet path fails, the fallback path does not.
     List<ProcessHandle> frozen = new ArrayList<>();
     for (String node : List.of("demo-mix-0-0-0", "demo-mix-0-1-0")) {
@@ -210,7 +213,7 @@ class LocalSystemEndToEndTest {
         List<CompletableFuture<HttpResponse<String>>> wave = new ArrayList<>();
         for (int k = 0; k < 20; k++) {
           wave.add(
-              proxied
+              flows
                   .sendAsync(request("/fail/" + i++).build(), HttpResponse.BodyHandlers.ofString())
                   .exceptionally(e -> null));
         }
