@@ -60,6 +60,10 @@ public interface RouterConfig {
     @WithDefault("256")
     int maxInFlight();
 
+    /**
+     * SURBs for the response sent with the first request to a .fog name; after that the entry sends
+     * as many as that name's recent responses needed. At least 1.
+     */
     @WithDefault("8")
     int initialSurbs();
 

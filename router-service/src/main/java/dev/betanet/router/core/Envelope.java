@@ -22,8 +22,10 @@ import java.util.List;
  * </pre>
  *
  * Every forward REQUEST carries exactly one SURB, which the exit spends at once on that fragment's
- * acknowledgement; the response travels through SURBs sent in SURBS messages. So the request
- * fragment size is fixed per geometry, and every request packet is acknowledged on its own.
+ * acknowledgement, so the request fragment size is fixed per geometry and every request packet is
+ * acknowledged on its own. One exception: the SURB of a one-packet request carries the first
+ * response fragment instead, which acknowledges the request, unless the backend takes longer than
+ * {@link #ACK_WAIT_MILLIS}. The rest of a response travels through SURBs sent in SURBS messages.
  */
 public final class Envelope {
 
@@ -36,6 +38,13 @@ public final class Envelope {
   public static final int MORE_SURBS = 3;
 
   private static final int PREFIX = 1 + 8;
+
+  /**
+   * Longest an exit keeps a one-packet request's SURB for the response before it spends it on the
+   * acknowledgement: long enough for most backends, short next to the entry's patience (a
+   * retransmission waits this much longer for a one-packet request).
+   */
+  public static final long ACK_WAIT_MILLIS = 250;
 
   private final PacketGeometry geometry;
   private final int surbBytes;

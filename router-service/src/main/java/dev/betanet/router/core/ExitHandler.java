@@ -16,9 +16,13 @@ import java.util.Optional;
  * The exit role: reassembles requests for the .fog services this router hosts, has {@link
  * BackendCaller} call the backend once per request id, and answers through SURBs.
  *
- * <p>Every request fragment is acknowledged at once through the SURB it carries, duplicates
- * included (a duplicate means the entry missed the acknowledgement). The response goes out through
- * the SURBs of SURBS messages; when one SURB is left and more fragments remain, it asks for more.
+ * <p>A request fragment is acknowledged at once through the SURB it carries, duplicates included (a
+ * duplicate means the entry missed the acknowledgement), except the first copy of a one-packet
+ * request: its SURB is kept for the response, which acknowledges it, and spent on an
+ * acknowledgement only if the backend has not answered within {@link Envelope#ACK_WAIT_MILLIS}. So
+ * a small request to a quick backend costs one packet each way. The response goes out through that
+ * SURB and the SURBs of SURBS messages; when one SURB is left and more fragments remain, it asks
+ * for more.
  *
  * <p>Duplicates: a request id is remembered (with its response) after it completes, so a
  * retransmitted fragment never reaches the backend twice. When fresh SURBs arrive after the whole
@@ -48,6 +52,9 @@ public final class ExitHandler {
     /** SURBs asked for with MORE_SURBS and not yet arrived: ask again only once they have. */
     int surbsAwaited;
 
+    /** A one-packet request's SURB, kept for its response; null once spent or never held. */
+    Surb heldForResponse;
+
     long lastRestartAt;
   }
 
@@ -74,14 +81,23 @@ public final class ExitHandler {
     void send(OutgoingPacket packet);
   }
 
+  /** Runs a task later, off the caller's thread. */
+  public interface Scheduler {
+    void after(long millis, Runnable task);
+  }
+
+  private final Scheduler scheduler;
+
   public ExitHandler(
       PacketSender sender,
+      Scheduler scheduler,
       BackendCaller backend,
       RouterMetrics metrics,
       int maxRequests,
       int maxSurbsPerRequest,
       long restartQuietMillis) {
     this.sender = sender;
+    this.scheduler = scheduler;
     this.backend = backend;
     this.metrics = metrics;
     this.maxRequests = maxRequests;
@@ -139,16 +155,26 @@ public final class ExitHandler {
       metrics.refused("bad_fragment");
       return;
     }
-    send(surb, Envelope.ack(id, Envelope.fragmentIndex(fragment)));
+    int index = Envelope.fragmentIndex(fragment);
     if (exchange.phase != Phase.RECEIVING) {
-      return; // a retransmission of a request already complete: acknowledged, nothing more
+      // A retransmission of a request already complete: acknowledged, nothing more.
+      send(surb, Envelope.ack(id, index));
+      return;
     }
     Optional<byte[]> whole;
     try {
       whole = reassembler.accept(fragment);
     } catch (FragmentException e) {
+      send(surb, Envelope.ack(id, index));
       metrics.refused("bad_fragment");
       return;
+    }
+    if (whole.isPresent() && Envelope.fragmentCount(fragment) == 1) {
+      exchange.heldForResponse = surb;
+      exchange.surbs.addFirst(surb);
+      scheduler.after(Envelope.ACK_WAIT_MILLIS, () -> acknowledgeIfUnanswered(id, exchange));
+    } else {
+      send(surb, Envelope.ack(id, index));
     }
     if (whole.isPresent()) {
       exchange.phase = Phase.CALLING;
@@ -162,6 +188,15 @@ public final class ExitHandler {
                       ar.succeeded()
                           ? ar.result()
                           : BackendCaller.error(502, "exit failed: " + ar.cause())));
+    }
+  }
+
+  /** The backend is slow: the entry must hear that its request arrived, or it sends it again. */
+  private synchronized void acknowledgeIfUnanswered(long id, Exchange exchange) {
+    Surb held = exchange.heldForResponse;
+    exchange.heldForResponse = null;
+    if (held != null && exchange.surbs.remove(held)) {
+      send(held, Envelope.ack(id, 0));
     }
   }
 

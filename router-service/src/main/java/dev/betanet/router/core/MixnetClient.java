@@ -32,13 +32,15 @@ import java.util.function.Supplier;
  * completes with the response, or fails with a {@link RouterFailure}; never hangs.
  *
  * <p>Reliability: each request packet takes its own path and carries one SURB, which the exit
- * spends on acknowledging that fragment. Fragments not acknowledged within the expected round trip
- * (see {@link #roundTripMillis}) are sent again, each over a fresh path with a fresh SURB, avoiding
- * nodes that {@link SuspectNodes} now suspects. Once every fragment is acknowledged the entry waits
- * for the response (the backend's timeout plus a round trip); when the response stalls it sends a
- * fresh batch of SURBs, which makes the exit send the response again. The exit recognises the
- * request id, so the backend is called once however often fragments arrive. Rounds of
- * retransmission are capped by {@code maxAttempts}, and the whole request by {@code
+ * spends on acknowledging that fragment (for a one-packet request, on the response when the backend
+ * answers within {@link Envelope#ACK_WAIT_MILLIS}: a response acknowledges the whole request, and
+ * an acknowledgement alone means the exit needs one SURB more). Fragments not acknowledged within
+ * the expected round trip (see {@link #roundTripMillis}) are sent again, each over a fresh path
+ * with a fresh SURB, avoiding nodes that {@link SuspectNodes} now suspects. Once every fragment is
+ * acknowledged the entry waits for the response (the backend's timeout plus a round trip); when the
+ * response stalls it sends a fresh batch of SURBs, which makes the exit send the response again.
+ * The exit recognises the request id, so the backend is called once however often fragments arrive.
+ * Rounds of retransmission are capped by {@code maxAttempts}, and the whole request by {@code
  * requestTimeout}.
  */
 public final class MixnetClient {
@@ -61,6 +63,7 @@ public final class MixnetClient {
   private final SecureRandom random;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final Map<SurbId, SurbUse> surbs = new ConcurrentHashMap<>();
+  private final ResponseSizeHints responseSizes;
 
   public MixnetClient(
       Vertx vertx,
@@ -79,6 +82,7 @@ public final class MixnetClient {
     this.settings = settings;
     this.metrics = metrics;
     this.random = random;
+    this.responseSizes = new ResponseSizeHints(settings.initialSurbs());
   }
 
   /** Requests waiting for their response. */
@@ -164,16 +168,17 @@ public final class MixnetClient {
       p.roundStartedAt = System.currentTimeMillis();
       p.lastProgressAt = p.roundStartedAt;
       p.roundNodes.clear();
-      // First round: a few SURBs so a small response needs no extra round trip. Later rounds that
-      // find every fragment acknowledged: enough for the whole response, which the exit resends.
+      // First round: as many SURBs as this name's responses need, so the response needs no extra
+      // round trip. Later rounds that find every fragment acknowledged: enough for the whole
+      // response, which the exit resends.
       boolean nudge = p.rounds > 1 && p.ackedCount == p.fragments.size();
+      int expected = Math.min(p.maxSurbsPerRequest, responseSizes.surbsFor(p.host));
+      // A one-packet request's own SURB carries the first response fragment.
+      int carried = p.fragments.size() == 1 ? 1 : 0;
       surbsToSend =
           p.rounds == 1
-              ? settings.initialSurbs()
-              : nudge
-                  ? Math.min(
-                      p.maxSurbsPerRequest, Math.max(settings.initialSurbs(), p.responseCount + 1))
-                  : 0;
+              ? expected - carried
+              : nudge ? Math.min(p.maxSurbsPerRequest, Math.max(expected, p.responseCount + 1)) : 0;
     }
     vertx
         .executeBlocking(() -> sendRound(p, surbsToSend), false)
@@ -218,6 +223,17 @@ public final class MixnetClient {
     return null;
   }
 
+  /** Sends {@code count} SURBs for {@code p}'s response (on a worker: they cost X25519). */
+  private void sendSurbsLater(RouterState current, Pending p, int count) {
+    vertx.executeBlocking(
+        () -> {
+          RouterNode exit = current.topology().routerHosting(p.host).orElseThrow();
+          sendSurbs(current, p, exit, count);
+          return null;
+        },
+        false);
+  }
+
   private void sendSurbs(RouterState current, Pending p, RouterNode exit, int count) {
     int perPacket = current.envelope().surbsPerPacket();
     while (count > 0) {
@@ -242,6 +258,7 @@ public final class MixnetClient {
     mixes.forEach(m -> ids.add(m.id()));
     carrier.forEach(m -> ids.add(m.id()));
     surbs.put(pair.secrets().surbId(), new SurbUse(p.id, pair.secrets(), List.copyOf(ids)));
+    metrics.surbMade();
     synchronized (p) {
       p.surbIds.add(pair.secrets().surbId());
       p.roundNodes.addAll(ids);
@@ -299,7 +316,11 @@ public final class MixnetClient {
     long rtt = roundTripMillis(current.topology(), settings.retransmitMargin().toMillis());
     // With the whole request at the exit and no response yet, the backend is working.
     boolean backendBusy = p.ackedCount == p.fragments.size() && p.responseCount == 0;
-    return backendBusy ? rtt + settings.backendTimeout().toMillis() : rtt;
+    // The exit may hold a one-packet request's acknowledgement back for the response.
+    boolean ackHeld = p.fragments.size() == 1 && p.ackedCount == 0;
+    return backendBusy
+        ? rtt + settings.backendTimeout().toMillis()
+        : ackHeld ? rtt + Envelope.ACK_WAIT_MILLIS : rtt;
   }
 
   private void checkProgress(Pending p) {
@@ -350,36 +371,45 @@ public final class MixnetClient {
       return; // late reply for a finished request
     }
     switch (reply.kind()) {
-      case Envelope.ACK -> acknowledge(p, Envelope.number(reply));
-      case Envelope.MORE_SURBS -> {
-        progress(p);
-        int wanted = Math.min(Envelope.number(reply), p.maxSurbsPerRequest);
-        vertx.executeBlocking(
-            () -> {
-              RouterNode exit = current.topology().routerHosting(p.host).orElseThrow();
-              sendSurbs(current, p, exit, wanted);
-              return null;
-            },
-            false);
+      case Envelope.ACK -> {
+        boolean responseSurbSpent = acknowledge(p, Envelope.number(reply));
+        if (responseSurbSpent) {
+          sendSurbsLater(current, p, 1);
+        }
       }
-      case Envelope.RESPONSE -> acceptFragment(p, reply.body());
+      case Envelope.MORE_SURBS -> {
+        acknowledgeAll(p);
+        sendSurbsLater(current, p, Math.min(Envelope.number(reply), p.maxSurbsPerRequest));
+      }
+      case Envelope.RESPONSE -> {
+        acknowledgeAll(p);
+        acceptFragment(p, reply.body());
+      }
       default -> metrics.refused("bad_reply");
     }
   }
 
-  private void acknowledge(Pending p, int index) {
+  /**
+   * Marks fragment {@code index} received by the exit; true when this was the first word on a
+   * one-packet request, i.e. the exit spent the SURB meant for the response on acknowledging it.
+   */
+  private boolean acknowledge(Pending p, int index) {
     synchronized (p) {
       if (index >= p.fragments.size() || p.acked[index]) {
-        return;
+        return false;
       }
       p.acked[index] = true;
       p.ackedCount++;
       p.lastProgressAt = System.currentTimeMillis();
+      return p.fragments.size() == 1 && p.responseCount == 0;
     }
   }
 
-  private void progress(Pending p) {
+  /** The exit answers only once the whole request is there. */
+  private void acknowledgeAll(Pending p) {
     synchronized (p) {
+      java.util.Arrays.fill(p.acked, true);
+      p.ackedCount = p.fragments.size();
       p.lastProgressAt = System.currentTimeMillis();
     }
   }
@@ -399,6 +429,7 @@ public final class MixnetClient {
     if (whole.isEmpty()) {
       return;
     }
+    responseSizes.answered(p.host, Envelope.fragmentCount(fragment));
     try {
       p.succeed(HttpMessages.decodeResponse(whole.get()));
     } catch (MessageException e) {

@@ -84,7 +84,13 @@ public final class Router {
             settings.maxBodyBytes());
     this.exit =
         new ExitHandler(
-            this::sendReply, backend, metrics, 1024, settings.maxMessageBytes() / 1000 + 16, 1000);
+            this::sendReply,
+            (millis, task) -> vertx.setTimer(millis, t -> task.run()),
+            backend,
+            metrics,
+            1024,
+            settings.maxMessageBytes() / 1000 + 16,
+            1000);
     this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
     this.tunnelServer =

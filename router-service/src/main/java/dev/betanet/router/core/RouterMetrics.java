@@ -28,6 +28,7 @@ public final class RouterMetrics {
   private final Map<String, Counter> downgrades = new ConcurrentHashMap<>();
   private final Map<String, Counter> tunnelEvents = new ConcurrentHashMap<>();
   private final Counter retransmissions;
+  private final Counter surbsMade;
   private final Counter coverSent;
   private final Counter coverReceived;
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
@@ -65,6 +66,10 @@ public final class RouterMetrics {
     this.retransmissions =
         Counter.builder("betanet.router.retransmissions")
             .description("Request attempts after the first")
+            .register(registry);
+    this.surbsMade =
+        Counter.builder("betanet.router.surbs")
+            .description("Reply blocks this entry made (two X25519 per hop each)")
             .register(registry);
     this.coverSent =
         Counter.builder("betanet.router.cover.packets").tag("direction", "sent").register(registry);
@@ -137,6 +142,10 @@ public final class RouterMetrics {
 
   public void retransmission() {
     retransmissions.increment();
+  }
+
+  public void surbMade() {
+    surbsMade.increment();
   }
 
   public void coverSent() {

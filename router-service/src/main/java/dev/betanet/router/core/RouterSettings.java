@@ -15,8 +15,8 @@ import java.util.Map;
  * @param maxAttempts sends of one request (first plus retransmissions)
  * @param maxBodyBytes largest request and response body
  * @param maxInFlight requests waiting for the mixnet at once at this entry
- * @param initialSurbs SURBs sent up front beyond one per request packet, so small responses need no
- *     round trip for more
+ * @param initialSurbs SURBs for the response sent with the first request to a .fog name (at least
+ *     1); later requests to it send as many as its recent responses needed
  * @param reloadInterval how often the key and topology files are re-read
  */
 public record RouterSettings(

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The exit against a real Vert.x backend, fed the same request fragments several times in any order
  * (what retransmission produces): every copy is acknowledged, the backend is called once, and fresh
- * SURBs after the whole response was sent make it go out again.
+ * SURBs after the whole response was sent make it go out again. A one-packet request is
+ * acknowledged by its response, or on its own when the backend is slow.
  */
 class ExitDuplicateTest {
 
@@ -60,16 +61,20 @@ class ExitDuplicateTest {
             .requestHandler(
                 r -> {
                   backendCalls.incrementAndGet();
-                  // /big answers 5000 bytes: four reply fragments
+                  // /big answers 5000 bytes: four reply fragments; /slow answers after 600 ms
                   r.body()
                       .onSuccess(
-                          b ->
-                              r.response()
-                                  .end(
-                                      r.path().equals("/big")
-                                          ? io.vertx.core.buffer.Buffer.buffer(new byte[5000])
-                                          : io.vertx.core.buffer.Buffer.buffer(
-                                              "got " + b.length())));
+                          b -> {
+                            var body =
+                                r.path().equals("/big")
+                                    ? io.vertx.core.buffer.Buffer.buffer(new byte[5000])
+                                    : io.vertx.core.buffer.Buffer.buffer("got " + b.length());
+                            if (r.path().equals("/slow")) {
+                              vertx.setTimer(600, t -> r.response().end(body));
+                            } else {
+                              r.response().end(body);
+                            }
+                          });
                 })
             .listen(0, "127.0.0.1")
             .toCompletionStage()
@@ -100,6 +105,7 @@ class ExitDuplicateTest {
     exit =
         new ExitHandler(
             sent::add,
+            (millis, task) -> vertx.setTimer(millis, t -> task.run()),
             caller,
             new RouterMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0),
             16,
@@ -211,21 +217,73 @@ class ExitDuplicateTest {
     deliver(envelope.request(id, surb(), fragment));
     deliver(envelope.surbs(id, List.of(surb(), surb())));
     await(() -> sent.size() >= 3);
-    Thread.sleep(100);
+    Thread.sleep(Envelope.ACK_WAIT_MILLIS + 100); // no acknowledgement may follow
 
-    // ack, one response fragment, then the last SURB spent on asking for the other three
-    assertThat(replyKinds()).containsExactly(Envelope.ACK, Envelope.RESPONSE, Envelope.MORE_SURBS);
-    deliver(envelope.surbs(id, List.of(surb(), surb())));
+    // the request's SURB and one more carry two response fragments (which acknowledge the
+    // request), then the last SURB is spent on asking for the other two
+    assertThat(replyKinds())
+        .containsExactly(Envelope.RESPONSE, Envelope.RESPONSE, Envelope.MORE_SURBS);
     deliver(envelope.surbs(id, List.of(surb())));
-    // the three SURBs asked for carry the three remaining fragments, without asking twice
+    deliver(envelope.surbs(id, List.of(surb())));
+    // the two SURBs asked for carry the two remaining fragments, without asking twice
     assertThat(replyKinds())
         .containsExactly(
-            Envelope.ACK,
+            Envelope.RESPONSE,
             Envelope.RESPONSE,
             Envelope.MORE_SURBS,
             Envelope.RESPONSE,
-            Envelope.RESPONSE,
             Envelope.RESPONSE);
     assertThat(backendCalls).hasValue(1);
+  }
+
+  @Test
+  void aOnePacketRequestToAQuickBackendCostsOneReplyPacket() throws Exception {
+    // A first call opens the backend connection, which can take longer than the wait.
+    caller
+        .call(
+            HttpMessages.encode(
+                new HttpMessages.Request("GET", "echo.fog", "/warm", List.of(), new byte[0])))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    long id = 79;
+    byte[] fragment = onePacketRequest(id, "/quick");
+
+    deliver(state.envelope().request(id, surb(), fragment));
+    await(() -> !sent.isEmpty());
+    Thread.sleep(Envelope.ACK_WAIT_MILLIS + 100); // no acknowledgement may follow
+
+    assertThat(replyKinds()).containsExactly(Envelope.RESPONSE);
+    assertThat(backendCalls).hasValue(2);
+  }
+
+  @Test
+  void aSlowBackendMakesTheExitAcknowledgeThenAnswerThroughFreshSurbs() throws Exception {
+    long id = 80;
+    byte[] fragment = onePacketRequest(id, "/slow");
+
+    long started = System.nanoTime();
+    deliver(state.envelope().request(id, surb(), fragment));
+    await(() -> !sent.isEmpty());
+
+    // acknowledged once the wait is over, not at once and not only with the response
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+        .isBetween(Envelope.ACK_WAIT_MILLIS - 50, 590L);
+    assertThat(replyKinds()).containsExactly(Envelope.ACK);
+    deliver(state.envelope().surbs(id, List.of(surb()))); // what the entry sends on that ack
+    await(() -> sent.size() >= 2);
+
+    assertThat(replyKinds()).containsExactly(Envelope.ACK, Envelope.RESPONSE);
+    assertThat(backendCalls).hasValue(1);
+  }
+
+  private byte[] onePacketRequest(long id, String path) {
+    byte[] request =
+        HttpMessages.encode(
+            new HttpMessages.Request("GET", "echo.fog", path, List.of(), new byte[0]));
+    List<byte[]> fragments =
+        new Fragments(state.envelope().requestFragmentBytes()).split(id, request);
+    assertThat(fragments).hasSize(1);
+    return fragments.getFirst();
   }
 }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -73,6 +74,12 @@ class MixnetEndToEndTest {
               if (request.path().equals("/slow")) {
                 return; // never answers: the exit's backend timeout must fire
               }
+              if (request.path().equals("/late")) {
+                // past the exit's wait for a quick answer, inside its backend timeout
+                cluster.vertx.setTimer(
+                    800, t -> request.response().end(Buffer.buffer("late " + request.uri())));
+                return;
+              }
               if (request.path().equals("/echo")) {
                 request
                     .response()
@@ -124,6 +131,51 @@ class MixnetEndToEndTest {
 
   @Test
   @Order(2)
+  void repeatRequestsSendOnlyTheReplyBlocksTheirResponsesNeed() throws Exception {
+    // The first GET above taught the entry that echo.fog answers in one packet.
+    double surbsBefore = surbsMade();
+    double retransmissionsBefore = retransmissions();
+
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<byte[]> response = get("http://echo.fog/small/" + i, "small-" + i);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+          .isEqualTo("hello /small/" + i);
+    }
+
+    // One SURB per request, which carries its one-packet response back (8 more were sent before
+    // the entry knew); a retransmission round may add at most three.
+    double made = surbsMade() - surbsBefore;
+    double extraRounds = retransmissions() - retransmissionsBefore;
+    assertThat(made).isBetween(5.0, 5 + 3 * extraRounds);
+  }
+
+  @Test
+  @Order(3)
+  void aBackendSlowerThanTheExitsWaitStillAnswersWithoutARetransmission() throws Exception {
+    // Right after the test above: the entry expects one response packet and sends no SURB but
+    // the request's own.
+    double retransmissionsBefore = retransmissions();
+
+    HttpResponse<byte[]> response = get("http://echo.fog/late", UUID.randomUUID().toString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("late /late");
+    // The exit spent the request's SURB on an acknowledgement; the entry replaced it at once
+    // instead of waiting out the backend timeout and asking again.
+    assertThat(retransmissions() - retransmissionsBefore).isZero();
+  }
+
+  private double surbsMade() {
+    return counter(cluster.entryMetrics.scrape(), "betanet_router_surbs_total");
+  }
+
+  private double retransmissions() {
+    return counter(cluster.entryMetrics.scrape(), "betanet_router_retransmissions_total");
+  }
+
+  @Test
+  @Order(4)
   void postOf100KilobytesComesBackByteExact() throws Exception {
     byte[] body = new byte[100 * 1000];
     TestCluster.RANDOM.nextBytes(body);
@@ -138,7 +190,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(2)
+  @Order(4)
   void answersTheBytesCurlSendsThroughAProxy() throws Exception {
     // What `curl -x http://router:8080 http://echo.fog/hello` writes, byte for byte.
     String request =
@@ -165,7 +217,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(3)
+  @Order(5)
   void unknownFogNameFailsFastWithAClearError() throws Exception {
     long started = System.nanoTime();
     HttpResponse<byte[]> response = get("http://nosuch.fog/", "unknown");
@@ -178,7 +230,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void refusesHostsOutsideFog() throws Exception {
     HttpResponse<byte[]> response = get("http://example.com/", "open-proxy");
 
@@ -188,7 +240,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void refusesABodyOverTheLimit() throws Exception {
     HttpResponse<byte[]> response = post("http://echo.fog/echo", new byte[300 * 1024], "too-big");
 
@@ -197,7 +249,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void aBackendThatNeverAnswersBecomesA504FromTheExit() throws Exception {
     String id = UUID.randomUUID().toString();
     HttpResponse<byte[]> response = get("http://echo.fog/slow", id);
@@ -209,7 +261,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void metricsCountOutcomesAndPublishLatencyBuckets() {
     String scrape = cluster.entryMetrics.scrape();
 
@@ -239,7 +291,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void appliesANewTopologyLiveAndSendsLoopCoverAtItsRate() throws Exception {
     cluster.epoch = 2;
     cluster.coverMeanIntervalMillis = 20;
@@ -262,7 +314,7 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void requestsCompleteAfterAMixnodeIsKilled() throws Exception {
     cluster.kill(1, 0);
 
