@@ -24,6 +24,7 @@ class CrdsAreUpToDateTest {
     Path generatedDir = Files.createTempDirectory("crds");
     new CRDGenerator()
         .customResourceClasses(MixnetCluster.class)
+        .withPostProcessor(new DeclaredPrinterColumnOrder(MixnetCluster.class))
         .inOutputDir(generatedDir.toFile())
         .generate();
     String generated = Files.readString(generatedDir.resolve(CRD_FILE));
