@@ -7,11 +7,13 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.operator.crd.MixnetCluster;
+import dev.betanet.operator.model.ClusterNames;
 import dev.betanet.operator.status.Conditions;
 import dev.betanet.protocol.topology.FogName;
 import dev.betanet.protocol.topology.Key32;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.Topology;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -233,6 +235,56 @@ class MixnetClusterReconcilerTest {
     assertThat(objects.resourceVersions(ns))
         .as("pod templates and keys untouched")
         .isEqualTo(versions);
+  }
+
+  @Test
+  void revertsHandEditsOfReplicasImagesAndConfigMapData() {
+    String ns = "drift";
+    client.resource(TestClusters.demo(ns, "demo")).create();
+    objects.awaitTopology(ns, "demo", 1);
+    StatefulSet original = objects.statefulSets(ns).getFirst();
+    String name = original.getMetadata().getName();
+    String services = ClusterNames.of(objects.cluster(ns, "demo")).routerServicesConfigMap();
+    Map<String, String> servicesData =
+        client.configMaps().inNamespace(ns).withName(services).get().getData();
+
+    // Edits that keep the operator's annotation, as kubectl edit, scale and set image do.
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .withName(services)
+        .edit(c -> new ConfigMapBuilder(c).withData(Map.of("services.json", "{}")).build());
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            set -> {
+              set.getSpec().setReplicas(0);
+              set.getSpec().getTemplate().getSpec().getContainers().getFirst().setImage("evil:1");
+              return set;
+            });
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              StatefulSet live = client.apps().statefulSets().inNamespace(ns).withName(name).get();
+              assertThat(live.getSpec().getReplicas()).isEqualTo(original.getSpec().getReplicas());
+              assertThat(
+                      live.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
+                  .isEqualTo(
+                      original
+                          .getSpec()
+                          .getTemplate()
+                          .getSpec()
+                          .getContainers()
+                          .getFirst()
+                          .getImage());
+              assertThat(client.configMaps().inNamespace(ns).withName(services).get().getData())
+                  .isEqualTo(servicesData);
+            });
   }
 
   @Test

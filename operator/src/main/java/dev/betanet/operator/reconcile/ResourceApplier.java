@@ -1,10 +1,12 @@
 package dev.betanet.operator.reconcile;
 
 import dev.betanet.operator.crd.MixnetCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +26,9 @@ import java.util.Set;
  * <p>An object is written only when what the operator wants of it changed: a hash of the desired
  * object is kept in an annotation and compared, rather than the live object, which the API server
  * fills with defaults. So a reconcile with nothing new writes nothing and restarts nothing. Secrets
- * are compared by content instead, so no digest of key material is ever published.
+ * are compared by content instead, so no digest of key material is ever published. Hand edits that
+ * keep the annotation are reverted where the API server fills in nothing, so the live value can be
+ * compared as it is: a ConfigMap's data, a StatefulSet's replica count and container images.
  *
  * <p>Every object gets the cluster as its controlling owner: deleting the cluster deletes them.
  */
@@ -87,6 +91,9 @@ public class ResourceApplier {
           && wantedAnnotations.entrySet().stream()
               .allMatch(e -> e.getValue().equals(liveAnnotations.get(e.getKey())));
     }
+    if (drifted(existing, desired)) {
+      return false;
+    }
     Map<String, String> annotations = existing.getMetadata().getAnnotations();
     return annotations != null
         && desired
@@ -94,6 +101,42 @@ public class ResourceApplier {
             .getAnnotations()
             .get(DESIRED_HASH)
             .equals(annotations.get(DESIRED_HASH));
+  }
+
+  /** What someone changed by hand (kubectl edit, scale, set image) under the same annotation. */
+  private static boolean drifted(HasMetadata existing, HasMetadata desired) {
+    if (existing instanceof ConfigMap live && desired instanceof ConfigMap wanted) {
+      return !orEmpty(live.getData()).equals(orEmpty(wanted.getData()))
+          || !orEmpty(live.getBinaryData()).equals(orEmpty(wanted.getBinaryData()));
+    }
+    if (existing instanceof StatefulSet live && desired instanceof StatefulSet wanted) {
+      return live.getSpec() == null
+          || !Objects.equals(live.getSpec().getReplicas(), wanted.getSpec().getReplicas())
+          || !images(live).equals(images(wanted));
+    }
+    return false;
+  }
+
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
+  }
+
+  /** Container name → image, init containers included. */
+  private static Map<String, String> images(StatefulSet set) {
+    Map<String, String> images = new java.util.HashMap<>();
+    var template = set.getSpec().getTemplate();
+    if (template == null || template.getSpec() == null) {
+      return images;
+    }
+    var pod = template.getSpec();
+    for (var containers : List.of(orEmpty(pod.getInitContainers()), orEmpty(pod.getContainers()))) {
+      containers.forEach(c -> images.put(c.getName(), String.valueOf(c.getImage())));
+    }
+    return images;
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
   }
 
   private static Map<String, String> withHash(HasMetadata desired) {
