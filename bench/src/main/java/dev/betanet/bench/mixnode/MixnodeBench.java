@@ -127,13 +127,16 @@ public final class MixnodeBench {
     out("");
     out(
         "| X25519 | raw X25519 per CPU-s | warm-up pkts | JIT share of node CPU (saturated) | pkt"
-            + " per mixnode CPU-s without JIT (ratio) | harness CPU per packet (saturated) | lost"
-            + " (saturated / fixed) | node outcomes |");
-    out("|---|---|---|---|---|---|---|---|");
+            + " per mixnode CPU-s without JIT (ratio) | harness CPU per packet (saturated / fixed)"
+            + " | cores busy at fixed rate: node / harness | lost (saturated / fixed) | node"
+            + " outcomes |");
+    out("|---|---|---|---|---|---|---|---|---|");
     for (BenchRun.Result r : results) {
       BenchRun.Phase s = r.saturated();
+      BenchRun.Phase f = r.fixed();
       out(
-          "| %s | %,.0f | %,d | %.1f %% | %,.0f (%.2f) | %.1f µs | %,d / %,d | %s |",
+          "| %s | %,.0f | %,d | %.1f %% | %,.0f (%.2f) | %.1f / %.1f µs | %.2f / %.2f | %,d / %,d |"
+              + " %s |",
           r.x25519(),
           r.bound().x25519PerCpuSecond(),
           r.warmupPackets(),
@@ -141,6 +144,9 @@ public final class MixnodeBench {
           s.perCpuSecondWithoutJit(),
           s.perCpuSecondWithoutJit() / r.bound().hopsPerCpuSecondAllCores(),
           1e6 * s.harnessCpu() / Math.max(1, s.arrived()),
+          1e6 * f.harnessCpu() / Math.max(1, f.arrived()),
+          f.nodeCpu().total() / f.seconds(),
+          f.harnessCpu() / f.seconds(),
           s.packets() - s.arrived(),
           r.fixed().packets() - r.fixed().arrived(),
           outcomes(r.outcomes()));
