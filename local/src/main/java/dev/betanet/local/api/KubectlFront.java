@@ -17,12 +17,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What kubectl talks to: passes every request through to the embedded API, except a watch ({@code
@@ -31,11 +36,21 @@ import java.util.logging.Logger;
  * the Fabric8 client (the operator) uses, but not kubectl. Events come from listing the collection
  * every {@value #POLL_MILLIS} ms and comparing resource versions: a change that is undone within
  * one poll is not seen, and consecutive changes within one poll arrive as one MODIFIED event.
+ *
+ * <p>It also answers kubectl's request for a Table (server-side printing) on custom resources whose
+ * CRD declares printer columns ({@link ServerSideTable}), in gets, lists and watches alike, so
+ * {@code kubectl get mxc} shows the columns a real API server would.
  */
 final class KubectlFront implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(KubectlFront.class.getName());
   static final long POLL_MILLIS = 250;
+
+  private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+  /** A custom resource collection or object: group, version, plural (subresources excluded). */
+  private static final Pattern CUSTOM_RESOURCE =
+      Pattern.compile("^/apis/([^/]+\\.[^/]+)/([^/]+)/(?:namespaces/[^/]+/)?([^/]+)(?:/[^/]+)?$");
 
   /** A watch without timeoutSeconds ends after this; kubectl then watches again. */
   static final Duration MAX_WATCH = Duration.ofMinutes(30);
@@ -68,9 +83,12 @@ final class KubectlFront implements AutoCloseable {
     try (exchange) {
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       String watch = query.get("watch");
-      if ("GET".equals(exchange.getRequestMethod())
-          && ("true".equals(watch) || "1".equals(watch))) {
-        streamWatch(exchange, exchange.getRequestURI().getRawPath(), query);
+      boolean get = "GET".equals(exchange.getRequestMethod());
+      ServerSideTable table = get && wantsTable(exchange) ? tableFor(exchange) : null;
+      if (get && ("true".equals(watch) || "1".equals(watch))) {
+        streamWatch(exchange, exchange.getRequestURI().getRawPath(), query, table);
+      } else if (table != null) {
+        serveTable(exchange, table);
       } else {
         pass(exchange);
       }
@@ -122,8 +140,76 @@ final class KubectlFront implements AutoCloseable {
     }
   }
 
-  /** Lists every {@value #POLL_MILLIS} ms and writes what changed as watch events. */
-  private void streamWatch(HttpExchange exchange, String path, Map<String, String> query)
+  private static boolean wantsTable(HttpExchange exchange) {
+    String accept = exchange.getRequestHeaders().getFirst("Accept");
+    return accept != null && accept.contains("as=Table");
+  }
+
+  /** The table view of a custom resource path that has printer columns, or null. */
+  private ServerSideTable tableFor(HttpExchange exchange) throws IOException, InterruptedException {
+    Matcher path = CUSTOM_RESOURCE.matcher(exchange.getRequestURI().getRawPath());
+    if (!path.matches()) {
+      return null;
+    }
+    HttpResponse<byte[]> crds =
+        client.send(
+            HttpRequest.newBuilder(URI.create(backend + CRDS))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (crds.statusCode() != 200) {
+      return null;
+    }
+    return ServerSideTable.forResource(
+            json, json.readTree(crds.body()), path.group(1), path.group(2), path.group(3))
+        .orElse(null);
+  }
+
+  /** Answers a get or list of a custom resource as the API server would: a Table. */
+  private void serveTable(HttpExchange exchange, ServerSideTable table)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(backend + exchange.getRequestURI()))
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      byte[] error = response.body();
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(response.statusCode(), error.length == 0 ? -1 : error.length);
+      if (error.length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(error);
+        }
+      }
+      return;
+    }
+    JsonNode doc = json.readTree(response.body());
+    List<JsonNode> objects = new ArrayList<>();
+    if (doc.has("items")) {
+      objects.addAll(withKinds(doc).values());
+    } else {
+      objects.add(doc);
+    }
+    byte[] answer =
+        json.writeValueAsBytes(
+            table.table(
+                objects, doc.path("metadata").path("resourceVersion").asText(), Instant.now()));
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, answer.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(answer);
+    }
+  }
+
+  /**
+   * Lists every {@value #POLL_MILLIS} ms and writes what changed as watch events; with {@code
+   * table}, each event's object is a one-row Table, as kubectl asked.
+   */
+  private void streamWatch(
+      HttpExchange exchange, String path, Map<String, String> query, ServerSideTable table)
       throws IOException, InterruptedException {
     String nameFilter = null;
     String selector = query.getOrDefault("fieldSelector", "");
@@ -157,9 +243,9 @@ final class KubectlFront implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       for (JsonNode object : known.values()) {
         if (replayAll) {
-          event(out, "ADDED", object);
+          event(out, "ADDED", object, table);
         } else if (newerThan(object, since)) {
-          event(out, "MODIFIED", object);
+          event(out, "MODIFIED", object, table);
         }
       }
       out.flush();
@@ -172,14 +258,14 @@ final class KubectlFront implements AutoCloseable {
         for (Map.Entry<String, JsonNode> entry : now.entrySet()) {
           JsonNode before = known.get(entry.getKey());
           if (before == null) {
-            event(out, "ADDED", entry.getValue());
+            event(out, "ADDED", entry.getValue(), table);
           } else if (!version(before).equals(version(entry.getValue()))) {
-            event(out, "MODIFIED", entry.getValue());
+            event(out, "MODIFIED", entry.getValue(), table);
           }
         }
         for (Map.Entry<String, JsonNode> entry : known.entrySet()) {
           if (!now.containsKey(entry.getKey())) {
-            event(out, "DELETED", entry.getValue());
+            event(out, "DELETED", entry.getValue(), table);
           }
         }
         out.flush();
@@ -200,10 +286,13 @@ final class KubectlFront implements AutoCloseable {
     return object.path("metadata").path("resourceVersion").asText();
   }
 
-  private void event(OutputStream out, String type, JsonNode object) throws IOException {
+  private void event(OutputStream out, String type, JsonNode object, ServerSideTable table)
+      throws IOException {
     ObjectNode event = json.createObjectNode();
     event.put("type", type);
-    event.set("object", object);
+    event.set(
+        "object",
+        table == null ? object : table.table(List.of(object), version(object), Instant.now()));
     out.write(json.writeValueAsBytes(event));
     out.write('\n');
   }
@@ -218,14 +307,21 @@ final class KubectlFront implements AutoCloseable {
     if (response.statusCode() != 200) {
       return null;
     }
-    JsonNode doc = json.readTree(response.body());
+    Map<String, JsonNode> items = withKinds(json.readTree(response.body()));
+    if (nameFilter != null) {
+      items
+          .values()
+          .removeIf(item -> !nameFilter.equals(item.path("metadata").path("name").asText()));
+    }
+    return items;
+  }
+
+  /** A list document's items by uid, each with the kind and apiVersion the mock leaves out. */
+  private static Map<String, JsonNode> withKinds(JsonNode doc) {
     String kind = doc.path("kind").asText();
     String itemKind = kind.endsWith("List") ? kind.substring(0, kind.length() - 4) : kind;
     Map<String, JsonNode> items = new LinkedHashMap<>();
     for (JsonNode item : doc.path("items")) {
-      if (nameFilter != null && !nameFilter.equals(item.path("metadata").path("name").asText())) {
-        continue;
-      }
       ObjectNode copy = (ObjectNode) item;
       if (!copy.has("kind")) {
         copy.put("kind", itemKind);

@@ -256,6 +256,63 @@ class EmbeddedApiServerKubectlTest {
   }
 
   @Test
+  void getPrintsTheCrdsColumnsInGetListAndWatch() throws Exception {
+    kubectl.ok("apply", "--validate=false", "-f", mixnetCluster("columns", 3).toString());
+    setStatus("columns", "Running");
+
+    String one = kubectl.ok("get", "mxc", "columns");
+    assertThat(one.lines().findFirst().orElseThrow())
+        .matches("NAME\\s+READY\\s+MIXNODES\\s+ROUTERS\\s+CANARY\\s+PHASE\\s+AGE\\s*");
+    assertThat(one).containsPattern("columns\\s+True\\s+6/6\\s+1/1\\s+25\\s+Running\\s+\\d+s");
+    assertThat(kubectl.ok("get", "mxc", "-A"))
+        .containsPattern("NAMESPACE\\s+NAME\\s+READY")
+        .containsPattern("default\\s+columns\\s+True\\s+6/6");
+
+    Path output = dir.resolve("get-w-table.out");
+    Process watch = kubectl.start(output, "get", "mxc", "columns", "-w");
+    try {
+      awaitContent(output, "Running");
+      setStatus("columns", "RolledBack");
+      awaitContent(output, "RolledBack");
+      assertThat(Files.readString(output).lines().findFirst().orElseThrow()).startsWith("NAME");
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  private static void setStatus(String name, String phase) {
+    GenericKubernetesResource cluster =
+        client.genericKubernetesResources(MXC).inNamespace("default").withName(name).get();
+    cluster
+        .getAdditionalProperties()
+        .put(
+            "status",
+            java.util.Map.of(
+                "conditions",
+                java.util.List.of(java.util.Map.of("type", "Ready", "status", "True")),
+                "mixnodes",
+                "6/6",
+                "routers",
+                "1/1",
+                "canaryWeight",
+                25,
+                "phase",
+                phase));
+    client.genericKubernetesResources(MXC).inNamespace("default").resource(cluster).updateStatus();
+  }
+
+  private static void awaitContent(Path output, String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(output) && Files.readString(output).contains(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(Files.readString(output)).contains(expected);
+  }
+
+  @Test
   void serverSideApplyCreatesThenUpdates() throws Exception {
     Path file = mixnetCluster("ssa", 3);
     kubectl.ok("apply", "--server-side", "--validate=false", "-f", file.toString());
