@@ -131,11 +131,14 @@ final class KubectlFront implements AutoCloseable {
                 exchange.getResponseHeaders().put(name, values);
               }
             });
-    byte[] answer = response.body();
-    exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
-    if (answer.length > 0) {
+    respond(exchange, response.statusCode(), response.body());
+  }
+
+  private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(answer);
+        out.write(body);
       }
     }
   }
@@ -175,15 +178,9 @@ final class KubectlFront implements AutoCloseable {
                 .header("Accept", "application/json")
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
     if (response.statusCode() != 200) {
-      byte[] error = response.body();
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(response.statusCode(), error.length == 0 ? -1 : error.length);
-      if (error.length > 0) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(error);
-        }
-      }
+      respond(exchange, response.statusCode(), response.body());
       return;
     }
     JsonNode doc = json.readTree(response.body());
@@ -193,15 +190,12 @@ final class KubectlFront implements AutoCloseable {
     } else {
       objects.add(doc);
     }
-    byte[] answer =
+    respond(
+        exchange,
+        200,
         json.writeValueAsBytes(
             table.table(
-                objects, doc.path("metadata").path("resourceVersion").asText(), Instant.now()));
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, answer.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(answer);
-    }
+                objects, doc.path("metadata").path("resourceVersion").asText(), Instant.now())));
   }
 
   /**

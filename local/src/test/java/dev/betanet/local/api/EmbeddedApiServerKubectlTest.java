@@ -301,17 +301,6 @@ class EmbeddedApiServerKubectlTest {
     client.genericKubernetesResources(MXC).inNamespace("default").resource(cluster).updateStatus();
   }
 
-  private static void awaitContent(Path output, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(output) && Files.readString(output).contains(expected)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    assertThat(Files.readString(output)).contains(expected);
-  }
-
   @Test
   void serverSideApplyCreatesThenUpdates() throws Exception {
     Path file = mixnetCluster("ssa", 3);
@@ -336,13 +325,25 @@ class EmbeddedApiServerKubectlTest {
   }
 
   private static void awaitOutput(Path output, String expected) throws Exception {
+    assertThat(awaitFile(output, expected::equals)).isEqualTo(expected);
+  }
+
+  private static void awaitContent(Path output, String expected) throws Exception {
+    assertThat(awaitFile(output, text -> text.contains(expected))).contains(expected);
+  }
+
+  /** The file's text once {@code done} accepts it, or as it is after 30 s. */
+  private static String awaitFile(Path output, java.util.function.Predicate<String> done)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String text = "";
     while (System.nanoTime() < deadline) {
-      if (Files.exists(output) && Files.readString(output).equals(expected)) {
-        return;
+      text = Files.exists(output) ? Files.readString(output) : "";
+      if (done.test(text)) {
+        break;
       }
       Thread.sleep(100);
     }
-    assertThat(Files.readString(output)).isEqualTo(expected);
+    return text;
   }
 }

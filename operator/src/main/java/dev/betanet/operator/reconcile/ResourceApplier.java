@@ -79,14 +79,8 @@ public class ResourceApplier {
       return false;
     }
     if (existing instanceof Secret live && desired instanceof Secret wanted) {
-      Map<String, String> liveAnnotations =
-          live.getMetadata().getAnnotations() == null
-              ? Map.of()
-              : live.getMetadata().getAnnotations();
-      Map<String, String> wantedAnnotations =
-          wanted.getMetadata().getAnnotations() == null
-              ? Map.of()
-              : wanted.getMetadata().getAnnotations();
+      Map<String, String> liveAnnotations = orEmpty(live.getMetadata().getAnnotations());
+      Map<String, String> wantedAnnotations = orEmpty(wanted.getMetadata().getAnnotations());
       return Objects.equals(live.getData(), wanted.getData())
           && wantedAnnotations.entrySet().stream()
               .allMatch(e -> e.getValue().equals(liveAnnotations.get(e.getKey())));
