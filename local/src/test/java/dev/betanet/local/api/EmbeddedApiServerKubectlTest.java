@@ -281,24 +281,19 @@ class EmbeddedApiServerKubectlTest {
   }
 
   private static void setStatus(String name, String phase) {
-    GenericKubernetesResource cluster =
-        client.genericKubernetesResources(MXC).inNamespace("default").withName(name).get();
-    cluster
-        .getAdditionalProperties()
-        .put(
-            "status",
-            java.util.Map.of(
-                "conditions",
-                java.util.List.of(java.util.Map.of("type", "Ready", "status", "True")),
-                "mixnodes",
-                "6/6",
-                "routers",
-                "1/1",
-                "canaryWeight",
-                25,
-                "phase",
-                phase));
-    client.genericKubernetesResources(MXC).inNamespace("default").resource(cluster).updateStatus();
+    putStatus(
+        name,
+        java.util.Map.of(
+            "conditions",
+            java.util.List.of(java.util.Map.of("type", "Ready", "status", "True")),
+            "mixnodes",
+            "6/6",
+            "routers",
+            "1/1",
+            "canaryWeight",
+            25,
+            "phase",
+            phase));
   }
 
   @Test
@@ -311,16 +306,18 @@ class EmbeddedApiServerKubectlTest {
   }
 
   private static void setReady(String name) {
+    putStatus(
+        name,
+        java.util.Map.of(
+            "conditions",
+            java.util.List.of(
+                java.util.Map.of("type", "Ready", "status", "True", "reason", "Test"))));
+  }
+
+  private static void putStatus(String name, java.util.Map<String, Object> status) {
     GenericKubernetesResource cluster =
         client.genericKubernetesResources(MXC).inNamespace("default").withName(name).get();
-    cluster
-        .getAdditionalProperties()
-        .put(
-            "status",
-            java.util.Map.of(
-                "conditions",
-                java.util.List.of(
-                    java.util.Map.of("type", "Ready", "status", "True", "reason", "Test"))));
+    cluster.getAdditionalProperties().put("status", status);
     client.genericKubernetesResources(MXC).inNamespace("default").resource(cluster).updateStatus();
   }
 
