@@ -97,13 +97,10 @@ public final class MixnetClient {
    */
   public Future<HttpMessages.Response> send(HttpMessages.Request request) {
     RouterState current = state.get();
-    if (current == null) {
-      return Future.failedFuture(new RouterFailure(503, "unavailable", "router is not ready"));
-    }
-    Optional<RouterNode> exit = current.topology().routerHosting(request.host());
-    if (exit.isEmpty()) {
-      return Future.failedFuture(
-          RouterFailure.rejected(502, "unknown .fog name " + request.host()));
+    try {
+      RouterState.exitFor(current, request.host()); // an unknown name fails now, not a round later
+    } catch (RouterFailure failure) {
+      return Future.failedFuture(failure);
     }
     if (pending.size() >= settings.maxInFlight()) {
       return Future.failedFuture(

@@ -104,6 +104,22 @@ public final class RouterState {
   }
 
   /** A mix hop with a delay drawn for it. */
+  /**
+   * The router hosting {@code host} in {@code current}'s topology.
+   *
+   * @throws RouterFailure what the client gets when the router is not ready (503) or no router
+   *     hosts the name (502)
+   */
+  static RouterNode exitFor(RouterState current, String host) {
+    if (current == null) {
+      throw new RouterFailure(503, "unavailable", "router is not ready");
+    }
+    return current
+        .topology()
+        .routerHosting(host)
+        .orElseThrow(() -> RouterFailure.rejected(502, "unknown .fog name " + host));
+  }
+
   static PathHop hop(MixnodeEntry node, long delayMillis) {
     return new PathHop(
         NodeRef.ofIdentity(node.ed25519().bytes()),

@@ -10,7 +10,6 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,20 +75,18 @@ public final class TunnelClient {
    */
   public Future<HttpMessages.Response> send(HttpMessages.Request request) {
     RouterState current = state.get();
-    if (current == null) {
-      return Future.failedFuture(new RouterFailure(503, "unavailable", "router is not ready"));
-    }
-    Optional<RouterNode> exit = current.topology().routerHosting(request.host());
-    if (exit.isEmpty()) {
-      return Future.failedFuture(
-          RouterFailure.rejected(502, "unknown .fog name " + request.host()));
+    RouterNode exit;
+    try {
+      exit = RouterState.exitFor(current, request.host());
+    } catch (RouterFailure failure) {
+      return Future.failedFuture(failure);
     }
     if (inFlight.incrementAndGet() > settings.maxInFlight()) {
       inFlight.decrementAndGet();
       return Future.failedFuture(
           new RouterFailure(503, "overload", "too many requests in flight at this router"));
     }
-    Link link = link(current, exit.get());
+    Link link = link(current, exit);
     return link.request(request.host(), HttpMessages.encode(request))
         .onComplete(ar -> inFlight.decrementAndGet())
         .compose(
