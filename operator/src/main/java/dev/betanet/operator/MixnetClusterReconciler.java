@@ -83,9 +83,18 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
     ClusterKeys keys = keyRing.reconcile(cluster, now);
     reportKeyChanges(cluster, keys);
-    List<String> written = workloads.apply(cluster, keys);
-    if (!written.isEmpty()) {
-      LOG.infof("%s: created or updated %s", id, written);
+    ClusterWorkloads.Changes changes = workloads.apply(cluster, keys);
+    if (!changes.written().isEmpty()) {
+      LOG.infof("%s: created or updated %s", id, changes.written());
+    }
+    if (!changes.reverted().isEmpty()) {
+      events.warning(
+          cluster,
+          "HandEditReverted",
+          "set "
+              + String.join(", ", changes.reverted())
+              + " back to what the MixnetCluster asks for: they were edited by hand (edit the"
+              + " MixnetCluster instead)");
     }
     Set<String> ready = workloads.readyNodes(cluster);
     CanaryController.Outcome canaryOutcome = canary.reconcile(cluster, now);

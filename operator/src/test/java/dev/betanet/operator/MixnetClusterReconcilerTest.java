@@ -284,6 +284,7 @@ class MixnetClusterReconcilerTest {
                           .getImage());
               assertThat(client.configMaps().inNamespace(ns).withName(services).get().getData())
                   .isEqualTo(servicesData);
+              assertThat(objects.events(ns)).contains("HandEditReverted");
             });
   }
 

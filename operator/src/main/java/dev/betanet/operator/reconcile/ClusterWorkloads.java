@@ -30,8 +30,14 @@ public class ClusterWorkloads {
   @Inject KubernetesClient client;
   @Inject ResourceApplier applier;
 
-  /** Returns the names of objects it created or changed. */
-  public List<String> apply(MixnetCluster cluster, ClusterKeys keys) {
+  /**
+   * Kind/name of the objects an {@link #apply} wrote: for a change of the spec, and to undo a hand
+   * edit.
+   */
+  public record Changes(List<String> written, List<String> reverted) {}
+
+  /** Creates or updates the cluster's objects and deletes those of removed nodes. */
+  public Changes apply(MixnetCluster cluster, ClusterKeys keys) {
     MixnodeModel mixnodes = MixnodeModel.from(cluster);
     RouterModel routers = RouterModel.from(cluster);
     RbacModel rbac = RbacModel.from(cluster);
@@ -50,9 +56,13 @@ public class ClusterWorkloads {
     desired.addAll(routers.statefulSets());
 
     List<String> written = new ArrayList<>();
+    List<String> reverted = new ArrayList<>();
     for (HasMetadata object : desired) {
-      if (applier.apply(cluster, object)) {
-        written.add(object.getKind() + "/" + object.getMetadata().getName());
+      String name = object.getKind() + "/" + object.getMetadata().getName();
+      switch (applier.apply(cluster, object)) {
+        case WRITTEN -> written.add(name);
+        case REVERTED -> reverted.add(name);
+        case UNCHANGED -> {}
       }
     }
     ClusterNames names = ClusterNames.of(cluster);
@@ -65,7 +75,7 @@ public class ClusterWorkloads {
           "%s/%s: deleted StatefulSets of removed nodes %s",
           names.namespace(), names.cluster(), removed);
     }
-    return written;
+    return new Changes(written, reverted);
   }
 
   /** StatefulSet names of this cluster whose pod is ready. */

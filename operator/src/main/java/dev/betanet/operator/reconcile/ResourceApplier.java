@@ -39,8 +39,17 @@ public class ResourceApplier {
 
   @Inject KubernetesClient client;
 
-  /** Writes {@code desired} if needed; returns whether anything was written. */
-  public boolean apply(MixnetCluster owner, HasMetadata desired) {
+  /** What {@link #apply} did. */
+  public enum Applied {
+    UNCHANGED,
+    /** Created, or updated because what the operator wants of it changed. */
+    WRITTEN,
+    /** Updated to undo a hand edit: what the operator wants had not changed. */
+    REVERTED
+  }
+
+  /** Writes {@code desired} if needed. */
+  public Applied apply(MixnetCluster owner, HasMetadata desired) {
     desired.getMetadata().setOwnerReferences(List.of(ownerReference(owner)));
     if (!(desired instanceof Secret)) {
       desired.getMetadata().setAnnotations(withHash(desired));
@@ -48,14 +57,16 @@ public class ResourceApplier {
     HasMetadata existing = client.resource(desired).get();
     if (existing == null) {
       client.resource(desired).create();
-      return true;
+      return Applied.WRITTEN;
     }
     if (upToDate(existing, desired)) {
-      return false;
+      return Applied.UNCHANGED;
     }
+    // Secrets carry no hash (no digest of key material is published); theirs count as written.
+    boolean handEdit = !(desired instanceof Secret) && sameHash(existing, desired);
     desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
     client.resource(desired).update();
-    return true;
+    return handEdit ? Applied.REVERTED : Applied.WRITTEN;
   }
 
   /**
@@ -85,9 +96,10 @@ public class ResourceApplier {
           && wantedAnnotations.entrySet().stream()
               .allMatch(e -> e.getValue().equals(liveAnnotations.get(e.getKey())));
     }
-    if (drifted(existing, desired)) {
-      return false;
-    }
+    return sameHash(existing, desired) && !drifted(existing, desired);
+  }
+
+  private static boolean sameHash(HasMetadata existing, HasMetadata desired) {
     Map<String, String> annotations = existing.getMetadata().getAnnotations();
     return annotations != null
         && desired
