@@ -111,7 +111,7 @@ final class ServerSideTable {
 
   private JsonNode cell(Column column, JsonNode object, Instant now) {
     JsonNode value = evaluate(object, column.jsonPath());
-    if (value == null || value.isMissingNode() || value.isNull()) {
+    if (value == null || value.isNull()) {
       return json.nullNode();
     }
     if ("date".equals(column.type()) && value.isTextual()) {

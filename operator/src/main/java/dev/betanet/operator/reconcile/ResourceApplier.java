@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +130,7 @@ public class ResourceApplier {
 
   /** Container name → image, init containers included. */
   private static Map<String, String> images(StatefulSet set) {
-    Map<String, String> images = new java.util.HashMap<>();
+    Map<String, String> images = new HashMap<>();
     var template = set.getSpec().getTemplate();
     if (template == null || template.getSpec() == null) {
       return images;

@@ -19,6 +19,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -405,7 +406,7 @@ public final class MixnetClient {
   /** The exit answers only once the whole request is there. */
   private void acknowledgeAll(Pending p) {
     synchronized (p) {
-      java.util.Arrays.fill(p.acked, true);
+      Arrays.fill(p.acked, true);
       p.ackedCount = p.fragments.size();
       p.lastProgressAt = System.currentTimeMillis();
     }
