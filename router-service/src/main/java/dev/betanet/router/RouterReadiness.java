@@ -1,6 +1,5 @@
 package dev.betanet.router;
 
-import dev.betanet.router.core.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

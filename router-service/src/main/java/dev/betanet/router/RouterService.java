@@ -1,8 +1,7 @@
 package dev.betanet.router;
 
-import dev.betanet.router.core.Router;
-import dev.betanet.router.core.RouterSettings;
-import dev.betanet.router.core.ServicesFile;
+import dev.betanet.router.exit.ServicesFile;
+import dev.betanet.router.state.RouterSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,6 +1,5 @@
 package dev.betanet.router;
 
-import dev.betanet.router.core.Router;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,0 @@
-package dev.betanet.router.core;
-
-/** Bytes from the mixnet that do not parse as one of our messages: counted, never fatal. */
-public final class MessageException extends Exception {
-
-  public MessageException(String message) {
-    super(message);
-  }
-}

@@ -1,0 +1,255 @@
+package dev.betanet.router.entry;
+
+import dev.betanet.protocol.fragment.FragmentException;
+import dev.betanet.protocol.fragment.Fragments;
+import dev.betanet.protocol.fragment.Reassembler;
+import dev.betanet.protocol.packet.PacketException;
+import dev.betanet.protocol.packet.ProcessResult;
+import dev.betanet.router.packet.PacketLinks;
+import dev.betanet.router.state.RouterFailure;
+import dev.betanet.router.state.RouterMetrics;
+import dev.betanet.router.state.RouterSettings;
+import dev.betanet.router.state.RouterState;
+import dev.betanet.router.wire.Envelope;
+import dev.betanet.router.wire.HttpMessages;
+import dev.betanet.router.wire.MessageException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The entry role: sends a client's request through the mixnet to the exit hosting its .fog name and
+ * completes with the response, or fails with a {@link RouterFailure}; never hangs.
+ *
+ * <p>Reliability: each request packet takes its own path and carries one SURB, which the exit
+ * spends on acknowledging that fragment (for a one-packet request, on the response when the backend
+ * answers within {@link Envelope#ACK_WAIT_MILLIS}: a response acknowledges the whole request, and
+ * an acknowledgement alone means the exit needs one SURB more). Fragments not acknowledged within
+ * the expected round trip (see {@link RetransmissionTimer}) are sent again, each over a fresh path
+ * with a fresh SURB, avoiding nodes that {@link SuspectNodes} now suspects. Once every fragment is
+ * acknowledged the entry waits for the response (the backend's timeout plus a round trip); when the
+ * response stalls it sends a fresh batch of SURBs, which makes the exit send the response again.
+ * The exit recognises the request id, so the backend is called once however often fragments arrive.
+ * Rounds of retransmission are capped by {@code maxAttempts}, and the whole request by {@code
+ * requestTimeout}.
+ */
+public final class MixnetClient {
+
+  private final Vertx vertx;
+  private final Supplier<RouterState> state;
+  private final RouterSettings settings;
+  private final RouterMetrics metrics;
+  private final SecureRandom random;
+  private final Map<Long, PendingRequest> pending = new ConcurrentHashMap<>();
+  private final SurbRegistry surbs = new SurbRegistry();
+  private final SuspectNodes suspects;
+  private final RequestSender sender;
+  private final RetransmissionTimer retransmission;
+  private final ResponseSizeHints responseSizes;
+
+  public MixnetClient(
+      Vertx vertx,
+      Supplier<RouterState> state,
+      PacketLinks links,
+      PathSelector paths,
+      SuspectNodes suspects,
+      RouterSettings settings,
+      RouterMetrics metrics,
+      SecureRandom random) {
+    this.vertx = vertx;
+    this.state = state;
+    this.suspects = suspects;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.random = random;
+    this.sender = new RequestSender(links, paths, suspects, surbs, metrics, random);
+    this.retransmission = new RetransmissionTimer(vertx, state, settings, suspects);
+    this.responseSizes = new ResponseSizeHints(settings.initialSurbs());
+  }
+
+  /** Requests waiting for their response. */
+  public int inFlight() {
+    return pending.size();
+  }
+
+  /**
+   * Sends {@code request} to the exit hosting its host name.
+   *
+   * @return the exit's response, or a failed future holding a {@link RouterFailure}
+   */
+  public Future<HttpMessages.Response> send(HttpMessages.Request request) {
+    RouterState current = state.get();
+    try {
+      RouterState.exitFor(current, request.host()); // an unknown name fails now, not a round later
+    } catch (RouterFailure failure) {
+      return Future.failedFuture(failure);
+    }
+    if (pending.size() >= settings.maxInFlight()) {
+      return Future.failedFuture(
+          new RouterFailure(503, "overload", "too many requests in flight at this router"));
+    }
+    long id = random.nextLong();
+    byte[] message = HttpMessages.encode(request);
+    var fragments = new Fragments(current.envelope().requestFragmentBytes());
+    var responseFragments = new Fragments(current.envelope().responseFragmentBytes());
+    PendingRequest p =
+        new PendingRequest(
+            id,
+            request.host(),
+            fragments.split(id, message),
+            new Reassembler(responseFragments, settings.maxMessageBytes(), 1),
+            settings.maxMessageBytes() / responseFragments.dataBytesPerFragment() + 2,
+            this::forget);
+    pending.put(id, p);
+    long deadline =
+        vertx.setTimer(
+            settings.requestTimeout().toMillis(),
+            t ->
+                p.fail(
+                    new RouterFailure(
+                        504,
+                        "timeout",
+                        "no response from "
+                            + request.host()
+                            + " within "
+                            + settings.requestTimeout().toSeconds()
+                            + " s")));
+    p.future().onComplete(ar -> vertx.cancelTimer(deadline));
+    attempt(p);
+    return p.future();
+  }
+
+  /** Forgets a finished request and its unused SURBs. */
+  private void forget(PendingRequest p) {
+    pending.remove(p.id);
+    surbs.forget(p.surbIds());
+    retransmission.cancel(p);
+  }
+
+  /** Sends one round: every fragment not yet acknowledged, and SURBs for the response. */
+  private void attempt(PendingRequest p) {
+    int surbsToSend;
+    synchronized (p) {
+      if (p.done) {
+        return;
+      }
+      p.rounds++;
+      if (p.rounds > settings.maxAttempts()) {
+        p.fail(
+            new RouterFailure(
+                504,
+                "timeout",
+                "no answer from " + p.host + " after " + settings.maxAttempts() + " attempts"));
+        return;
+      }
+      if (p.rounds > 1) {
+        metrics.retransmission();
+      }
+      p.roundStartedAt = System.currentTimeMillis();
+      p.lastProgressAt = p.roundStartedAt;
+      p.roundNodes.clear();
+      // First round: as many SURBs as this name's responses need, so the response needs no extra
+      // round trip. Later rounds that find every fragment acknowledged: enough for the whole
+      // response, which the exit resends.
+      boolean nudge = p.rounds > 1 && p.ackedCount == p.fragments.size();
+      int expected = Math.min(p.maxSurbsPerRequest, responseSizes.surbsFor(p.host));
+      // A one-packet request's own SURB carries the first response fragment.
+      int carried = p.fragments.size() == 1 ? 1 : 0;
+      surbsToSend =
+          p.rounds == 1
+              ? expected - carried
+              : nudge ? Math.min(p.maxSurbsPerRequest, Math.max(expected, p.responseCount + 1)) : 0;
+    }
+    vertx
+        .executeBlocking(
+            () -> {
+              sender.sendRound(state.get(), p, surbsToSend);
+              return null;
+            },
+            false)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                p.fail(
+                    ar.cause() instanceof RouterFailure f
+                        ? f
+                        : new RouterFailure(502, "error", "cannot send: " + ar.cause()));
+                return;
+              }
+              retransmission.arm(p, () -> attempt(p));
+            });
+  }
+
+  /** Sends {@code count} SURBs for {@code p}'s response (on a worker: they cost X25519). */
+  private void sendSurbsLater(RouterState current, PendingRequest p, int count) {
+    vertx.executeBlocking(
+        () -> {
+          sender.sendSurbs(current, p, count);
+          return null;
+        },
+        false);
+  }
+
+  /** A reply packet for this router (on a crypto thread). */
+  public void onReply(RouterState current, ProcessResult.ReplyDelivery delivery) {
+    Optional<SurbRegistry.SurbUse> taken = surbs.take(delivery.surbId());
+    if (taken.isEmpty()) {
+      metrics.refused("unknown_surb");
+      return;
+    }
+    SurbRegistry.SurbUse use = taken.get();
+    Envelope.Reply reply;
+    try {
+      reply = Envelope.parseReply(use.secrets().openReply(delivery.payload()));
+    } catch (PacketException | MessageException e) {
+      metrics.refused("bad_reply");
+      return;
+    }
+    suspects.confirm(use.nodes());
+    PendingRequest p = pending.get(use.requestId());
+    if (p == null || reply.requestId() != use.requestId()) {
+      return; // late reply for a finished request
+    }
+    switch (reply.kind()) {
+      case Envelope.ACK -> {
+        boolean responseSurbSpent = p.acknowledge(Envelope.number(reply));
+        if (responseSurbSpent) {
+          sendSurbsLater(current, p, 1);
+        }
+      }
+      case Envelope.MORE_SURBS -> {
+        p.acknowledgeAll();
+        sendSurbsLater(current, p, Math.min(Envelope.number(reply), p.maxSurbsPerRequest));
+      }
+      case Envelope.RESPONSE -> {
+        p.acknowledgeAll();
+        acceptFragment(p, reply.body());
+      }
+      default -> metrics.refused("bad_reply");
+    }
+  }
+
+  private void acceptFragment(PendingRequest p, byte[] fragment) {
+    Optional<byte[]> whole;
+    try {
+      whole = p.response.accept(fragment);
+    } catch (FragmentException e) {
+      p.fail(new RouterFailure(502, "error", "bad response from the exit: " + e.getMessage()));
+      return;
+    }
+    p.responseProgress(Envelope.fragmentCount(fragment));
+    if (whole.isEmpty()) {
+      return;
+    }
+    responseSizes.answered(p.host, Envelope.fragmentCount(fragment));
+    try {
+      p.succeed(HttpMessages.decodeResponse(whole.get()));
+    } catch (MessageException e) {
+      p.fail(new RouterFailure(502, "error", "bad response from the exit: " + e.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.betanet.router.entry;
+
+import dev.betanet.protocol.fragment.Reassembler;
+import dev.betanet.protocol.packet.SurbId;
+import dev.betanet.router.state.RouterFailure;
+import dev.betanet.router.wire.HttpMessages;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One request the entry is waiting on: its fragments and which the exit acknowledged, the response
+ * being reassembled, the SURBs handed out for it, and the progress of its current round. Mutable
+ * fields are guarded by {@code this}; the request completes exactly once ({@link #succeed} or
+ * {@link #fail}), and then hands itself to {@code onFinish} so its owner can forget it.
+ */
+final class PendingRequest {
+
+  final long id;
+  final String host;
+  final List<byte[]> fragments;
+  final boolean[] acked;
+  final Reassembler response;
+  final int maxSurbsPerRequest;
+  final List<SurbId> surbIds = new ArrayList<>();
+  final Set<String> roundNodes = new HashSet<>();
+  int ackedCount;
+  int responseCount;
+  int rounds;
+  long roundStartedAt;
+  long lastProgressAt;
+  boolean done;
+  long timer = -1;
+
+  private final Promise<HttpMessages.Response> promise = Promise.promise();
+  private final Consumer<PendingRequest> onFinish;
+
+  PendingRequest(
+      long id,
+      String host,
+      List<byte[]> fragments,
+      Reassembler response,
+      int maxSurbs,
+      Consumer<PendingRequest> onFinish) {
+    this.id = id;
+    this.host = host;
+    this.fragments = fragments;
+    this.acked = new boolean[fragments.size()];
+    this.response = response;
+    this.maxSurbsPerRequest = maxSurbs;
+    this.onFinish = onFinish;
+  }
+
+  Future<HttpMessages.Response> future() {
+    return promise.future();
+  }
+
+  void succeed(HttpMessages.Response value) {
+    if (finish()) {
+      promise.complete(value);
+    }
+  }
+
+  void fail(RouterFailure failure) {
+    if (finish()) {
+      promise.fail(failure);
+    }
+  }
+
+  /** Every fragment is at the exit: there is nothing left to retransmit. */
+  synchronized boolean allAcknowledged() {
+    return ackedCount == fragments.size();
+  }
+
+  /**
+   * Marks fragment {@code index} received by the exit; true when this was the first word on a
+   * one-packet request, i.e. the exit spent the SURB meant for the response on acknowledging it.
+   */
+  synchronized boolean acknowledge(int index) {
+    if (index >= fragments.size() || acked[index]) {
+      return false;
+    }
+    acked[index] = true;
+    ackedCount++;
+    lastProgressAt = System.currentTimeMillis();
+    return fragments.size() == 1 && responseCount == 0;
+  }
+
+  /** The exit answers only once the whole request is there. */
+  synchronized void acknowledgeAll() {
+    Arrays.fill(acked, true);
+    ackedCount = fragments.size();
+    lastProgressAt = System.currentTimeMillis();
+  }
+
+  /** A response fragment arrived, out of {@code total}. */
+  synchronized void responseProgress(int total) {
+    lastProgressAt = System.currentTimeMillis();
+    responseCount = total;
+  }
+
+  /** SURB ids of this request, for forgetting them once it is done. */
+  synchronized List<SurbId> surbIds() {
+    return List.copyOf(surbIds);
+  }
+
+  /** Marks the request done; true for the first caller only. */
+  private boolean finish() {
+    synchronized (this) {
+      if (done) {
+        return false;
+      }
+      done = true;
+    }
+    onFinish.accept(this);
+    return true;
+  }
+}

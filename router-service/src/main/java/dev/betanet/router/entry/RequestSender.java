@@ -1,0 +1,142 @@
+package dev.betanet.router.entry;
+
+import dev.betanet.protocol.packet.OutgoingPacket;
+import dev.betanet.protocol.packet.PathHop;
+import dev.betanet.protocol.packet.Surb;
+import dev.betanet.protocol.packet.SurbPair;
+import dev.betanet.protocol.topology.Topology.MixnodeEntry;
+import dev.betanet.protocol.topology.Topology.RouterNode;
+import dev.betanet.router.packet.PacketLinks;
+import dev.betanet.router.state.RouterFailure;
+import dev.betanet.router.state.RouterMetrics;
+import dev.betanet.router.state.RouterState;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds and sends a request's packets: its fragments, each on a fresh path with a fresh SURB, and
+ * batches of SURBs for the response. Every SURB is remembered in the {@link SurbRegistry} with the
+ * nodes it and its carrier cross. Runs on a worker thread: each SURB and each forward packet costs
+ * an X25519 per hop.
+ */
+final class RequestSender {
+
+  private final PacketLinks links;
+  private final PathSelector paths;
+  private final SuspectNodes suspects;
+  private final SurbRegistry surbs;
+  private final RouterMetrics metrics;
+  private final SecureRandom random;
+
+  RequestSender(
+      PacketLinks links,
+      PathSelector paths,
+      SuspectNodes suspects,
+      SurbRegistry surbs,
+      RouterMetrics metrics,
+      SecureRandom random) {
+    this.links = links;
+    this.paths = paths;
+    this.suspects = suspects;
+    this.surbs = surbs;
+    this.metrics = metrics;
+    this.random = random;
+  }
+
+  /** Sends every fragment of {@code p} not yet acknowledged, then {@code surbCount} SURBs. */
+  void sendRound(RouterState current, PendingRequest p, int surbCount) {
+    RouterNode exit = exitOf(current, p);
+    for (int i = 0; i < p.fragments.size(); i++) {
+      synchronized (p) {
+        if (p.done || p.acked[i]) {
+          continue;
+        }
+      }
+      List<MixnodeEntry> forward = path(current);
+      SurbPair surb = newSurb(current, p, forward);
+      sendForward(
+          current,
+          exit,
+          forward,
+          current.envelope().request(p.id, surb.surb(), p.fragments.get(i)));
+    }
+    sendSurbs(current, p, exit, surbCount);
+  }
+
+  /** Sends {@code count} SURBs for {@code p}'s response, packed as many to a packet as fit. */
+  void sendSurbs(RouterState current, PendingRequest p, int count) {
+    sendSurbs(current, p, exitOf(current, p), count);
+  }
+
+  private void sendSurbs(RouterState current, PendingRequest p, RouterNode exit, int count) {
+    int perPacket = current.envelope().surbsPerPacket();
+    while (count > 0) {
+      int n = Math.min(count, perPacket);
+      List<MixnodeEntry> forward = path(current);
+      List<Surb> batch = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        batch.add(newSurb(current, p, forward).surb());
+      }
+      sendForward(current, exit, forward, current.envelope().surbs(p.id, batch));
+      count -= n;
+    }
+  }
+
+  private static RouterNode exitOf(RouterState current, PendingRequest p) {
+    return current
+        .topology()
+        .routerHosting(p.host)
+        .orElseThrow(
+            () -> new RouterFailure(502, "error", p.host + " left the topology in flight"));
+  }
+
+  /** A SURB back to this router, remembered with the nodes it and its carrier cross. */
+  private SurbPair newSurb(RouterState current, PendingRequest p, List<MixnodeEntry> carrier) {
+    List<MixnodeEntry> mixes = path(current);
+    List<PathHop> hops = hops(current, mixes);
+    hops.add(current.selfHop());
+    SurbPair pair = current.builder().surb(hops);
+    List<String> ids = new ArrayList<>(mixes.size() * 2);
+    mixes.forEach(m -> ids.add(m.id()));
+    carrier.forEach(m -> ids.add(m.id()));
+    surbs.remember(
+        pair.secrets().surbId(), new SurbRegistry.SurbUse(p.id, pair.secrets(), List.copyOf(ids)));
+    metrics.surbMade();
+    synchronized (p) {
+      p.surbIds.add(pair.secrets().surbId());
+      p.roundNodes.addAll(ids);
+    }
+    return pair;
+  }
+
+  private void sendForward(
+      RouterState current, RouterNode exit, List<MixnodeEntry> mixes, byte[] message) {
+    List<PathHop> hops = hops(current, mixes);
+    hops.add(RouterState.hop(exit));
+    OutgoingPacket packet = current.builder().forward(hops, message);
+    links.send(mixes.getFirst().address(), packet.packet());
+  }
+
+  private List<MixnodeEntry> path(RouterState current) {
+    return paths
+        .select(current.topology(), suspects.current())
+        .orElseThrow(
+            () ->
+                new RouterFailure(
+                    503, "unavailable", "no path through the mixnet (no usable node in a layer)"));
+  }
+
+  private List<PathHop> hops(RouterState current, List<MixnodeEntry> mixes) {
+    long mean = current.topology().mixing().meanDelayMillis();
+    List<PathHop> hops = new ArrayList<>(mixes.size() + 1);
+    for (MixnodeEntry node : mixes) {
+      hops.add(RouterState.hop(node, exponential(mean)));
+    }
+    return hops;
+  }
+
+  private long exponential(long meanMillis) {
+    return meanMillis <= 0 ? 0 : Math.round(-Math.log1p(-random.nextDouble()) * meanMillis);
+  }
+}

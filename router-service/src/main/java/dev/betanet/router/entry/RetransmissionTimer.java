@@ -1,0 +1,107 @@
+package dev.betanet.router.entry;
+
+import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.state.RouterSettings;
+import dev.betanet.router.state.RouterState;
+import dev.betanet.router.wire.Envelope;
+import io.vertx.core.Vertx;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Watches a request's progress and calls for a new round when a round goes a whole window without
+ * any: no acknowledgement, no response fragment. The window is the expected round trip through the
+ * mixnet ({@link #roundTripMillis}), plus the backend's timeout while the whole request sits at the
+ * exit unanswered, or plus the exit's acknowledgement hold for a one-packet request. Before calling
+ * for a new round it tells {@link SuspectNodes} which nodes the silent round crossed.
+ */
+final class RetransmissionTimer {
+
+  private static final System.Logger LOG = System.getLogger(RetransmissionTimer.class.getName());
+
+  private final Vertx vertx;
+  private final Supplier<RouterState> state;
+  private final RouterSettings settings;
+  private final SuspectNodes suspects;
+
+  RetransmissionTimer(
+      Vertx vertx, Supplier<RouterState> state, RouterSettings settings, SuspectNodes suspects) {
+    this.vertx = vertx;
+    this.state = state;
+    this.settings = settings;
+    this.suspects = suspects;
+  }
+
+  /** Expected round trip through the mixnet and back, with room for the exponential tail. */
+  static long roundTripMillis(Topology topology, long marginMillis) {
+    long meanPath = 2L * topology.layers().size() * topology.mixing().meanDelayMillis();
+    // A sum of exponential delays rarely exceeds three times its mean (under 1% for 6 hops).
+    return 3 * meanPath + marginMillis;
+  }
+
+  /** Checks {@code p} when its window runs out; runs {@code newRound} if it made no progress. */
+  void arm(PendingRequest p, Runnable newRound) {
+    long waitMillis;
+    synchronized (p) {
+      if (p.done) {
+        return;
+      }
+      waitMillis = Math.max(1, p.lastProgressAt + window(p) - System.currentTimeMillis());
+    }
+    long timer = vertx.setTimer(waitMillis, t -> check(p, newRound));
+    synchronized (p) {
+      p.timer = timer;
+    }
+  }
+
+  /** Stops watching a finished request. */
+  void cancel(PendingRequest p) {
+    long timer;
+    synchronized (p) {
+      timer = p.timer;
+    }
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** How long a round may go without progress; the caller holds the lock on {@code p}. */
+  private long window(PendingRequest p) {
+    long rtt = roundTripMillis(state.get().topology(), settings.retransmitMargin().toMillis());
+    // With the whole request at the exit and no response yet, the backend is working.
+    boolean backendBusy = p.ackedCount == p.fragments.size() && p.responseCount == 0;
+    // The exit may hold a one-packet request's acknowledgement back for the response.
+    boolean ackHeld = p.fragments.size() == 1 && p.ackedCount == 0;
+    return backendBusy
+        ? rtt + settings.backendTimeout().toMillis()
+        : ackHeld ? rtt + Envelope.ACK_WAIT_MILLIS : rtt;
+  }
+
+  private void check(PendingRequest p, Runnable newRound) {
+    Set<String> nodes;
+    long startedAt;
+    synchronized (p) {
+      if (p.done) {
+        return;
+      }
+      if (System.currentTimeMillis() - p.lastProgressAt < window(p)) {
+        nodes = null;
+        startedAt = 0;
+      } else {
+        nodes = Set.copyOf(p.roundNodes);
+        startedAt = p.roundStartedAt;
+      }
+    }
+    if (nodes == null) {
+      arm(p, newRound);
+      return;
+    }
+    suspects.unanswered(nodes, startedAt);
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "request {0} to {1}: no progress, sending again",
+        Long.toHexString(p.id),
+        p.host);
+    newRound.run();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.betanet.router.packet;
+
+import dev.betanet.protocol.packet.PacketException;
+import dev.betanet.protocol.packet.ProcessResult;
+import dev.betanet.router.state.RouterState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The router's packet port: packets from the last mix layer (requests for services this router
+ * hosts, and replies to requests it sent). Frames are read with a {@link RecordParser} switching
+ * between a 4-byte length and a body of exactly the topology's packet size; any other length closes
+ * that connection only. Packets are peeled on a small crypto pool (never on the event loop) whose
+ * queue is bounded: when full, the packet is dropped and counted.
+ */
+public final class PacketReceiver {
+
+  /** Where peeled packets go. */
+  public interface Sink {
+    void deliver(RouterState state, ProcessResult.Deliver deliver);
+
+    void reply(RouterState state, ProcessResult.ReplyDelivery reply);
+
+    /** A packet refused, by a short reason word (bounded set: it becomes a metric label). */
+    void refused(String reason);
+  }
+
+  private final Vertx vertx;
+  private final Supplier<RouterState> state;
+  private final Sink sink;
+  private final ExecutorService crypto;
+  private NetServer server;
+
+  public PacketReceiver(Vertx vertx, Supplier<RouterState> state, Sink sink, int threads) {
+    this.vertx = vertx;
+    this.state = state;
+    this.sink = sink;
+    this.crypto =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(4096),
+            Thread.ofPlatform().name("router-crypto-", 0).daemon().factory());
+  }
+
+  /** Binds {@code host:port}; completes with the bound port. */
+  public Future<Integer> listen(String host, int port) {
+    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    server.connectHandler(this::accept);
+    return server.listen(port, host).map(NetServer::actualPort);
+  }
+
+  private void accept(NetSocket socket) {
+    RecordParser parser = RecordParser.newFixed(4);
+    boolean[] inBody = {false};
+    parser.handler(
+        record -> {
+          if (!inBody[0]) {
+            int length = record.getInt(0);
+            RouterState current = state.get();
+            if (current == null || length != current.geometry().packetBytes()) {
+              sink.refused("malformed_frame");
+              socket.close();
+              return;
+            }
+            inBody[0] = true;
+            parser.fixedSizeMode(length);
+          } else {
+            inBody[0] = false;
+            parser.fixedSizeMode(4);
+            submit(record.getBytes());
+          }
+        });
+    parser.exceptionHandler(e -> socket.close());
+    socket.handler(parser);
+    socket.exceptionHandler(e -> socket.close());
+  }
+
+  private void submit(byte[] packet) {
+    try {
+      crypto.execute(() -> process(packet));
+    } catch (RejectedExecutionException e) {
+      sink.refused("overload");
+    }
+  }
+
+  private void process(byte[] packet) {
+    RouterState current = state.get();
+    try {
+      switch (current.processor().process(packet)) {
+        case ProcessResult.Deliver deliver -> sink.deliver(current, deliver);
+        case ProcessResult.ReplyDelivery reply -> sink.reply(current, reply);
+        case ProcessResult.Forward forward -> sink.refused("relay");
+      }
+    } catch (PacketException e) {
+      sink.refused(e.kind().name().toLowerCase());
+    } catch (RuntimeException e) {
+      sink.refused("bug");
+    }
+  }
+
+  public Future<Void> close() {
+    crypto.shutdownNow();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

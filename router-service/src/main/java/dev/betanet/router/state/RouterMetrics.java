@@ -1,0 +1,167 @@
+package dev.betanet.router.state;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The router's metrics under the names docs/architecture.md fixes, every request metric labelled
+ * with its {@link Transport}. The request timer publishes a histogram with buckets ({@code
+ * _bucket{le=...}}) because the operator computes a p95 per transport and canary step from them
+ * without Prometheus.
+ */
+public final class RouterMetrics {
+
+  private final MeterRegistry registry;
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<Transport, Timer> latency = new EnumMap<>(Transport.class);
+  private final Map<Transport, Counter> flows = new EnumMap<>(Transport.class);
+  private final Map<String, Counter> downgrades = new ConcurrentHashMap<>();
+  private final Map<String, Counter> tunnelEvents = new ConcurrentHashMap<>();
+  private final Counter retransmissions;
+  private final Counter surbsMade;
+  private final Counter coverSent;
+  private final Counter coverReceived;
+  private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+
+  public RouterMetrics(
+      MeterRegistry registry, Supplier<Number> canaryWeight, Supplier<Number> inFlight) {
+    this.registry = registry;
+    for (Transport transport : Transport.values()) {
+      // betanet_router_request_seconds_bucket{transport,le}
+      latency.put(
+          transport,
+          Timer.builder("betanet.router.request")
+              .description("Time from a client's request to the response, per transport")
+              .tag("transport", transport.label())
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(1))
+              .maximumExpectedValue(Duration.ofSeconds(60))
+              .register(registry));
+      // betanet_router_flows_total{transport}
+      flows.put(
+          transport,
+          Counter.builder("betanet.router.flows")
+              .description("Client connections to the proxy port, by the transport drawn for them")
+              .tag("transport", transport.label())
+              .register(registry));
+    }
+    // Present at zero from the start, so "no downgrades" is a sample, not a missing series.
+    downgrade(Outcomes.DOWNGRADE_REASONS, 0);
+    Gauge.builder("betanet.router.canary.weight", canaryWeight)
+        .description("Percent of new flows on the mixnet, from the topology")
+        .register(registry);
+    Gauge.builder("betanet.router.inflight.requests", inFlight)
+        .description("Requests this entry router is waiting on")
+        .register(registry);
+    this.retransmissions =
+        Counter.builder("betanet.router.retransmissions")
+            .description("Request attempts after the first")
+            .register(registry);
+    this.surbsMade =
+        Counter.builder("betanet.router.surbs")
+            .description("Reply blocks this entry made (two X25519 per hop each)")
+            .register(registry);
+    this.coverSent =
+        Counter.builder("betanet.router.cover.packets").tag("direction", "sent").register(registry);
+    this.coverReceived =
+        Counter.builder("betanet.router.cover.packets")
+            .tag("direction", "received")
+            .register(registry);
+  }
+
+  /** One finished client request (or mixnet attempt, for a downgrade) on {@code transport}. */
+  public void request(Transport transport, String outcome, Duration elapsed) {
+    requests
+        .computeIfAbsent(
+            transport.label() + "/" + outcome,
+            k ->
+                Counter.builder("betanet.router.requests")
+                    .description("Client requests by transport and outcome")
+                    .tag("transport", transport.label())
+                    .tag("outcome", outcome)
+                    .register(registry))
+        .increment();
+    // A refusal for the client's own fault says nothing about the transport's latency.
+    if (!"rejected".equals(outcome)) {
+      latency.get(transport).record(elapsed);
+    }
+  }
+
+  /** A new client connection, and the transport the canary split drew for it. */
+  public void flow(Transport transport) {
+    flows.get(transport).increment();
+  }
+
+  /**
+   * A mixnet flow moved to the tunnel by the fallback policy; {@code reason} is an outcome word.
+   */
+  public void downgrade(String reason) {
+    downgrade(java.util.Set.of(reason), 1);
+  }
+
+  private void downgrade(java.util.Set<String> reasons, int amount) {
+    for (String reason : reasons) {
+      downgrades
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder("betanet.router.downgrades")
+                      .description("Flows moved from the mixnet to the fallback tunnel")
+                      .tag("reason", r)
+                      .register(registry))
+          .increment(amount);
+    }
+  }
+
+  /**
+   * A tunnel connection event: {@code role} initiator or responder, {@code event} {@code open}
+   * (handshake done) or why it ended or was refused (a bounded set of words).
+   */
+  public void tunnel(String role, String event) {
+    tunnelEvents
+        .computeIfAbsent(
+            role + "/" + event,
+            k ->
+                Counter.builder("betanet.router.tunnel.connections")
+                    .description("Fallback tunnel connections: opened, refused or closed, by why")
+                    .tag("role", role)
+                    .tag("event", event)
+                    .register(registry))
+        .increment();
+  }
+
+  public void retransmission() {
+    retransmissions.increment();
+  }
+
+  public void surbMade() {
+    surbsMade.increment();
+  }
+
+  public void coverSent() {
+    coverSent.increment();
+  }
+
+  public void coverReceived() {
+    coverReceived.increment();
+  }
+
+  /** A packet or message refused at this router, by a short reason word. */
+  public void refused(String reason) {
+    refused
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("betanet.router.packets.refused")
+                    .tag("reason", r)
+                    .register(registry))
+        .increment();
+  }
+}

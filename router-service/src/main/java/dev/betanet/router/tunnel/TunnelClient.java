@@ -1,0 +1,285 @@
+package dev.betanet.router.tunnel;
+
+import dev.betanet.protocol.topology.Topology.RouterNode;
+import dev.betanet.protocol.tunnel.TunnelException;
+import dev.betanet.protocol.tunnel.TunnelInitiator;
+import dev.betanet.router.state.RouterFailure;
+import dev.betanet.router.state.RouterMetrics;
+import dev.betanet.router.state.RouterSettings;
+import dev.betanet.router.state.RouterState;
+import dev.betanet.router.wire.HttpMessages;
+import dev.betanet.router.wire.MessageException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The entry's side of the fallback tunnel: sends a client's request straight to the exit router
+ * hosting its .fog name and completes with the response, or fails with a {@link RouterFailure};
+ * never hangs (each request is bounded by {@code request-timeout}).
+ *
+ * <p>One tunnel per exit router, opened on first use and shared by every request to it. The exit
+ * must prove the Ed25519 identity the topology gives it. A tunnel that closes fails the requests it
+ * carried (they may have reached the backend, so they are not resent) and is forgotten; the next
+ * request opens a new one. When the topology moves an exit to another address or identity, new
+ * requests open a tunnel to the new one and the old tunnel closes once its last request is done.
+ */
+public final class TunnelClient {
+
+  static final String ROLE = "initiator";
+
+  private final Vertx vertx;
+  private final Supplier<RouterState> state;
+  private final RouterSettings settings;
+  private final RouterMetrics metrics;
+  private final SecureRandom random;
+  private final NetClient net;
+  private final Map<String, Link> links = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public TunnelClient(
+      Vertx vertx,
+      Supplier<RouterState> state,
+      RouterSettings settings,
+      RouterMetrics metrics,
+      SecureRandom random) {
+    this.vertx = vertx;
+    this.state = state;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.random = random;
+    this.net =
+        vertx.createNetClient(
+            new NetClientOptions()
+                .setConnectTimeout(5_000)
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true));
+  }
+
+  /** Requests waiting for their response over a tunnel. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Tunnels open or opening. */
+  public int tunnels() {
+    return links.size();
+  }
+
+  /**
+   * Sends {@code request} to the exit hosting its host name.
+   *
+   * @return the exit's response, or a failed future holding a {@link RouterFailure}
+   */
+  public Future<HttpMessages.Response> send(HttpMessages.Request request) {
+    RouterState current = state.get();
+    RouterNode exit;
+    try {
+      exit = RouterState.exitFor(current, request.host());
+    } catch (RouterFailure failure) {
+      return Future.failedFuture(failure);
+    }
+    if (inFlight.incrementAndGet() > settings.maxInFlight()) {
+      inFlight.decrementAndGet();
+      return Future.failedFuture(
+          new RouterFailure(503, "overload", "too many requests in flight at this router"));
+    }
+    Link link = link(current, exit);
+    return link.request(request.host(), HttpMessages.encode(request))
+        .onComplete(ar -> inFlight.decrementAndGet())
+        .compose(
+            bytes -> {
+              try {
+                return Future.succeededFuture(HttpMessages.decodeResponse(bytes));
+              } catch (MessageException e) {
+                return Future.failedFuture(
+                    new RouterFailure(
+                        502, "error", "bad response from the exit: " + e.getMessage()));
+              }
+            });
+  }
+
+  /** The tunnel to {@code exit} as the topology now describes it, opening one when needed. */
+  private Link link(RouterState current, RouterNode exit) {
+    Link[] retired = {null};
+    Link link =
+        links.compute(
+            exit.id(),
+            (id, old) -> {
+              if (old != null && !old.closed && old.serves(exit)) {
+                return old;
+              }
+              retired[0] = old;
+              return new Link(current, exit);
+            });
+    if (retired[0] != null) {
+      retired[0].retire();
+    }
+    link.startIfNew();
+    return link;
+  }
+
+  public Future<Void> close() {
+    links.values().forEach(l -> l.fail("router stopping"));
+    return net.close();
+  }
+
+  /** One tunnel to one exit router, and the requests waiting on it. */
+  private final class Link implements TunnelChannel.Handler {
+    private final RouterNode exit;
+    private final byte[] identityPrivate;
+    private final Promise<TunnelChannel> ready = Promise.promise();
+    private final Map<Long, Promise<byte[]>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final TunnelMessages.Assembly assembly;
+    private volatile boolean closed;
+    private volatile boolean retired;
+    private boolean started;
+    private TunnelInitiator initiator;
+    private volatile TunnelChannel channel;
+
+    Link(RouterState current, RouterNode exit) {
+      this.exit = exit;
+      this.identityPrivate = current.files().keys().identityPrivate();
+      this.assembly =
+          new TunnelMessages.Assembly(false, settings.maxMessageBytes(), TunnelServer.MAX_CALLS);
+    }
+
+    boolean serves(RouterNode current) {
+      return current.tunnelAddress().equals(exit.tunnelAddress())
+          && current.ed25519().equals(exit.ed25519());
+    }
+
+    synchronized void startIfNew() {
+      if (started) {
+        return;
+      }
+      started = true;
+      String address = exit.tunnelAddress();
+      int colon = address.lastIndexOf(':');
+      int port;
+      try {
+        port = Integer.parseInt(address.substring(colon + 1));
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        fail("bad tunnel address " + address + " in the topology");
+        return;
+      }
+      String host = address.substring(0, Math.max(colon, 0));
+      net.connect(port, host)
+          .onSuccess(
+              socket -> {
+                channel = new TunnelChannel(vertx, socket, ROLE, metrics);
+                initiator = new TunnelInitiator(identityPrivate, exit.ed25519(), random);
+                java.util.Arrays.fill(identityPrivate, (byte) 0);
+                channel.start(this);
+                channel.writePlain(initiator.hello());
+              })
+          .onFailure(
+              e -> {
+                metrics.tunnel(ROLE, "connect_failed");
+                fail("cannot connect: " + e.getMessage());
+              });
+    }
+
+    /** Sends one encoded request; completes with the encoded response. */
+    Future<byte[]> request(String host, byte[] message) {
+      long id = nextId.incrementAndGet();
+      Promise<byte[]> response = Promise.promise();
+      pending.put(id, response);
+      long timer =
+          vertx.setTimer(
+              settings.requestTimeout().toMillis(),
+              t ->
+                  response.tryFail(
+                      new RouterFailure(
+                          504,
+                          "timeout",
+                          "no response from "
+                              + host
+                              + " over the fallback tunnel within "
+                              + settings.requestTimeout().toSeconds()
+                              + " s")));
+      response
+          .future()
+          .onComplete(
+              ar -> {
+                vertx.cancelTimer(timer);
+                pending.remove(id);
+                if (retired && pending.isEmpty() && channel != null) {
+                  channel.close("retired");
+                }
+              });
+      if (closed) {
+        // Lost the race with a close: the close already failed what it saw.
+        response.tryFail(failure());
+      }
+      ready
+          .future()
+          .onSuccess(ch -> ch.send(TunnelMessages.split(true, id, message)))
+          .onFailure(response::tryFail);
+      return response.future();
+    }
+
+    @Override
+    public void onFrame(byte[] body) throws TunnelException, MessageException {
+      if (channel.isEstablished()) {
+        var message = assembly.accept(channel.open(body));
+        if (message.isPresent()) {
+          Promise<byte[]> waiting = pending.get(message.get().id());
+          if (waiting != null) {
+            waiting.tryComplete(message.get().bytes());
+          }
+        }
+        return;
+      }
+      var established = initiator.onReply(body);
+      channel.writePlain(established.confirm());
+      channel.established(established.session());
+      ready.tryComplete(channel);
+    }
+
+    @Override
+    public void onClosed(String reason) {
+      fail(reason);
+    }
+
+    private RouterFailure failure() {
+      return ready.future().succeeded()
+          ? new RouterFailure(
+              502,
+              "error",
+              "the fallback tunnel to router " + exit.id() + " closed before the response")
+          : new RouterFailure(
+              503, "unavailable", "cannot open the fallback tunnel to router " + exit.id());
+    }
+
+    void fail(String reason) {
+      closed = true;
+      links.remove(exit.id(), this);
+      RouterFailure failure = failure();
+      RouterFailure detailed =
+          new RouterFailure(
+              failure.status(), failure.outcome(), failure.getMessage() + ": " + reason);
+      ready.tryFail(detailed);
+      pending.values().forEach(p -> p.tryFail(detailed));
+      if (channel != null) {
+        channel.close(reason);
+      }
+    }
+
+    void retire() {
+      retired = true;
+      if (pending.isEmpty() && channel != null) {
+        channel.close("retired");
+      }
+    }
+  }
+}

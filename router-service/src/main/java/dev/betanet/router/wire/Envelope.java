@@ -1,0 +1,197 @@
+package dev.betanet.router.wire;
+
+import dev.betanet.protocol.packet.PacketException;
+import dev.betanet.protocol.packet.PacketGeometry;
+import dev.betanet.protocol.packet.Surb;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one packet's message holds, between the entry and the exit router.
+ *
+ * <pre>
+ * forward (entry to exit, a packet's Deliver message):
+ *   kind(1) | requestId(8) | surbCount(1) | surb * surbCount | fragment (the rest, may be empty)
+ *   kind: COVER (nothing else follows), REQUEST (a request fragment), SURBS (only SURBs)
+ * reply (exit to entry, through a SURB):
+ *   kind(1) | requestId(8) | body
+ *   kind: ACK (body = index(2) of the request fragment received), RESPONSE (body = a response
+ *         fragment), MORE_SURBS (body = count(2): SURBs the exit still needs for the response)
+ * </pre>
+ *
+ * Every forward REQUEST carries exactly one SURB, which the exit spends at once on that fragment's
+ * acknowledgement, so the request fragment size is fixed per geometry and every request packet is
+ * acknowledged on its own. One exception: the SURB of a one-packet request carries the first
+ * response fragment instead, which acknowledges the request, unless the backend takes longer than
+ * {@link #ACK_WAIT_MILLIS}. The rest of a response travels through SURBs sent in SURBS messages.
+ */
+public final class Envelope {
+
+  public static final int COVER = 0;
+  public static final int REQUEST = 1;
+  public static final int SURBS = 2;
+
+  public static final int ACK = 1;
+  public static final int RESPONSE = 2;
+  public static final int MORE_SURBS = 3;
+
+  private static final int PREFIX = 1 + 8;
+
+  /**
+   * Longest an exit keeps a one-packet request's SURB for the response before it spends it on the
+   * acknowledgement: long enough for most backends, short next to the entry's patience (a
+   * retransmission waits this much longer for a one-packet request).
+   */
+  public static final long ACK_WAIT_MILLIS = 250;
+
+  private final PacketGeometry geometry;
+  private final int surbBytes;
+
+  public Envelope(PacketGeometry geometry) {
+    this.geometry = geometry;
+    this.surbBytes = Surb.serializedBytes(geometry);
+    if (requestFragmentBytes() <= dev.betanet.protocol.fragment.Fragments.HEADER_BYTES) {
+      throw new IllegalArgumentException(
+          geometry.packetBytes() + "-byte packets cannot carry a SURB and a request fragment");
+    }
+  }
+
+  public PacketGeometry geometry() {
+    return geometry;
+  }
+
+  /** Room for a request fragment (header included) next to one SURB. */
+  public int requestFragmentBytes() {
+    return geometry.messageCapacity() - PREFIX - 1 - surbBytes;
+  }
+
+  /** Room for a response fragment (header included) in a reply. */
+  public int responseFragmentBytes() {
+    return geometry.messageCapacity() - PREFIX;
+  }
+
+  /** SURBs one SURBS packet carries. */
+  public int surbsPerPacket() {
+    return Math.min(255, (geometry.messageCapacity() - PREFIX - 1) / surbBytes);
+  }
+
+  /** A forward message. */
+  public record Forward(int kind, long requestId, List<Surb> surbs, byte[] fragment) {}
+
+  /** A reply message. */
+  public record Reply(int kind, long requestId, byte[] body) {}
+
+  public byte[] request(long requestId, Surb surb, byte[] fragment) {
+    return forward(REQUEST, requestId, List.of(surb), fragment);
+  }
+
+  public byte[] surbs(long requestId, List<Surb> surbs) {
+    if (surbs.isEmpty() || surbs.size() > surbsPerPacket()) {
+      throw new IllegalArgumentException("1.." + surbsPerPacket() + " SURBs, got " + surbs.size());
+    }
+    return forward(SURBS, requestId, surbs, new byte[0]);
+  }
+
+  public static byte[] cover() {
+    return new byte[] {COVER};
+  }
+
+  private byte[] forward(int kind, long requestId, List<Surb> surbs, byte[] fragment) {
+    ByteBuffer out = ByteBuffer.allocate(PREFIX + 1 + surbs.size() * surbBytes + fragment.length);
+    out.put((byte) kind).putLong(requestId).put((byte) surbs.size());
+    surbs.forEach(surb -> out.put(surb.toBytes()));
+    out.put(fragment);
+    if (out.position() > geometry.messageCapacity()) {
+      throw new IllegalArgumentException("BUG: forward message over the packet's capacity");
+    }
+    return out.array();
+  }
+
+  public Forward parseForward(byte[] message) throws MessageException {
+    if (message.length == 1 && message[0] == COVER) {
+      return new Forward(COVER, 0, List.of(), new byte[0]);
+    }
+    if (message.length < PREFIX + 1) {
+      throw new MessageException("forward message of " + message.length + " bytes is too short");
+    }
+    ByteBuffer in = ByteBuffer.wrap(message);
+    int kind = in.get() & 0xFF;
+    if (kind != REQUEST && kind != SURBS) {
+      throw new MessageException("unknown forward message kind " + kind);
+    }
+    long requestId = in.getLong();
+    int count = in.get() & 0xFF;
+    if (in.remaining() < count * surbBytes || (kind == REQUEST && count != 1)) {
+      throw new MessageException("forward message with a bad SURB count " + count);
+    }
+    List<Surb> surbs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] bytes = new byte[surbBytes];
+      in.get(bytes);
+      try {
+        surbs.add(Surb.fromBytes(geometry, bytes));
+      } catch (PacketException e) {
+        throw new MessageException("bad SURB: " + e.getMessage());
+      }
+    }
+    byte[] fragment = Arrays.copyOfRange(message, in.position(), message.length);
+    if (kind == SURBS && fragment.length != 0) {
+      throw new MessageException("a SURBS message carries no fragment");
+    }
+    return new Forward(kind, requestId, surbs, fragment);
+  }
+
+  public static byte[] reply(int kind, long requestId, byte[] body) {
+    return ByteBuffer.allocate(PREFIX + body.length)
+        .put((byte) kind)
+        .putLong(requestId)
+        .put(body)
+        .array();
+  }
+
+  public static byte[] moreSurbs(long requestId, int count) {
+    return reply(MORE_SURBS, requestId, new byte[] {(byte) (count >>> 8), (byte) count});
+  }
+
+  public static Reply parseReply(byte[] message) throws MessageException {
+    if (message.length < PREFIX) {
+      throw new MessageException("reply of " + message.length + " bytes is too short");
+    }
+    ByteBuffer in = ByteBuffer.wrap(message);
+    int kind = in.get() & 0xFF;
+    long requestId = in.getLong();
+    byte[] body = Arrays.copyOfRange(message, PREFIX, message.length);
+    boolean valid =
+        switch (kind) {
+          case ACK -> body.length == 2;
+          case RESPONSE -> true;
+          case MORE_SURBS -> body.length == 2;
+          default -> false;
+        };
+    if (!valid) {
+      throw new MessageException("bad reply kind " + kind + " with " + body.length + " bytes");
+    }
+    return new Reply(kind, requestId, body);
+  }
+
+  /** The count of a MORE_SURBS reply, or the fragment index of an ACK. */
+  public static int number(Reply reply) {
+    return ((reply.body()[0] & 0xFF) << 8) | (reply.body()[1] & 0xFF);
+  }
+
+  public static byte[] ack(long requestId, int fragmentIndex) {
+    return reply(ACK, requestId, new byte[] {(byte) (fragmentIndex >>> 8), (byte) fragmentIndex});
+  }
+
+  /** The index field of a fragment (see {@code Fragments}): after the 8-byte message id. */
+  public static int fragmentIndex(byte[] fragment) {
+    return ((fragment[8] & 0xFF) << 8) | (fragment[9] & 0xFF);
+  }
+
+  /** The count field of a fragment. */
+  public static int fragmentCount(byte[] fragment) {
+    return ((fragment[10] & 0xFF) << 8) | (fragment[11] & 0xFF);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.betanet.router.loopback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.wire.HttpMessages;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The canary split and the fallback policy on a whole system: real mixnode processes (one per
+ * layer), an entry and an exit router, and flows that are real client connections to the proxy. The
+ * entry's split draws from a seeded source so the share check is deterministic, but every flow goes
+ * through the real proxy, split, dispatcher and both transports.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class CanaryEndToEndTest {
+
+  private TestCluster cluster;
+  private HttpServer backend;
+  private final Map<String, AtomicInteger> backendCalls = new ConcurrentHashMap<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new TestCluster(3, 1, 1);
+    cluster.canaryWeight = 30;
+    cluster.entrySplitRandom = new Random(20_240_601L);
+    backend =
+        cluster
+            .vertx
+            .createHttpServer()
+            .requestHandler(this::serve)
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    cluster.start("http://127.0.0.1:" + backend.actualPort());
+  }
+
+  private void serve(HttpServerRequest request) {
+    String id = request.getHeader("X-Test-Id");
+    if (id != null) {
+      backendCalls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    }
+    request.body().onSuccess(b -> request.response().end(Buffer.buffer("hello " + request.uri())));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private String scrape() {
+    return cluster.entryMetrics.scrape();
+  }
+
+  /** Publishes the cluster's fields as a new topology epoch and waits until the entry has it. */
+  private long publish() throws Exception {
+    cluster.epoch++;
+    long written = System.nanoTime();
+    cluster.publishTopology();
+    long deadline = written + TimeUnit.SECONDS.toNanos(10);
+    while (cluster.entry.status().getLong("topologyEpoch") != cluster.epoch
+        || cluster.exit.status().getLong("topologyEpoch") != cluster.epoch) {
+      assertThat(System.nanoTime()).as("topology applied within 10 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    return System.nanoTime() - written;
+  }
+
+  @Test
+  @Order(1)
+  void ofAThousandFlowsAtWeight30TheMixnetShareIsWithinBounds() throws Exception {
+    List<Future<String>> transports = new ArrayList<>();
+    // Four at a time: the machine is small and shared, and the split, not the load, is under test.
+    try (var pool = Executors.newFixedThreadPool(4)) {
+      for (int i = 0; i < 1000; i++) {
+        int n = i;
+        transports.add(
+            pool.submit(
+                () -> {
+                  try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+                    ProxyFlow.Response response = flow.get("http://echo.fog/flow/" + n);
+                    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+                    assertThat(response.text())
+                        .as("%s", response.headers())
+                        .isEqualTo("hello /flow/" + n);
+                    return response.transport();
+                  }
+                }));
+      }
+      int mixnet = 0;
+      for (Future<String> transport : transports) {
+        if (transport.get(120, TimeUnit.SECONDS).equals("mixnet")) {
+          mixnet++;
+        }
+      }
+      // Binomial(1000, 0.3): mean 300, sd 14.5; four sd either side.
+      assertThat(mixnet).isBetween(242, 358);
+      String scrape = scrape();
+      assertThat(Scrapes.value(scrape, Scrapes.requests("mixnet", "ok"))).isEqualTo(mixnet);
+      assertThat(Scrapes.value(scrape, Scrapes.requests("fallback", "ok")))
+          .isEqualTo(1000 - mixnet);
+      assertThat(Scrapes.value(scrape, "betanet_router_flows_total{transport=\"mixnet\",}"))
+          .isEqualTo(mixnet);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aWeightChangeMovesNewFlowsWithinASecondAndKeepsFlowsInProgress() throws Exception {
+    cluster.canaryWeight = 100;
+    publish();
+    try (var longMixnet = new ProxyFlow(cluster.entry.proxyPort())) {
+      assertThat(longMixnet.get("http://echo.fog/long/0").transport()).isEqualTo("mixnet");
+
+      cluster.canaryWeight = 0;
+      cluster.epoch++;
+      long written = System.nanoTime();
+      cluster.publishTopology();
+      // New flows: poll until one is drawn on the new weight.
+      long movedAfter = -1;
+      while (movedAfter < 0) {
+        try (var probe = new ProxyFlow(cluster.entry.proxyPort())) {
+          if (probe.get("http://echo.fog/probe").transport().equals("fallback")) {
+            movedAfter = System.nanoTime() - written;
+          }
+        }
+        assertThat(System.nanoTime() - written).isLessThan(TimeUnit.SECONDS.toNanos(10));
+      }
+      assertThat(TimeUnit.NANOSECONDS.toMillis(movedAfter))
+          .as("new flows move within a second of the file change (poll every 200 ms)")
+          .isLessThan(1000);
+
+      for (int i = 0; i < 20; i++) {
+        try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+          assertThat(flow.get("http://echo.fog/new/" + i).transport()).isEqualTo("fallback");
+        }
+      }
+      try (var longFallback = new ProxyFlow(cluster.entry.proxyPort())) {
+        assertThat(longFallback.get("http://echo.fog/lf/0").transport()).isEqualTo("fallback");
+        for (int i = 1; i <= 3; i++) {
+          ProxyFlow.Response response = longMixnet.get("http://echo.fog/long/" + i);
+          assertThat(response.status()).isEqualTo(200);
+          assertThat(response.transport())
+              .as("the flow in progress keeps its transport")
+              .isEqualTo("mixnet");
+        }
+
+        cluster.canaryWeight = 100;
+        publish();
+        try (var fresh = new ProxyFlow(cluster.entry.proxyPort())) {
+          assertThat(fresh.get("http://echo.fog/fresh").transport()).isEqualTo("mixnet");
+        }
+        assertThat(longFallback.get("http://echo.fog/lf/1").transport()).isEqualTo("fallback");
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
+  void weightZeroSendsNothingToMixnodes() throws Exception {
+    cluster.canaryWeight = 0;
+    publish();
+    double before = mixnodePackets();
+    double mixnetBefore =
+        Scrapes.sum(
+            scrape(), "betanet_router_requests_total{outcome=\"ok\",transport=\"mixnet\",}");
+    try (var longFlow = new ProxyFlow(cluster.entry.proxyPort())) {
+      for (int i = 0; i < 30; i++) {
+        try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+          assertThat(flow.get("http://echo.fog/zero/" + i).status()).isEqualTo(200);
+        }
+        assertThat(longFlow.get("http://echo.fog/zero-long/" + i).status()).isEqualTo(200);
+      }
+    }
+    assertThat(mixnodePackets()).as("packets seen by all mixnodes").isEqualTo(before);
+    assertThat(
+            Scrapes.sum(
+                scrape(), "betanet_router_requests_total{outcome=\"ok\",transport=\"mixnet\",}"))
+        .isEqualTo(mixnetBefore);
+  }
+
+  private double mixnodePackets() throws Exception {
+    double total = 0;
+    for (String scrape : cluster.mixnodeMetrics()) {
+      total += Scrapes.sum(scrape, "betanet_mixnode_packets_total");
+    }
+    return total;
+  }
+
+  @Test
+  @Order(4)
+  void strictPolicyFailsCleanlyWhenALayerIsEmpty() throws Exception {
+    cluster.canaryWeight = 100;
+    cluster.fallbackPolicy = Topology.FallbackPolicy.STRICT;
+    cluster.unhealthy.add(cluster.mixId(1, 0));
+    publish();
+    double downgrades = Scrapes.sum(scrape(), "betanet_router_downgrades_total");
+    String id = UUID.randomUUID().toString();
+    try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+      ProxyFlow.Response response = flow.get("http://echo.fog/strict", "X-Test-Id", id);
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.header(HttpMessages.ERROR_HEADER))
+          .startsWith("no path through the mixnet")
+          .endsWith("fallback policy strict: not downgraded");
+      assertThat(response.transport()).isEqualTo("mixnet");
+    }
+    assertThat(backendCalls.get(id)).isNull();
+    assertThat(Scrapes.sum(scrape(), "betanet_router_downgrades_total")).isEqualTo(downgrades);
+    assertThat(Scrapes.value(scrape(), Scrapes.requests("mixnet", "unavailable"))).isEqualTo(1);
+  }
+
+  @Test
+  @Order(5)
+  void fallbackPolicyDeliversOverTheTunnelAndCountsTheDowngrade() throws Exception {
+    cluster.fallbackPolicy = Topology.FallbackPolicy.FALLBACK;
+    publish();
+    String id = UUID.randomUUID().toString();
+    try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+      ProxyFlow.Response response = flow.get("http://echo.fog/fallback", "X-Test-Id", id);
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.text()).isEqualTo("hello /fallback");
+      assertThat(response.transport()).isEqualTo("fallback");
+      // The rest of the flow stays on the tunnel: one downgrade per flow.
+      assertThat(flow.get("http://echo.fog/fallback/2").transport()).isEqualTo("fallback");
+    }
+    assertThat(backendCalls.get(id)).hasValue(1);
+    String scrape = scrape();
+    assertThat(Scrapes.value(scrape, "betanet_router_downgrades_total{reason=\"unavailable\",}"))
+        .isEqualTo(1);
+    assertThat(Scrapes.value(scrape, Scrapes.requests("mixnet", "downgraded"))).isEqualTo(1);
+  }
+
+  @Test
+  @Order(6)
+  void retriesExhaustedOnADeadLayerAlsoDowngrade() throws Exception {
+    cluster.unhealthy.clear();
+    publish();
+    cluster.kill(1, 0); // the topology still says healthy: only retries can find out
+    try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+      ProxyFlow.Response response = flow.get("http://echo.fog/dead");
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.transport()).isEqualTo("fallback");
+    }
+    assertThat(Scrapes.value(scrape(), "betanet_router_downgrades_total{reason=\"timeout\",}"))
+        .isEqualTo(1);
+  }
+}

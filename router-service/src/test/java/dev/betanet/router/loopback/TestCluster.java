@@ -1,0 +1,359 @@
+package dev.betanet.router.loopback;
+
+import dev.betanet.protocol.topology.Ed25519Keys;
+import dev.betanet.protocol.topology.NodeKeys;
+import dev.betanet.protocol.topology.NodeKeysFile;
+import dev.betanet.protocol.topology.Topology;
+import dev.betanet.protocol.topology.TopologySigner;
+import dev.betanet.router.Router;
+import dev.betanet.router.state.RouterSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole mixnet on loopback: real mixnode processes started from the mixnode-service jar (so the
+ * test exercises the real thing, over real sockets), plus an entry and an exit {@link Router} in
+ * this JVM, and the key files and signed topology the operator would write. Ports are chosen up
+ * front because the topology must name them before anything binds.
+ */
+final class TestCluster implements AutoCloseable {
+
+  static final Path MIXNODE_JAR =
+      Path.of("..", "mixnode-service", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+  static final SecureRandom RANDOM = new SecureRandom();
+  static final dev.betanet.protocol.topology.Key32 RANDOM_OPERATOR_KEY =
+      Ed25519Keys.publicOf(Ed25519Keys.generatePrivate(RANDOM));
+
+  final Vertx vertx = Vertx.vertx();
+  final Path dir;
+  final TopologySigner signer = new TopologySigner(Ed25519Keys.generatePrivate(RANDOM));
+  final int layers;
+  final int perLayer;
+  final long meanDelayMillis;
+  final List<NodeKeys> mixKeys = new ArrayList<>();
+  final List<Integer> mixPorts = new ArrayList<>();
+  final List<Process> mixProcesses = new ArrayList<>();
+  final NodeKeys entryKeys = NodeKeys.generate("router-entry", signer.publicKey(), 1, RANDOM);
+  final NodeKeys exitKeys = NodeKeys.generate("router-exit", signer.publicKey(), 1, RANDOM);
+  final int entryPacketPort = freePort();
+  final int exitPacketPort = freePort();
+  final int entryTunnelPort = freePort();
+  final int exitTunnelPort = freePort();
+  final List<Integer> mixManagementPorts = new ArrayList<>();
+  final java.util.Set<String> unhealthy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  volatile int canaryWeight = 100;
+  volatile Topology.FallbackPolicy fallbackPolicy = Topology.FallbackPolicy.STRICT;
+
+  /** The entry's canary draw; null for a SecureRandom. */
+  java.util.random.RandomGenerator entrySplitRandom;
+
+  final List<Router> routers = new ArrayList<>();
+  final PrometheusMeterRegistry entryMetrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry exitMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  long epoch = 1;
+  long coverMeanIntervalMillis;
+  Router entry;
+  Router exit;
+
+  TestCluster(int layers, int perLayer, long meanDelayMillis) throws IOException {
+    this.layers = layers;
+    this.perLayer = perLayer;
+    this.meanDelayMillis = meanDelayMillis;
+    this.dir = Files.createTempDirectory("router-test");
+    for (int i = 0; i < layers * perLayer; i++) {
+      mixKeys.add(NodeKeys.generate("mix-" + i, signer.publicKey(), 1, RANDOM));
+      mixPorts.add(freePort());
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  String mixId(int layer, int index) {
+    return "mix-" + (layer * perLayer + index);
+  }
+
+  Topology topology() {
+    List<Topology.Layer> layerList = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      List<Topology.MixnodeEntry> nodes = new ArrayList<>();
+      for (int i = 0; i < perLayer; i++) {
+        int n = l * perLayer + i;
+        NodeKeys keys = mixKeys.get(n);
+        nodes.add(
+            new Topology.MixnodeEntry(
+                keys.nodeId(),
+                "127.0.0.1:" + mixPorts.get(n),
+                "family-" + n,
+                "",
+                keys.current().publicKey(),
+                keys.current().epoch(),
+                keys.identityPublic(),
+                !unhealthy.contains(keys.nodeId())));
+      }
+      layerList.add(new Topology.Layer(l, nodes));
+    }
+    return new Topology(
+        Topology.FORMAT_VERSION,
+        "test",
+        "default",
+        epoch,
+        Instant.now(),
+        2048,
+        new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis),
+        layerList,
+        List.of(
+            router(entryKeys, entryPacketPort, entryTunnelPort, List.of()),
+            router(
+                exitKeys,
+                exitPacketPort,
+                exitTunnelPort,
+                List.of(new Topology.FogService("k3xw4e2echoservice.fog", "echo.fog")))),
+        new Topology.Canary(canaryWeight, fallbackPolicy));
+  }
+
+  private static Topology.RouterNode router(
+      NodeKeys keys, int port, int tunnelPort, List<Topology.FogService> s) {
+    return new Topology.RouterNode(
+        keys.nodeId(),
+        "127.0.0.1:" + port,
+        "127.0.0.1:" + tunnelPort,
+        keys.current().publicKey(),
+        keys.current().epoch(),
+        keys.identityPublic(),
+        s);
+  }
+
+  Path keysFile(String nodeId) {
+    return dir.resolve(nodeId + "-keys.json");
+  }
+
+  Path topologyFile() {
+    return dir.resolve("topology.json");
+  }
+
+  void writeFiles() throws IOException {
+    for (NodeKeys keys : mixKeys) {
+      Files.write(keysFile(keys.nodeId()), NodeKeysFile.write(keys));
+    }
+    Files.write(keysFile(entryKeys.nodeId()), NodeKeysFile.write(entryKeys));
+    Files.write(keysFile(exitKeys.nodeId()), NodeKeysFile.write(exitKeys));
+    publishTopology();
+  }
+
+  /** Signs and writes the topology of the current fields, replacing the file atomically. */
+  void publishTopology() throws IOException {
+    Path temp = dir.resolve("topology.json.tmp");
+    Files.write(temp, signer.sign(topology()));
+    Files.move(
+        temp,
+        topologyFile(),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Starts every mixnode process and both routers; returns once all are ready. */
+  void start(String backendUrl) throws Exception {
+    if (!Files.exists(MIXNODE_JAR)) {
+      throw new IllegalStateException(
+          MIXNODE_JAR + " is missing: package mixnode-service first (the reactor does)");
+    }
+    writeFiles();
+    List<Integer> managementPorts = mixManagementPorts;
+    for (int n = 0; n < mixKeys.size(); n++) {
+      int management = freePort();
+      managementPorts.add(management);
+      mixProcesses.add(startMixnode(n, management));
+    }
+    startRouters(backendUrl);
+    var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    for (int n = 0; n < managementPorts.size(); n++) {
+      while (!ready(http, managementPorts.get(n))) {
+        if (!mixProcesses.get(n).isAlive()) {
+          throw new IllegalStateException("mixnode " + n + " exited during start");
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("mixnode " + n + " not ready within 90 s");
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** Starts the entry and the exit router only (no mixnodes: enough for the tunnel). */
+  void startRouters(String backendUrl) throws Exception {
+    if (!Files.exists(topologyFile())) {
+      writeFiles();
+    }
+    entry =
+        startRouter(entryKeys.nodeId(), entryPacketPort, entryTunnelPort, Map.of(), entryMetrics);
+    exit = startExit(backendUrl);
+  }
+
+  /** Starts (or restarts, on the same ports) the exit router. */
+  Router startExit(String backendUrl) throws Exception {
+    exit =
+        startRouter(
+            exitKeys.nodeId(),
+            exitPacketPort,
+            exitTunnelPort,
+            Map.of("echo.fog", backendUrl),
+            exitMetrics);
+    return exit;
+  }
+
+  /** Stops the exit router (its ports close). */
+  void stopExit() throws Exception {
+    exit.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    routers.remove(exit);
+  }
+
+  /** Prometheus text of the mixnode processes' own metrics, one string per node. */
+  List<String> mixnodeMetrics() throws Exception {
+    var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    List<String> all = new ArrayList<>();
+    for (int port : mixManagementPorts) {
+      all.add(
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body());
+    }
+    return all;
+  }
+
+  private Process startMixnode(int n, int managementPort) throws IOException {
+    String id = mixKeys.get(n).nodeId();
+    var builder =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx96m",
+            "-XX:+UseSerialGC",
+            "-Dquarkus.management.port=" + managementPort,
+            "-Dquarkus.management.host=127.0.0.1",
+            "-jar",
+            MIXNODE_JAR.toString());
+    builder.environment().put("BETANET_NODE_ID", id);
+    builder.environment().put("BETANET_KEYS_FILE", keysFile(id).toString());
+    builder.environment().put("BETANET_TOPOLOGY_FILE", topologyFile().toString());
+    builder.environment().put("BETANET_MIXNODE_PORT", String.valueOf(mixPorts.get(n)));
+    builder.environment().put("BETANET_MIXNODE_HOST", "127.0.0.1");
+    builder.environment().put("BETANET_MIXNODE_WORKER_THREADS", "1");
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(dir.resolve(id + ".log").toFile());
+    return builder.start();
+  }
+
+  private static boolean ready(HttpClient http, int port) {
+    try {
+      var response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  RouterSettings settings(
+      String nodeId, int packetPort, int tunnelPort, Map<String, String> services) {
+    return new RouterSettings(
+        nodeId,
+        keysFile(nodeId),
+        topologyFile(),
+        services,
+        "127.0.0.1",
+        0,
+        packetPort,
+        tunnelPort,
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(2),
+        Duration.ofMillis(700),
+        6,
+        256 * 1024,
+        64,
+        8,
+        Duration.ofMillis(200),
+        2);
+  }
+
+  private Router startRouter(
+      String nodeId,
+      int packetPort,
+      int tunnelPort,
+      Map<String, String> services,
+      MeterRegistry registry)
+      throws Exception {
+    RouterSettings settings = settings(nodeId, packetPort, tunnelPort, services);
+    var router =
+        nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
+            ? new Router(vertx, settings, registry, entrySplitRandom)
+            : new Router(vertx, settings, registry);
+    routers.add(router);
+    router.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return router;
+  }
+
+  /** Kills one mixnode process outright (no graceful drain), as a crash would. */
+  void kill(int layer, int index) throws InterruptedException {
+    Process process = mixProcesses.get(layer * perLayer + index);
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** The log of a mixnode process, for failure messages. */
+  String log(int n) {
+    try {
+      return Files.readString(dir.resolve(mixKeys.get(n).nodeId() + ".log"));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Router router : routers) {
+      router.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    for (Process process : mixProcesses) {
+      process.destroy();
+    }
+    for (Process process : mixProcesses) {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
