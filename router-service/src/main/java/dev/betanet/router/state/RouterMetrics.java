@@ -1,5 +1,6 @@
 package dev.betanet.router.state;
 
+import dev.betanet.protocol.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +38,7 @@ public final class RouterMetrics {
       // betanet_router_request_seconds_bucket{transport,le}
       latency.put(
           transport,
-          Timer.builder("betanet.router.request")
+          Timer.builder(MetricNames.ROUTER_REQUEST_SECONDS.meter())
               .description("Time from a client's request to the response, per transport")
               .tag("transport", transport.label())
               .publishPercentileHistogram()
@@ -47,31 +48,33 @@ public final class RouterMetrics {
       // betanet_router_flows_total{transport}
       flows.put(
           transport,
-          Counter.builder("betanet.router.flows")
+          Counter.builder(MetricNames.ROUTER_FLOWS.meter())
               .description("Client connections to the proxy port, by the transport drawn for them")
               .tag("transport", transport.label())
               .register(registry));
     }
     // Present at zero from the start, so "no downgrades" is a sample, not a missing series.
     downgrade(Outcomes.DOWNGRADE_REASONS, 0);
-    Gauge.builder("betanet.router.canary.weight", canaryWeight)
+    Gauge.builder(MetricNames.ROUTER_CANARY_WEIGHT.meter(), canaryWeight)
         .description("Percent of new flows on the mixnet, from the topology")
         .register(registry);
-    Gauge.builder("betanet.router.inflight.requests", inFlight)
+    Gauge.builder(MetricNames.ROUTER_INFLIGHT.meter(), inFlight)
         .description("Requests this entry router is waiting on")
         .register(registry);
     this.retransmissions =
-        Counter.builder("betanet.router.retransmissions")
+        Counter.builder(MetricNames.ROUTER_RETRANSMISSIONS.meter())
             .description("Request attempts after the first")
             .register(registry);
     this.surbsMade =
-        Counter.builder("betanet.router.surbs")
+        Counter.builder(MetricNames.ROUTER_SURBS.meter())
             .description("Reply blocks this entry made (two X25519 per hop each)")
             .register(registry);
     this.coverSent =
-        Counter.builder("betanet.router.cover.packets").tag("direction", "sent").register(registry);
+        Counter.builder(MetricNames.ROUTER_COVER_PACKETS.meter())
+            .tag("direction", "sent")
+            .register(registry);
     this.coverReceived =
-        Counter.builder("betanet.router.cover.packets")
+        Counter.builder(MetricNames.ROUTER_COVER_PACKETS.meter())
             .tag("direction", "received")
             .register(registry);
   }
@@ -82,7 +85,7 @@ public final class RouterMetrics {
         .computeIfAbsent(
             transport.label() + "/" + outcome,
             k ->
-                Counter.builder("betanet.router.requests")
+                Counter.builder(MetricNames.ROUTER_REQUESTS.meter())
                     .description("Client requests by transport and outcome")
                     .tag("transport", transport.label())
                     .tag("outcome", outcome)
@@ -112,7 +115,7 @@ public final class RouterMetrics {
           .computeIfAbsent(
               reason,
               r ->
-                  Counter.builder("betanet.router.downgrades")
+                  Counter.builder(MetricNames.ROUTER_DOWNGRADES.meter())
                       .description("Flows moved from the mixnet to the fallback tunnel")
                       .tag("reason", r)
                       .register(registry))
@@ -129,7 +132,7 @@ public final class RouterMetrics {
         .computeIfAbsent(
             role + "/" + event,
             k ->
-                Counter.builder("betanet.router.tunnel.connections")
+                Counter.builder(MetricNames.ROUTER_TUNNEL_CONNECTIONS.meter())
                     .description("Fallback tunnel connections: opened, refused or closed, by why")
                     .tag("role", role)
                     .tag("event", event)
@@ -159,7 +162,7 @@ public final class RouterMetrics {
         .computeIfAbsent(
             reason,
             r ->
-                Counter.builder("betanet.router.packets.refused")
+                Counter.builder(MetricNames.ROUTER_PACKETS_REFUSED.meter())
                     .tag("reason", r)
                     .register(registry))
         .increment();

@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,8 +51,16 @@ class ExitDuplicateTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx = Vertx.vertx();
-  private final AtomicInteger backendCalls = new AtomicInteger();
   private final List<OutgoingPacket> sent = new CopyOnWriteArrayList<>();
+  private final List<String> backendPaths = new CopyOnWriteArrayList<>();
+  private final io.vertx.core.Promise<Void> slowBackend = io.vertx.core.Promise.promise();
+
+  /**
+   * The exit's timers, fired by the test: "not yet" and "no acknowledgement follows" are then
+   * decided by firing them, not by sleeping and hoping.
+   */
+  private final List<Runnable> timers = new CopyOnWriteArrayList<>();
+
   private HttpServer backend;
   private RouterState state;
   private ExitHandler exit;
@@ -66,8 +73,9 @@ class ExitDuplicateTest {
             .createHttpServer()
             .requestHandler(
                 r -> {
-                  backendCalls.incrementAndGet();
-                  // /big answers 5000 bytes: four reply fragments; /slow answers after 600 ms
+                  backendPaths.add(r.path());
+                  // /big answers 5000 bytes: four reply fragments; /slow answers when the test
+                  // releases it
                   r.body()
                       .onSuccess(
                           b -> {
@@ -76,7 +84,7 @@ class ExitDuplicateTest {
                                     ? io.vertx.core.buffer.Buffer.buffer(new byte[5000])
                                     : io.vertx.core.buffer.Buffer.buffer("got " + b.length());
                             if (r.path().equals("/slow")) {
-                              vertx.setTimer(600, t -> r.response().end(body));
+                              slowBackend.future().onSuccess(v -> r.response().end(body));
                             } else {
                               r.response().end(body);
                             }
@@ -111,7 +119,7 @@ class ExitDuplicateTest {
     exit =
         new ExitHandler(
             sent::add,
-            (millis, task) -> vertx.setTimer(millis, t -> task.run()),
+            (millis, task) -> timers.add(task),
             caller,
             new RouterMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0),
             16,
@@ -170,9 +178,35 @@ class ExitDuplicateTest {
 
   private static void await(java.util.function.BooleanSupplier condition) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition met within 5 s").isLessThan(deadline);
       Thread.sleep(10);
     }
+  }
+
+  /** Runs every timer the exit set so far (as if its wait had passed), once. */
+  private void fireTimers() {
+    List<Runnable> due = List.copyOf(timers);
+    timers.removeAll(due);
+    due.forEach(Runnable::run);
+  }
+
+  /**
+   * Waits until a request made after everything the exit did so far has reached the backend. The
+   * exit calls the backend through one client, so a wrong extra call made before it arrives first.
+   */
+  private void fenceBackendCalls() throws Exception {
+    caller
+        .call(
+            HttpMessages.encode(
+                new HttpMessages.Request("GET", "echo.fog", "/fence", List.of(), new byte[0])))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  private long callsTo(String path) {
+    return backendPaths.stream().filter(path::equals).count();
   }
 
   @Test
@@ -193,9 +227,9 @@ class ExitDuplicateTest {
     }
     deliver(envelope.surbs(id, List.of(surb(), surb())));
     await(() -> sent.size() >= 2 * fragments.size() + 1);
-    Thread.sleep(200); // room for a wrong second backend call to show up
+    fenceBackendCalls();
 
-    assertThat(backendCalls).hasValue(1);
+    assertThat(callsTo("/x")).isEqualTo(1);
     // One acknowledgement per copy, then the one-fragment response through a SURBS SURB.
     List<Integer> expected = new java.util.ArrayList<>();
     for (int i = 0; i < 2 * fragments.size(); i++) {
@@ -208,7 +242,8 @@ class ExitDuplicateTest {
 
     expected.add(Envelope.RESPONSE); // the response again, not the backend
     assertThat(replyKinds()).isEqualTo(expected);
-    assertThat(backendCalls).hasValue(1);
+    fenceBackendCalls();
+    assertThat(callsTo("/x")).isEqualTo(1);
   }
 
   @Test
@@ -223,7 +258,7 @@ class ExitDuplicateTest {
     deliver(envelope.request(id, surb(), fragment));
     deliver(envelope.surbs(id, List.of(surb(), surb())));
     await(() -> sent.size() >= 3);
-    Thread.sleep(Envelope.ACK_WAIT_MILLIS + 100); // no acknowledgement may follow
+    fireTimers(); // the wait for a quick answer is over: no acknowledgement may follow
 
     // the request's SURB and one more carry two response fragments (which acknowledge the
     // request), then the last SURB is spent on asking for the other two
@@ -239,28 +274,20 @@ class ExitDuplicateTest {
             Envelope.MORE_SURBS,
             Envelope.RESPONSE,
             Envelope.RESPONSE);
-    assertThat(backendCalls).hasValue(1);
+    assertThat(callsTo("/big")).isEqualTo(1);
   }
 
   @Test
   void aOnePacketRequestToAQuickBackendCostsOneReplyPacket() throws Exception {
-    // A first call opens the backend connection, which can take longer than the wait.
-    caller
-        .call(
-            HttpMessages.encode(
-                new HttpMessages.Request("GET", "echo.fog", "/warm", List.of(), new byte[0])))
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
     long id = 79;
     byte[] fragment = onePacketRequest(id, "/quick");
 
     deliver(state.envelope().request(id, surb(), fragment));
     await(() -> !sent.isEmpty());
-    Thread.sleep(Envelope.ACK_WAIT_MILLIS + 100); // no acknowledgement may follow
+    fireTimers(); // the wait for a quick answer is over: no acknowledgement may follow
 
     assertThat(replyKinds()).containsExactly(Envelope.RESPONSE);
-    assertThat(backendCalls).hasValue(2);
+    assertThat(callsTo("/quick")).isEqualTo(1);
   }
 
   @Test
@@ -268,19 +295,22 @@ class ExitDuplicateTest {
     long id = 80;
     byte[] fragment = onePacketRequest(id, "/slow");
 
-    long started = System.nanoTime();
     deliver(state.envelope().request(id, surb(), fragment));
-    await(() -> !sent.isEmpty());
+    await(() -> callsTo("/slow") == 1);
 
-    // acknowledged once the wait is over, not at once and not only with the response
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
-        .isBetween(Envelope.ACK_WAIT_MILLIS - 50, 590L);
+    // not acknowledged at once: the exit waits for a quick answer first
+    assertThat(sent).isEmpty();
+    assertThat(timers).hasSize(1);
+    fireTimers();
+    // acknowledged once the wait is over, not only with the response
+    await(() -> !sent.isEmpty());
     assertThat(replyKinds()).containsExactly(Envelope.ACK);
+    slowBackend.complete();
     deliver(state.envelope().surbs(id, List.of(surb()))); // what the entry sends on that ack
     await(() -> sent.size() >= 2);
 
     assertThat(replyKinds()).containsExactly(Envelope.ACK, Envelope.RESPONSE);
-    assertThat(backendCalls).hasValue(1);
+    assertThat(callsTo("/slow")).isEqualTo(1);
   }
 
   private byte[] onePacketRequest(long id, String path) {

@@ -3,6 +3,7 @@ package dev.betanet.router.loopback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.betanet.protocol.framing.FrameCodec;
+import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.tunnel.TunnelInitiator;
 import dev.betanet.protocol.tunnel.TunnelSession;
@@ -127,8 +128,10 @@ class FallbackTunnelTest {
     assertThat(Scrapes.value(scrape, Scrapes.requests("fallback", "ok"))).isEqualTo(2);
     assertThat(Scrapes.value(scrape, Scrapes.requests("mixnet", "ok"))).isZero();
     assertThat(scrape)
-        .contains("betanet_router_request_seconds_bucket{transport=\"fallback\",le=\"");
-    assertThat(Scrapes.value(scrape, "betanet_router_flows_total{transport=\"fallback\",}"))
+        .contains(MetricNames.ROUTER_REQUEST_SECONDS.buckets() + "{transport=\"fallback\",le=\"");
+    assertThat(
+            Scrapes.value(
+                scrape, MetricNames.ROUTER_FLOWS.prometheus() + "{transport=\"fallback\",}"))
         .isEqualTo(1);
   }
 
@@ -252,7 +255,12 @@ class FallbackTunnelTest {
   private static double tunnelEvents(String scrape, String role, String event) {
     return Scrapes.value(
         scrape,
-        "betanet_router_tunnel_connections_total{event=\"" + event + "\",role=\"" + role + "\",}");
+        MetricNames.ROUTER_TUNNEL_CONNECTIONS.prometheus()
+            + "{event=\""
+            + event
+            + "\",role=\""
+            + role
+            + "\",}");
   }
 
   /** A blocking tunnel client over a plain socket: the wire format, independent of the router. */
