@@ -269,7 +269,9 @@ public final class Router {
     }
     return json.put("topologyEpoch", topology.epoch())
         .put("canaryWeight", topology.canary().weight())
-        .put("fallbackPolicy", topology.canary().fallbackPolicy().name().toLowerCase())
+        .put(
+            "fallbackPolicy",
+            topology.canary().fallbackPolicy().name().toLowerCase(java.util.Locale.ROOT))
         .put("layers", layers)
         .put("exitRequestsRemembered", exit.remembered())
         .put("packetsDroppedOnLinks", links.dropped());

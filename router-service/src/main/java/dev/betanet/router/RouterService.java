@@ -1,6 +1,6 @@
 package dev.betanet.router;
 
-import dev.betanet.router.exit.ServicesFile;
+import dev.betanet.protocol.topology.ServicesDocument;
 import dev.betanet.router.state.RouterSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,7 +41,7 @@ public class RouterService {
     }
     Map<String, String> services =
         config.servicesFile().isPresent()
-            ? ServicesFile.read(config.servicesFile().get())
+            ? ServicesDocument.read(config.servicesFile().get()).backends()
             : Map.of();
     RouterConfig.Settings s = config.router();
     var settings =

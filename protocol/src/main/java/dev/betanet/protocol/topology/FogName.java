@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import org.bouncycastle.util.encoders.Base32;
 
 /**
  * The self-authenticating name of a {@code .fog} service, derived from its Ed25519 public key the
@@ -20,7 +22,7 @@ public final class FogName {
   public static final int LABEL_LENGTH = 56;
 
   private static final byte[] CHECKSUM_DOMAIN = ".fog checksum".getBytes(StandardCharsets.US_ASCII);
-  private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+  private static final Pattern BASE32_LABEL = Pattern.compile("[a-z2-7]{" + LABEL_LENGTH + "}");
 
   private FogName() {}
 
@@ -72,39 +74,15 @@ public final class FogName {
     }
   }
 
-  /** RFC 4648 base32, lowercase, no padding; {@code bytes.length * 8} is a multiple of 5 here. */
+  /** RFC 4648 base32 (Bouncy Castle's), lowercase; 35 bytes need no padding. */
   private static String base32(byte[] bytes) {
-    StringBuilder out = new StringBuilder(bytes.length * 8 / 5);
-    int buffer = 0;
-    int bits = 0;
-    for (byte b : bytes) {
-      buffer = (buffer << 8) | (b & 0xff);
-      bits += 8;
-      while (bits >= 5) {
-        out.append(BASE32.charAt((buffer >> (bits - 5)) & 31));
-        bits -= 5;
-      }
-    }
-    return out.toString();
+    return Base32.toBase32String(bytes).toLowerCase(Locale.ROOT);
   }
 
   private static byte[] unbase32(String text) {
-    byte[] out = new byte[text.length() * 5 / 8];
-    int buffer = 0;
-    int bits = 0;
-    int at = 0;
-    for (int i = 0; i < text.length(); i++) {
-      int value = BASE32.indexOf(text.charAt(i));
-      if (value < 0) {
-        throw new IllegalArgumentException("a .fog name uses only a-z and 2-7");
-      }
-      buffer = (buffer << 5) | value;
-      bits += 5;
-      if (bits >= 8) {
-        out[at++] = (byte) (buffer >> (bits - 8));
-        bits -= 8;
-      }
+    if (!BASE32_LABEL.matcher(text).matches()) {
+      throw new IllegalArgumentException("a .fog name uses only a-z and 2-7");
     }
-    return out;
+    return Base32.decode(text.toUpperCase(Locale.ROOT));
   }
 }

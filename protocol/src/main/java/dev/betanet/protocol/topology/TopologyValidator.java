@@ -77,14 +77,14 @@ final class TopologyValidator {
         String serviceAt = at + ".services[" + s + "]";
         requireFogName(service.name(), serviceAt + ".name");
         require(
-            fogNames.add(service.name().toLowerCase()),
+            fogNames.add(service.name().toLowerCase(java.util.Locale.ROOT)),
             serviceAt + ".name",
             "hosted twice: " + service.name());
         require(service.alias() != null, serviceAt + ".alias", "is required (may be empty)");
         if (!service.alias().isEmpty()) {
           requireFogName(service.alias(), serviceAt + ".alias");
           require(
-              fogNames.add(service.alias().toLowerCase()),
+              fogNames.add(service.alias().toLowerCase(java.util.Locale.ROOT)),
               serviceAt + ".alias",
               "hosted twice: " + service.alias());
         }

@@ -105,7 +105,7 @@ public final class PacketReceiver {
         case ProcessResult.Forward forward -> sink.refused("relay");
       }
     } catch (PacketException e) {
-      sink.refused(e.kind().name().toLowerCase());
+      sink.refused(e.kind().name().toLowerCase(java.util.Locale.ROOT));
     } catch (RuntimeException e) {
       sink.refused("bug");
     }
