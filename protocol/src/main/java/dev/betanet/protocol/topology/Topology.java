@@ -10,7 +10,7 @@ import java.util.Optional;
  * it only through {@link TopologyVerifier}.
  *
  * <p>Only integers, strings and booleans appear in it (no floating point), so its canonical bytes
- * are unambiguous; see {@link CanonicalJson}.
+ * are unambiguous; see {@link TopologyJson}.
  *
  * @param version document format version, {@link #FORMAT_VERSION}
  * @param cluster the MixnetCluster's name
