@@ -81,6 +81,9 @@ final class Pipeline {
     RoutingTable.Address next = current.routes().addressOf(forward.next());
     if (next == null) {
       metrics.count(PacketResult.UNROUTABLE);
+    } else if (forward.delayMillis() > current.maxHopDelayMillis()) {
+      // Checked before the pool: a sender must not be able to park packets here for weeks.
+      metrics.count(PacketResult.DELAY_TOO_LONG);
     } else if (forward.delayMillis() <= 0) {
       out.send(next, forward.packet());
     } else if (!delays.hold(next, forward.packet(), forward.delayMillis())) {
