@@ -24,7 +24,7 @@ public final class Mixnode {
   private final Forwarder forwarder;
   private final Pipeline pipeline;
   private final PacketServer server;
-  private final CoverTraffic cover;
+  private final CoverEmitter cover;
   private volatile int boundPort = -1;
   private volatile boolean stopping;
 
@@ -32,7 +32,7 @@ public final class Mixnode {
       Vertx vertx,
       MixnodeSettings settings,
       HopProcessorFactory processors,
-      CoverTraffic.PacketSource coverSource,
+      CoverEmitter.PacketSource coverSource,
       MeterRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
@@ -42,7 +42,7 @@ public final class Mixnode {
     this.pipeline = new Pipeline(watcher::current, settings, forwarder, metrics);
     this.server =
         new PacketServer(vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics);
-    this.cover = new CoverTraffic(vertx, watcher::current, coverSource, pipeline, metrics);
+    this.cover = new CoverEmitter(vertx, watcher::current, coverSource, pipeline, metrics);
     metrics.rejectedReloads(watcher::rejectedUpdates);
   }
 
