@@ -93,6 +93,9 @@ class MixnodeAppTest {
     assertThat(value(after, MetricNames.MIXNODE_CONNECTIONS.prometheus() + "{direction=\"out\"}"))
         .isEqualTo(1);
     value(after, MetricNames.MIXNODE_POOL_PACKETS.prometheus());
+    value(after, MetricNames.MIXNODE_POOL_MEAN_PACKETS.prometheus());
+    // The one packet left without a delay: linked to its arrival, 0 bits (docs/anonymity.md).
+    assertThat(value(after, MetricNames.MIXNODE_DEPARTURE_ENTROPY_BITS.prometheus())).isZero();
     assertThat(after).contains(MetricNames.MIXNODE_PROCESSING_SECONDS.buckets());
   }
 

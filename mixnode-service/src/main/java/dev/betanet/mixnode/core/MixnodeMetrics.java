@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.metrics.MetricName;
 import dev.betanet.protocol.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -81,6 +82,19 @@ public final class MixnodeMetrics {
   }
 
   /**
+   * Registers {@code betanet_mixnode_departure_entropy_bits} and {@code
+   * betanet_mixnode_pool_mean_packets}: the delay pool's anonymity estimate over its window.
+   */
+  public void departureEntropy(Supplier<Number> bits, Supplier<Number> meanPool) {
+    Gauge.builder(MetricNames.MIXNODE_DEPARTURE_ENTROPY_BITS.meter(), bits)
+        .description("Mean Shannon entropy of a departure from the delay pool, bits")
+        .register(registry);
+    Gauge.builder(MetricNames.MIXNODE_POOL_MEAN_PACKETS.meter(), meanPool)
+        .description("Packets in the delay pool, averaged over the entropy window")
+        .register(registry);
+  }
+
+  /**
    * Registers {@code betanet_mixnode_crypto_queue_packets}: packets waiting for a crypto thread.
    */
   public void cryptoQueueSize(Supplier<Number> size) {
@@ -92,6 +106,15 @@ public final class MixnodeMetrics {
     Gauge.builder(MetricNames.MIXNODE_RELOAD_REJECTED.meter(), count)
         .description("Key or topology file updates refused since start")
         .register(registry);
+  }
+
+  /** The current value of a registered gauge; a gauge that is not registered is an error. */
+  public double gaugeValue(MetricName name) {
+    Gauge gauge = registry.find(name.meter()).gauge();
+    if (gauge == null) {
+      throw new IllegalStateException("no gauge " + name.meter() + " is registered");
+    }
+    return gauge.value();
   }
 
   public void count(PacketResult result) {
