@@ -86,6 +86,7 @@ public final class SphinxProcessors implements HopProcessorFactory {
    * The earliest packet timestamp these processors accept (milliseconds since the Unix epoch), or
    * {@link Long#MIN_VALUE} when their filter does not refuse packets older than the process.
    */
+  @Override
   public long acceptsStampsFromMillis() {
     return replayFilter instanceof SinceStartReplayFilter sinceStart
         ? sinceStart.acceptsFromMillis()
