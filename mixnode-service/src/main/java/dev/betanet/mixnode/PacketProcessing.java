@@ -1,6 +1,6 @@
 package dev.betanet.mixnode;
 
-import dev.betanet.mixnode.core.CoverTraffic;
+import dev.betanet.mixnode.core.CoverEmitter;
 import dev.betanet.mixnode.core.HopProcessorFactory;
 import dev.betanet.mixnode.sphinx.LoopCover;
 import dev.betanet.mixnode.sphinx.SphinxProcessors;
@@ -10,12 +10,15 @@ import dev.betanet.protocol.replay.ReplayWindow;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.InstantSource;
 import org.jboss.logging.Logger;
 
 /**
  * The packet crypto the node runs with: the X25519 implementation chosen by {@code
- * betanet.crypto.x25519} (logged once at start), one replay filter for the node's lifetime, the
- * processors made from it and the loop cover source.
+ * betanet.crypto.x25519} (logged once at start), one replay filter for the node's lifetime (which
+ * refuses packets stamped before the process started: see {@link SphinxProcessors#startingNow}),
+ * the processors made from it and the loop cover source.
  */
 @ApplicationScoped
 public class PacketProcessing {
@@ -32,7 +35,8 @@ public class PacketProcessing {
     x25519 = select(config.crypto().x25519());
     var filter =
         BloomReplayFilter.forRate(ReplayWindow.DEFAULT, config.mixnode().replayExpectedRate());
-    processors = new SphinxProcessors(filter, x25519);
+    processors =
+        SphinxProcessors.startingNow(ReplayWindow.DEFAULT, filter, InstantSource.system(), x25519);
     LOG.infof(
         "X25519 implementation: %s (betanet.crypto.x25519=%s); replay filter %d MiB for %d"
             + " packets/s",
@@ -40,6 +44,10 @@ public class PacketProcessing {
         config.crypto().x25519().name().toLowerCase(),
         filter.memoryBytes() >> 20,
         config.mixnode().replayExpectedRate());
+    LOG.infof(
+        "refusing packets stamped before %s: the replay filter remembers nothing from before this"
+            + " process",
+        Instant.ofEpochMilli(processors.acceptsStampsFromMillis()));
   }
 
   /**
@@ -65,8 +73,16 @@ public class PacketProcessing {
     return processors;
   }
 
-  CoverTraffic.PacketSource coverSource() {
+  CoverEmitter.PacketSource coverSource() {
     return new LoopCover(x25519);
+  }
+
+  /**
+   * The earliest packet timestamp the node accepts: packets stamped before this process started
+   * (plus the clock skew the window allows) are refused, see {@link SphinxProcessors#startingNow}.
+   */
+  public long acceptsStampsFromMillis() {
+    return processors.acceptsStampsFromMillis();
   }
 
   /** The X25519 implementation in use, for logs and the benchmark report. */

@@ -50,13 +50,15 @@ final class DelayPool {
   private final int bound;
   private final Forwarder forwarder;
   private final Thread dispatcher;
+  private final DepartureEntropy entropy;
   private volatile long stopAtNanos = Long.MAX_VALUE;
   // The dispatcher thread's scratch list.
   private final List<Held> due = new ArrayList<>();
 
-  DelayPool(int bound, Forwarder forwarder) {
+  DelayPool(int bound, Forwarder forwarder, DepartureEntropy entropy) {
     this.bound = bound;
     this.forwarder = forwarder;
+    this.entropy = entropy;
     this.dispatcher = Thread.ofPlatform().daemon().name("mixnode-delay").unstarted(this::dispatch);
     dispatcher.start();
   }
@@ -67,8 +69,9 @@ final class DelayPool {
       size.decrementAndGet();
       return false;
     }
-    queue.add(
-        new Held(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), next, packet));
+    long now = System.nanoTime();
+    entropy.arrived(now);
+    queue.add(new Held(now + TimeUnit.MILLISECONDS.toNanos(delayMillis), next, packet));
     return true;
   }
 
@@ -103,6 +106,7 @@ final class DelayPool {
     due.add(first);
     queue.drainTo(due, 255);
     size.addAndGet(-due.size());
+    entropy.departed(System.nanoTime(), due.size());
     Forwarder.Batch batch = forwarder.batch();
     try {
       for (Held held : due) {

@@ -11,4 +11,13 @@ import dev.betanet.protocol.node.NodeFiles;
 public interface HopProcessorFactory {
 
   HopProcessor create(NodeFiles.State state);
+
+  /**
+   * The earliest packet timestamp the processors accept (ms since the Unix epoch): packets stamped
+   * before the process started are refused after a restart (docs/mixnode.md, Restarts and replays).
+   * {@link Long#MIN_VALUE} when there is no such bound.
+   */
+  default long acceptsStampsFromMillis() {
+    return Long.MIN_VALUE;
+  }
 }

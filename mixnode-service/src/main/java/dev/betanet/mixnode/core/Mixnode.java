@@ -17,6 +17,12 @@ public final class Mixnode {
 
   private static final Logger LOG = Logger.getLogger(Mixnode.class);
 
+  /**
+   * The timestamp quantum senders round down to (PacketBuilder's default): a packet made now may be
+   * stamped up to this much in the past.
+   */
+  static final long SENDER_TIMESTAMP_QUANTUM_MILLIS = 10_000;
+
   private final Vertx vertx;
   private final MixnodeSettings settings;
   private final MixnodeMetrics metrics;
@@ -24,7 +30,8 @@ public final class Mixnode {
   private final Forwarder forwarder;
   private final Pipeline pipeline;
   private final PacketServer server;
-  private final CoverTraffic cover;
+  private final CoverEmitter cover;
+  private final long readyFromMillis;
   private volatile int boundPort = -1;
   private volatile boolean stopping;
 
@@ -32,7 +39,7 @@ public final class Mixnode {
       Vertx vertx,
       MixnodeSettings settings,
       HopProcessorFactory processors,
-      CoverTraffic.PacketSource coverSource,
+      CoverEmitter.PacketSource coverSource,
       MeterRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
@@ -42,8 +49,14 @@ public final class Mixnode {
     this.pipeline = new Pipeline(watcher::current, settings, forwarder, metrics);
     this.server =
         new PacketServer(vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics);
-    this.cover = new CoverTraffic(vertx, watcher::current, coverSource, pipeline, metrics);
+    this.cover = new CoverEmitter(vertx, watcher::current, coverSource, pipeline, metrics);
     metrics.rejectedReloads(watcher::rejectedUpdates);
+    // Not ready while packets made now would still be refused as stamped before this process.
+    long acceptsFrom = processors.acceptsStampsFromMillis();
+    this.readyFromMillis =
+        acceptsFrom == Long.MIN_VALUE
+            ? Long.MIN_VALUE
+            : acceptsFrom + SENDER_TIMESTAMP_QUANTUM_MILLIS;
   }
 
   /**
@@ -87,9 +100,16 @@ public final class Mixnode {
         .onComplete(ar -> LOG.infof("mixnode %s stopped", settings.nodeId()));
   }
 
-  /** Ready: keys and a verified topology are loaded and the packet port is bound. */
+  /**
+   * Ready: keys and a verified topology are loaded, the packet port is bound, and packets senders
+   * make now carry timestamps this process accepts (about 15 s after a start: docs/mixnode.md,
+   * Restarts and replays).
+   */
   public boolean isReady() {
-    return !stopping && boundPort > 0 && watcher.current() != null;
+    return !stopping
+        && boundPort > 0
+        && watcher.current() != null
+        && System.currentTimeMillis() >= readyFromMillis;
   }
 
   /** Live unless packets are waiting and nothing has moved for the configured time. */

@@ -1,9 +1,12 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.metrics.MetricName;
+import dev.betanet.protocol.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * The mixnode's meters, registered once on the registry it is given (Quarkus's Prometheus registry
  * in the service, a simple registry in tests). Counters are looked up once here so the hot path
- * only increments fields. Micrometer's names map to the Prometheus names in the comments.
+ * only increments fields. Names come from {@link MetricNames}; the comments give the Prometheus
+ * spelling.
  */
 public final class MixnodeMetrics {
 
@@ -32,48 +36,61 @@ public final class MixnodeMetrics {
       // betanet_mixnode_packets_total{result}
       packets.put(
           result,
-          Counter.builder("betanet.mixnode.packets")
+          Counter.builder(MetricNames.MIXNODE_PACKETS.meter())
               .description("Packets by what became of them")
               .tag("result", result.tag())
               .register(registry));
     }
     // betanet_mixnode_cover_packets_total
     coverSent =
-        Counter.builder("betanet.mixnode.cover.packets")
+        Counter.builder(MetricNames.MIXNODE_COVER_PACKETS.meter())
             .description("Cover packets this node generated")
             .register(registry);
     // betanet_mixnode_bytes_total{direction}
     bytesIn =
-        Counter.builder("betanet.mixnode.bytes")
+        Counter.builder(MetricNames.MIXNODE_BYTES.meter())
             .baseUnit("bytes")
             .tag("direction", "in")
             .register(registry);
     bytesOut =
-        Counter.builder("betanet.mixnode.bytes")
+        Counter.builder(MetricNames.MIXNODE_BYTES.meter())
             .baseUnit("bytes")
             .tag("direction", "out")
             .register(registry);
     // betanet_mixnode_processing_seconds (histogram): one hop's crypto, queueing excluded
     processing =
-        Timer.builder("betanet.mixnode.processing")
+        Timer.builder(MetricNames.MIXNODE_PROCESSING_SECONDS.meter())
             .description("Time to process one hop of one packet")
             .publishPercentileHistogram()
-            .minimumExpectedValue(java.time.Duration.ofNanos(10_000))
-            .maximumExpectedValue(java.time.Duration.ofMillis(100))
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofMillis(100))
             .register(registry);
     // betanet_mixnode_connections{direction}
-    Gauge.builder("betanet.mixnode.connections", inboundConnections, AtomicInteger::get)
+    Gauge.builder(MetricNames.MIXNODE_CONNECTIONS.meter(), inboundConnections, AtomicInteger::get)
         .tag("direction", "in")
         .register(registry);
-    Gauge.builder("betanet.mixnode.connections", outboundConnections, AtomicInteger::get)
+    Gauge.builder(MetricNames.MIXNODE_CONNECTIONS.meter(), outboundConnections, AtomicInteger::get)
         .tag("direction", "out")
         .register(registry);
   }
 
   /** Registers {@code betanet_mixnode_pool_packets}: packets waiting in the delay pool. */
   public void poolSize(Supplier<Number> size) {
-    Gauge.builder("betanet.mixnode.pool.packets", size)
+    Gauge.builder(MetricNames.MIXNODE_POOL_PACKETS.meter(), size)
         .description("Packets waiting out their mixing delay")
+        .register(registry);
+  }
+
+  /**
+   * Registers {@code betanet_mixnode_departure_entropy_bits} and {@code
+   * betanet_mixnode_pool_mean_packets}: the delay pool's anonymity estimate over its window.
+   */
+  public void departureEntropy(Supplier<Number> bits, Supplier<Number> meanPool) {
+    Gauge.builder(MetricNames.MIXNODE_DEPARTURE_ENTROPY_BITS.meter(), bits)
+        .description("Mean Shannon entropy of a departure from the delay pool, bits")
+        .register(registry);
+    Gauge.builder(MetricNames.MIXNODE_POOL_MEAN_PACKETS.meter(), meanPool)
+        .description("Packets in the delay pool, averaged over the entropy window")
         .register(registry);
   }
 
@@ -81,14 +98,23 @@ public final class MixnodeMetrics {
    * Registers {@code betanet_mixnode_crypto_queue_packets}: packets waiting for a crypto thread.
    */
   public void cryptoQueueSize(Supplier<Number> size) {
-    Gauge.builder("betanet.mixnode.crypto.queue.packets", size).register(registry);
+    Gauge.builder(MetricNames.MIXNODE_CRYPTO_QUEUE.meter(), size).register(registry);
   }
 
   /** Registers {@code betanet_mixnode_reload_rejected}: refused key/topology updates so far. */
   public void rejectedReloads(Supplier<Number> count) {
-    Gauge.builder("betanet.mixnode.reload.rejected", count)
+    Gauge.builder(MetricNames.MIXNODE_RELOAD_REJECTED.meter(), count)
         .description("Key or topology file updates refused since start")
         .register(registry);
+  }
+
+  /** The current value of a registered gauge; a gauge that is not registered is an error. */
+  public double gaugeValue(MetricName name) {
+    Gauge gauge = registry.find(name.meter()).gauge();
+    if (gauge == null) {
+      throw new IllegalStateException("no gauge " + name.meter() + " is registered");
+    }
+    return gauge.value();
   }
 
   public void count(PacketResult result) {

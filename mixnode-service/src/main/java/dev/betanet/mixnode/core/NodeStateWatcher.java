@@ -72,7 +72,7 @@ final class NodeStateWatcher {
   private void apply(NodeFiles.State next) {
     ActiveState active;
     try {
-      active = new ActiveState(next, processors.create(next), RoutingTable.of(next.topology()));
+      active = ActiveState.of(next, processors.create(next));
     } catch (RuntimeException e) {
       failedApplies.incrementAndGet();
       LOG.errorf("could not apply the new keys/topology, keeping the last good state: %s", e);
@@ -81,6 +81,11 @@ final class NodeStateWatcher {
     ActiveState previous = state.getAndSet(active);
     if (previous == null) {
       firstState.tryComplete(active);
+    } else if (previous.files().keys() != next.keys()) {
+      // The processors hold their own key copies (SphinxProcessors retires those); nothing else
+      // uses the old private keys once the new state is in force. Public parts stay readable for
+      // whoever still holds the old state (readiness, a cover packet being built).
+      previous.files().keys().destroy();
     }
     if (next.topology().mixnode(settings.nodeId()).isEmpty()) {
       LOG.warnf(

@@ -19,6 +19,16 @@ public enum PacketResult {
   MALFORMED("malformed"),
   /** Its timestamp or key epoch lies outside the accepted window. */
   EXPIRED("expired"),
+  /**
+   * Its timestamp is older than this node process: the process before a restart may have forwarded
+   * it, and the replay filter does not remember (docs/mixnode.md, Restarts).
+   */
+  BEFORE_START("before_start"),
+  /**
+   * Its sender asked for a per-hop delay above the ceiling the topology's mixing mean allows; held,
+   * it would occupy the delay pool for up to 49 days (docs/mixnode.md, Delay ceiling).
+   */
+  DELAY_TOO_LONG("delay_too_long"),
   /** It names a key epoch this node holds no key for. */
   UNKNOWN_KEY("unknown_key"),
   /** Its next hop is not in the topology. */

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
-/** The packet port: a Vert.x NetServer whose connections each get a {@link FrameReader}. */
+/**
+ * The packet port: a Vert.x NetServer whose connections each get a {@link InboundConnectionReader}.
+ */
 final class PacketServer {
 
   private final Vertx vertx;
@@ -34,7 +36,7 @@ final class PacketServer {
                 socket -> {
                   metrics.inboundConnections().incrementAndGet();
                   socket.closeHandler(v -> metrics.inboundConnections().decrementAndGet());
-                  new FrameReader(socket, packetSize, packets, metrics).start();
+                  new InboundConnectionReader(socket, packetSize, packets, metrics).start();
                 });
     return server.listen().map(NetServer::actualPort);
   }

@@ -15,11 +15,17 @@ final class Pipeline {
   /** Packets per crypto task: large enough to save wake-ups, small enough to spread work. */
   private static final int BATCH = 16;
 
+  /** The anonymity estimate's window: 60 buckets of one second (docs/anonymity.md). */
+  private static final long ENTROPY_BUCKET_NANOS = 1_000_000_000L;
+
+  private static final int ENTROPY_BUCKETS = 60;
+
   private final Supplier<ActiveState> state;
   private final MixnodeMetrics metrics;
   private final Forwarder forwarder;
   private final CryptoPool crypto;
   private final DelayPool delays;
+  private final DepartureEntropy entropy;
 
   Pipeline(
       Supplier<ActiveState> state,
@@ -34,8 +40,12 @@ final class Pipeline {
             settings.cryptoThreads(),
             settings.cryptoQueue(),
             refused -> metrics.count(PacketResult.DROPPED_OVERLOAD, refused));
-    this.delays = new DelayPool(settings.delayPool(), forwarder);
+    this.entropy = new DepartureEntropy(ENTROPY_BUCKET_NANOS, ENTROPY_BUCKETS);
+    this.delays = new DelayPool(settings.delayPool(), forwarder, entropy);
     metrics.poolSize(delays::size);
+    metrics.departureEntropy(
+        () -> entropy.entropyBits(System.nanoTime()),
+        () -> entropy.meanPoolPackets(System.nanoTime()));
     metrics.cryptoQueueSize(crypto::pending);
   }
 
@@ -58,14 +68,23 @@ final class Pipeline {
   private void process(List<byte[]> packets) {
     ActiveState current = state.get();
     Forwarder.Batch out = forwarder.batch();
+    int unheld = 0;
     for (byte[] packet : packets) {
       long start = System.nanoTime();
       HopResult result = current.processor().process(packet);
       metrics.processed(System.nanoTime() - start);
       switch (result) {
         case HopResult.Done done -> metrics.count(done.result());
-        case HopResult.Forward forward -> route(current, forward, out);
+        case HopResult.Forward forward -> {
+          if (route(current, forward, out)) {
+            unheld++;
+          }
+        }
       }
+    }
+    if (unheld > 0) {
+      // Once per batch, not per packet: the estimator takes a lock.
+      entropy.forwardedUnheld(System.nanoTime(), unheld);
     }
     out.flush();
   }
@@ -73,19 +92,26 @@ final class Pipeline {
   /** Routes a packet this node made itself (cover traffic) as if it had just been processed. */
   void send(NodeRef next, long delayMillis, byte[] packet) {
     Forwarder.Batch out = forwarder.batch();
+    // Not an entropy event: the node's own packet hides nothing here, it is not a departure.
     route(state.get(), new HopResult.Forward(next, delayMillis, packet), out);
     out.flush();
   }
 
-  private void route(ActiveState current, HopResult.Forward forward, Forwarder.Batch out) {
+  /** Sends, holds or refuses a processed packet; true when it was sent on without a delay. */
+  private boolean route(ActiveState current, HopResult.Forward forward, Forwarder.Batch out) {
     RoutingTable.Address next = current.routes().addressOf(forward.next());
     if (next == null) {
       metrics.count(PacketResult.UNROUTABLE);
+    } else if (forward.delayMillis() > current.maxHopDelayMillis()) {
+      // Checked before the pool: a sender must not be able to park packets here for weeks.
+      metrics.count(PacketResult.DELAY_TOO_LONG);
     } else if (forward.delayMillis() <= 0) {
       out.send(next, forward.packet());
+      return true;
     } else if (!delays.hold(next, forward.packet(), forward.delayMillis())) {
       metrics.count(PacketResult.DROPPED_OVERLOAD);
     }
+    return false;
   }
 
   boolean isStuck(Duration stuckAfter) {

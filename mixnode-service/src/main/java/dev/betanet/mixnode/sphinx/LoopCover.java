@@ -1,13 +1,15 @@
 package dev.betanet.mixnode.sphinx;
 
 import dev.betanet.mixnode.core.ActiveState;
-import dev.betanet.mixnode.core.CoverTraffic;
+import dev.betanet.mixnode.core.CoverEmitter;
 import dev.betanet.mixnode.core.HopResult;
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.mixing.ExponentialDelay;
 import dev.betanet.protocol.packet.NodeRef;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PacketBuilder;
 import dev.betanet.protocol.packet.PathHop;
+import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.Topology;
 import java.security.SecureRandom;
@@ -18,9 +20,10 @@ import java.util.Optional;
 /**
  * Loop cover packets: through one random healthy mixnode per layer and back to this node, which
  * consumes them as {@code delivered}. Each hop's delay is drawn from the topology's exponential
- * mixing delay, exactly as a router draws it, so a loop packet looks like any other on every link.
+ * mixing delay below the hops' ceiling ({@link ExponentialDelay#drawBelow}), as a router draws it,
+ * so a loop packet looks like any other on every link.
  */
-public final class LoopCover implements CoverTraffic.PacketSource {
+public final class LoopCover implements CoverEmitter.PacketSource {
 
   private final X25519 x25519;
   private final SecureRandom random = new SecureRandom();
@@ -47,7 +50,7 @@ public final class LoopCover implements CoverTraffic.PacketSource {
               NodeRef.ofIdentity(hop.ed25519().bytes()),
               hop.x25519().bytes(),
               hop.keyEpoch(),
-              exponential(meanDelay)));
+              ExponentialDelay.drawBelow(meanDelay, ReplayWindow.DEFAULT, random)));
     }
     path.add(
         new PathHop(
@@ -63,12 +66,5 @@ public final class LoopCover implements CoverTraffic.PacketSource {
     OutgoingPacket packet = builder.forward(path, new byte[0]);
     // Leaves now: the Poisson emission schedule already spaces cover packets out.
     return Optional.of(new HopResult.Forward(packet.firstHop(), 0, packet.packet()));
-  }
-
-  private long exponential(long meanMillis) {
-    if (meanMillis <= 0) {
-      return 0;
-    }
-    return Math.round(-Math.log1p(-random.nextDouble()) * meanMillis);
   }
 }

@@ -44,6 +44,7 @@ final class SphinxHopProcessor implements HopProcessor {
     return switch (kind) {
       case REPLAY -> PacketResult.REPLAYED;
       case EXPIRED -> PacketResult.EXPIRED;
+      case BEFORE_START -> PacketResult.BEFORE_START;
       case UNKNOWN_KEY -> PacketResult.UNKNOWN_KEY;
       case INVALID_LENGTH,
           UNKNOWN_VERSION,

@@ -8,8 +8,12 @@ import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.KeyRing;
 import dev.betanet.protocol.packet.PacketGeometry;
 import dev.betanet.protocol.packet.PacketProcessor;
+import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayFilter;
+import dev.betanet.protocol.replay.ReplayWindow;
+import dev.betanet.protocol.replay.SinceStartReplayFilter;
 import dev.betanet.protocol.topology.NodeKeys;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -35,6 +39,17 @@ public final class SphinxProcessors implements HopProcessorFactory {
   public SphinxProcessors(ReplayFilter replayFilter, X25519 x25519) {
     this.replayFilter = replayFilter;
     this.x25519 = x25519;
+  }
+
+  /**
+   * The processors of a node process that starts now, as the service runs them: {@code filter}
+   * (empty, on {@code clock}) behind a {@link SinceStartReplayFilter}, so packets stamped before
+   * this process could have seen them are refused instead of being forwarded a second time after a
+   * restart.
+   */
+  public static SphinxProcessors startingNow(
+      ReplayWindow window, BloomReplayFilter filter, InstantSource clock, X25519 x25519) {
+    return new SphinxProcessors(new SinceStartReplayFilter(filter, window, clock), x25519);
   }
 
   /** The packet geometry of a topology: its packet size with the protocol's hop count. */
@@ -65,6 +80,17 @@ public final class SphinxProcessors implements HopProcessorFactory {
         new PacketProcessor(
             geometryOf(state.topology().packetSize()), KeyRing.of(entries), replayFilter, x25519);
     return new SphinxHopProcessor(processor);
+  }
+
+  /**
+   * The earliest packet timestamp these processors accept (milliseconds since the Unix epoch), or
+   * {@link Long#MIN_VALUE} when their filter does not refuse packets older than the process.
+   */
+  @Override
+  public long acceptsStampsFromMillis() {
+    return replayFilter instanceof SinceStartReplayFilter sinceStart
+        ? sinceStart.acceptsFromMillis()
+        : Long.MIN_VALUE;
   }
 
   public String x25519Name() {

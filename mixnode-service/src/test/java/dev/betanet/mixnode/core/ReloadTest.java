@@ -1,9 +1,12 @@
 package dev.betanet.mixnode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.betanet.protocol.topology.Ed25519Keys;
+import dev.betanet.protocol.topology.NodeKeys;
+import dev.betanet.protocol.topology.TopologySigner;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +36,7 @@ class ReloadTest {
 
         // A document signed by someone else, and one that is not JSON: refused, counted.
         long rejectedBefore = node.rejectedUpdates();
-        var stranger =
-            new dev.betanet.protocol.topology.TopologySigner(
-                dev.betanet.protocol.topology.Ed25519Keys.generatePrivate(TestNet.RANDOM));
+        var stranger = new TopologySigner(Ed25519Keys.generatePrivate(TestNet.RANDOM));
         net.epoch = 3;
         TestNet.replace(net.topologyFile(), stranger.sign(net.topology()));
         Eventually.await(
@@ -56,6 +57,7 @@ class ReloadTest {
       net.startAll();
       Mixnode node = net.nodes.getFirst();
       var oldKey = net.keys.getFirst().current();
+      NodeKeys loadedBeforeRotation = node.state().files().keys();
 
       // The operator rotates: a new key for epoch 2 in front, the old one kept for the overlap.
       net.keys.set(0, net.keys.getFirst().rotate(2, 2, TestNet.RANDOM));
@@ -64,6 +66,11 @@ class ReloadTest {
       net.writeFiles();
       Eventually.await(
           "the rotated key ring applied", () -> node.state().files().keys().current().epoch() == 2);
+      // The node's copy of the keys it no longer runs with is wiped; public parts stay readable.
+      assertThat(loadedBeforeRotation.isDestroyed()).isTrue();
+      assertThatThrownBy(() -> loadedBeforeRotation.current().privateKey())
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(loadedBeforeRotation.current().publicKey()).isEqualTo(oldKey.publicKey());
 
       try (var client = new TestClient(net.vertx, node.port())) {
         client.send(net.kit.build(net, 0, bytes("for-old-key"), oldKey, 0));
@@ -77,14 +84,19 @@ class ReloadTest {
       net.writeFiles();
       Eventually.await(
           "the old key retired", () -> node.state().files().keys().packetKeys().size() == 1);
+      double unknownBefore = TestNet.count(node, PacketResult.UNKNOWN_KEY);
       try (var client = new TestClient(net.vertx, node.port())) {
         client.send(net.kit.build(net, 0, bytes("too-late"), oldKey, 0));
         Eventually.await(
             "refused for its retired key",
-            () -> TestNet.count(node, PacketResult.UNKNOWN_KEY) == 1);
+            () -> TestNet.count(node, PacketResult.UNKNOWN_KEY) == unknownBefore + 1);
+        assertThat(net.sink.packets).hasSize(2);
+        // The retirement dropped only the old key: the current one still carries packets.
+        client.send(net.kit.build(net, 0, bytes("new-key-after-retirement"), newKey, 0));
+        Eventually.await("the new key's packet at the sink", () -> net.sink.packets.size() == 3);
       }
-      assertThat(net.sink.packets).hasSize(2);
-      assertThat(Files.exists(net.keysFile(0))).isTrue();
+      assertThat(net.payloadsAtSink())
+          .containsExactlyInAnyOrder("for-old-key", "for-new-key", "new-key-after-retirement");
     }
   }
 

@@ -23,7 +23,6 @@ import java.util.List;
 final class SphinxKit implements PacketKit {
 
   private final X25519 x25519 = X25519.bestAvailable();
-  private PacketProcessor sinkProcessor;
 
   @Override
   public HopProcessorFactory processors() {
@@ -58,16 +57,15 @@ final class SphinxKit implements PacketKit {
   }
 
   @Override
-  public synchronized byte[] open(TestNet net, byte[] arrived) {
-    if (sinkProcessor == null) {
-      NodeKeys sink = net.sinkKeys;
-      sinkProcessor =
-          new PacketProcessor(
-              SphinxProcessors.geometryOf(TestNet.PACKET_SIZE),
-              KeyRing.of(sink.current().epoch(), X25519PrivateKey.of(sink.current().privateKey())),
-              BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 1_000),
-              x25519);
-    }
+  public byte[] open(TestNet net, byte[] arrived) {
+    NodeKeys sink = net.sinkKeys;
+    // A fresh replay filter per call: a test may open what arrived more than once.
+    var sinkProcessor =
+        new PacketProcessor(
+            SphinxProcessors.geometryOf(TestNet.PACKET_SIZE),
+            KeyRing.of(sink.current().epoch(), X25519PrivateKey.of(sink.current().privateKey())),
+            BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 1_000),
+            x25519);
     try {
       // A copy: processing works in place and the test may look at the packet again.
       return sinkProcessor.process(arrived.clone()) instanceof ProcessResult.Deliver deliver

@@ -165,7 +165,7 @@ final class TestNet implements AutoCloseable {
   /** Starts a mixnode with {@code settings} and processors from {@code processors}. */
   Mixnode start(MixnodeSettings settings, HopProcessorFactory processors) throws Exception {
     var registry = new SimpleMeterRegistry();
-    var node = new Mixnode(vertx, settings, processors, CoverTraffic.PacketSource.none(), registry);
+    var node = new Mixnode(vertx, settings, processors, CoverEmitter.PacketSource.none(), registry);
     nodes.add(node);
     node.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return node;

@@ -51,6 +51,17 @@ public final class MetricNames {
   /** Packets waiting in the delay queue. */
   public static final MetricName MIXNODE_POOL_PACKETS = gauge("betanet.mixnode.pool.packets");
 
+  /**
+   * Mean Shannon entropy of a departure from the delay pool over a sliding window, in bits
+   * (docs/anonymity.md).
+   */
+  public static final MetricName MIXNODE_DEPARTURE_ENTROPY_BITS =
+      gauge("betanet.mixnode.departure.entropy.bits");
+
+  /** Packets in the delay pool, time-averaged over the same window. */
+  public static final MetricName MIXNODE_POOL_MEAN_PACKETS =
+      gauge("betanet.mixnode.pool.mean.packets");
+
   /** Cover packets this node generated. */
   public static final MetricName MIXNODE_COVER_PACKETS = counter("betanet.mixnode.cover.packets");
 

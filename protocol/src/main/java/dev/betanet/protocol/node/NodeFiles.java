@@ -10,6 +10,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,9 +24,16 @@ import java.util.function.BiConsumer;
  * polling the content (not watching inodes) is what sees every update.
  *
  * <p>A change is applied only when it verifies: a topology must be signed by the operator key
- * pinned in the key file and newer than the one in force; a key file must parse and name this node.
- * A bad file is logged (the reason, never the content), counted, and ignored: the node keeps its
- * last good state. Thread-safe; {@link #poll()} is meant for one scheduler thread.
+ * pinned in the key file and newer than the one in force (the same epoch is accepted only with the
+ * same content, {@code issuedAt} aside, as a no-op: one epoch names one document); a key file must
+ * parse and name this node. A bad file is logged (the reason, never the content), counted, and
+ * ignored: the node keeps its last good state. Thread-safe; {@link #poll()} is meant for one
+ * scheduler thread.
+ *
+ * <p>Key material: the key file's bytes are zeroed as soon as they are parsed and only their
+ * SHA-256 is kept to notice the next change; keys parsed from a refused file are destroyed. The
+ * {@link NodeKeys} of an accepted state belong to the {@code onChange} receiver, which destroys the
+ * previous ones once nothing uses them (NodeFiles cannot know when that is).
  */
 public final class NodeFiles {
 
@@ -44,7 +53,7 @@ public final class NodeFiles {
   private final BiConsumer<State, State> onChange;
   private final AtomicReference<State> state = new AtomicReference<>();
   private final AtomicLong rejected = new AtomicLong();
-  private byte[] lastKeysBytes = new byte[0];
+  private byte[] lastKeysDigest = new byte[0];
   private byte[] lastTopologyBytes = new byte[0];
 
   /**
@@ -76,25 +85,38 @@ public final class NodeFiles {
    */
   public synchronized boolean poll() {
     byte[] keysBytes = read(keysFile);
+    try {
+      return poll(keysBytes);
+    } finally {
+      if (keysBytes != null) {
+        Arrays.fill(keysBytes, (byte) 0);
+      }
+    }
+  }
+
+  private boolean poll(byte[] keysBytes) {
     byte[] topologyBytes = read(topologyFile);
     if (keysBytes == null || topologyBytes == null) {
       return false;
     }
-    boolean keysChanged = !Arrays.equals(keysBytes, lastKeysBytes);
+    byte[] keysDigest = sha256(keysBytes);
+    boolean keysChanged = !Arrays.equals(keysDigest, lastKeysDigest);
     boolean topologyChanged = !Arrays.equals(topologyBytes, lastTopologyBytes);
     if (!keysChanged && !topologyChanged) {
       return false;
     }
     State previous = state.get();
+    NodeKeys newKeys = null;
     try {
-      NodeKeys keys = keysChanged ? readKeys(keysBytes) : previous.keys();
-      Topology topology =
-          topologyChanged || keysChanged
-              ? verify(keys, topologyBytes, previous)
-              : previous.topology();
-      State next = new State(keys, topology);
-      lastKeysBytes = keysBytes;
+      newKeys = keysChanged ? readKeys(keysBytes) : null;
+      NodeKeys keys = newKeys != null ? newKeys : previous.keys();
+      Topology topology = verify(keys, topologyBytes, previous);
+      lastKeysDigest = keysDigest;
       lastTopologyBytes = topologyBytes;
+      if (newKeys == null && sameContent(topology, previous.topology())) {
+        return false; // the same document in other bytes: nothing to apply
+      }
+      State next = new State(keys, topology);
       state.set(next);
       LOG.log(
           Level.INFO,
@@ -106,9 +128,12 @@ public final class NodeFiles {
       onChange.accept(previous, next);
       return true;
     } catch (TopologyException e) {
+      if (newKeys != null) {
+        newKeys.destroy();
+      }
       rejected.incrementAndGet();
       // Remember the refused bytes so one bad file is reported once, not every poll.
-      lastKeysBytes = keysBytes;
+      lastKeysDigest = keysDigest;
       lastTopologyBytes = topologyBytes;
       LOG.log(
           Level.WARNING,
@@ -122,6 +147,7 @@ public final class NodeFiles {
   private NodeKeys readKeys(byte[] bytes) throws TopologyException {
     NodeKeys keys = NodeKeysFile.read(bytes);
     if (!keys.nodeId().equals(nodeId)) {
+      keys.destroy();
       throw new TopologyException(
           TopologyException.Kind.INVALID_KEY_FILE,
           "key file is for node " + keys.nodeId() + ", this node is " + nodeId);
@@ -136,12 +162,47 @@ public final class NodeFiles {
       return verifier.verify(bytes);
     }
     Topology topology = verifier.verify(bytes);
-    if (topology.epoch() < previous.topology().epoch()) {
+    long inForce = previous.topology().epoch();
+    if (topology.epoch() < inForce) {
       throw new TopologyException(
           TopologyException.Kind.STALE_EPOCH,
-          "epoch " + topology.epoch() + " is older than " + previous.topology().epoch());
+          "epoch " + topology.epoch() + " is older than " + inForce);
+    }
+    if (topology.epoch() == inForce && !sameContent(topology, previous.topology())) {
+      // The operator moves the epoch with every change; two documents under one epoch would let
+      // nodes disagree about what the epoch means.
+      throw new TopologyException(
+          TopologyException.Kind.STALE_EPOCH,
+          "epoch " + inForce + " is already in force with different content");
     }
     return topology;
+  }
+
+  /**
+   * Equal but for {@code issuedAt}: the operator's own notion of a change (docs/operations.md), so
+   * a re-signature of the same content is a no-op, not a refusal.
+   */
+  private static boolean sameContent(Topology a, Topology b) {
+    return a.equals(
+        new Topology(
+            b.version(),
+            b.cluster(),
+            b.namespace(),
+            b.epoch(),
+            a.issuedAt(),
+            b.packetSize(),
+            b.mixing(),
+            b.layers(),
+            b.routers(),
+            b.canary()));
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("BUG: every JDK has SHA-256", e);
+    }
   }
 
   private byte[] read(Path file) {

@@ -27,6 +27,11 @@ public final class PacketException extends Exception {
     EXPIRED,
     /** This node has processed the packet before. */
     REPLAY,
+    /**
+     * The timestamp is older than the node process: it may have processed the packet before it
+     * restarted, and no longer remembers.
+     */
+    BEFORE_START,
     /** The payload authenticator is wrong at the final hop: the payload was tampered with. */
     INVALID_PAYLOAD,
     /** A serialized SURB is malformed. */

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  *
  * <p>Checks run in a fixed order, cheapest and most public first, and the first failure is
  * reported: exact length, version, key id, X25519 with the selected key (the node's one public-key
- * operation per packet), constant-time header MAC, routing command, timestamp window, replay tag;
+ * operation per packet), constant-time header MAC, routing command, timestamp window (and, with a
+ * {@link dev.betanet.protocol.replay.SinceStartReplayFilter}, not before the process), replay tag;
  * only then is the payload decrypted. The replay tag is recorded only for packets whose MAC
  * verifies, so forged packets cannot fill the filter.
  *
@@ -125,6 +126,10 @@ public final class PacketProcessor {
           throw new PacketException(
               Kind.EXPIRED, "timestamp " + timestampMillis / 1000 + " s is outside the window");
       case REPLAY -> throw new PacketException(Kind.REPLAY, "packet seen before");
+      case BEFORE_START ->
+          throw new PacketException(
+              Kind.BEFORE_START,
+              "timestamp " + timestampMillis / 1000 + " s is older than this node process");
     }
 
     int payloadOffset = geometry.headerBytes();

@@ -18,7 +18,12 @@ public interface ReplayFilter {
     /** Seen before (or, with a small stated probability, a Bloom-filter false positive). */
     REPLAY,
     /** The timestamp is too old or too far in the future. */
-    EXPIRED
+    EXPIRED,
+    /**
+     * The timestamp is older than this node process's memory: a copy may have passed before a
+     * restart ({@link SinceStartReplayFilter}).
+     */
+    BEFORE_START
   }
 
   /**

@@ -18,31 +18,67 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  */
 public final class NodeKeys implements Destroyable {
 
-  /** An X25519 packet key of one epoch. */
-  public record EpochKey(long epoch, byte[] privateKey) {
-    public EpochKey {
+  /**
+   * An X25519 packet key of one epoch. Holds its own copy of the scalar, which {@link #destroy()}
+   * zeroes; the public key is computed once, so it stays readable after destruction.
+   */
+  public static final class EpochKey implements Destroyable {
+    private final long epoch;
+    private final byte[] privateKey;
+    private final Key32 publicKey;
+    private volatile boolean destroyed;
+
+    /** Copies {@code privateKey}; the caller may wipe its array afterwards. */
+    public EpochKey(long epoch, byte[] privateKey) {
       if (privateKey.length != X25519.SCALAR_SIZE) {
         throw new IllegalArgumentException(
             "an X25519 private key is 32 bytes, got " + privateKey.length);
       }
-      privateKey = privateKey.clone();
+      this.epoch = epoch;
+      this.privateKey = privateKey.clone();
+      byte[] publicBytes = new byte[X25519.POINT_SIZE];
+      X25519.generatePublicKey(this.privateKey, 0, publicBytes, 0);
+      this.publicKey = Key32.of(publicBytes);
     }
 
-    /** A copy of the private key. */
-    @Override
+    public long epoch() {
+      return epoch;
+    }
+
+    /**
+     * A copy of the private key; wipe it when done.
+     *
+     * @throws IllegalStateException after {@link #destroy()}
+     */
     public byte[] privateKey() {
+      requireAlive();
       return privateKey.clone();
     }
 
     public Key32 publicKey() {
-      byte[] publicKey = new byte[X25519.POINT_SIZE];
-      X25519.generatePublicKey(privateKey, 0, publicKey, 0);
-      return Key32.of(publicKey);
+      return publicKey;
+    }
+
+    @Override
+    public void destroy() {
+      destroyed = true;
+      Arrays.fill(privateKey, (byte) 0);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+      return destroyed;
+    }
+
+    private void requireAlive() {
+      if (destroyed) {
+        throw new IllegalStateException("the packet key of epoch " + epoch + " was destroyed");
+      }
     }
 
     @Override
     public String toString() {
-      return "EpochKey[epoch=" + epoch + ", public=" + publicKey() + "]";
+      return "EpochKey[epoch=" + epoch + ", public=" + publicKey + "]";
     }
 
     @Override
@@ -54,18 +90,21 @@ public final class NodeKeys implements Destroyable {
 
     @Override
     public int hashCode() {
-      return Long.hashCode(epoch) * 31 + Arrays.hashCode(privateKey);
+      return Long.hashCode(epoch) * 31 + publicKey.hashCode();
     }
   }
 
   private final String nodeId;
   private final Key32 operatorKey;
   private final byte[] identityPrivate;
+  private final Key32 identityPublic;
   private final List<EpochKey> packetKeys;
-  private boolean destroyed;
+  private volatile boolean destroyed;
 
   /**
-   * @param packetKeys at least one; stored newest epoch first, epochs unique
+   * Copies {@code identityPrivate} and every packet key: the caller may wipe or destroy its own.
+   *
+   * @param packetKeys at least one; stored newest epoch first, epochs unique; none destroyed
    */
   public NodeKeys(
       String nodeId, Key32 operatorKey, byte[] identityPrivate, List<EpochKey> packetKeys) {
@@ -81,6 +120,9 @@ public final class NodeKeys implements Destroyable {
     }
     List<EpochKey> sorted = new ArrayList<>(packetKeys);
     sorted.sort(Comparator.comparingLong(EpochKey::epoch).reversed());
+    if (sorted.stream().anyMatch(EpochKey::isDestroyed)) {
+      throw new IllegalArgumentException("a packet key was destroyed");
+    }
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i).epoch() == sorted.get(i - 1).epoch()) {
         throw new IllegalArgumentException("two packet keys for epoch " + sorted.get(i).epoch());
@@ -89,17 +131,22 @@ public final class NodeKeys implements Destroyable {
     this.nodeId = nodeId;
     this.operatorKey = operatorKey;
     this.identityPrivate = identityPrivate.clone();
-    this.packetKeys = List.copyOf(sorted);
+    this.identityPublic = Ed25519Keys.publicOf(this.identityPrivate);
+    // Own copies: destroying these keys must not wipe the keys they were rotated from or to.
+    this.packetKeys = sorted.stream().map(k -> new EpochKey(k.epoch(), k.privateKey)).toList();
   }
 
   /** Fresh keys for a new node, with one packet key for {@code epoch}. */
   public static NodeKeys generate(
       String nodeId, Key32 operatorKey, long epoch, SecureRandom random) {
-    return new NodeKeys(
-        nodeId,
-        operatorKey,
-        Ed25519Keys.generatePrivate(random),
-        List.of(new EpochKey(epoch, newX25519(random))));
+    byte[] identity = Ed25519Keys.generatePrivate(random);
+    EpochKey packetKey = newPacketKey(epoch, random);
+    try {
+      return new NodeKeys(nodeId, operatorKey, identity, List.of(packetKey));
+    } finally {
+      Arrays.fill(identity, (byte) 0);
+      packetKey.destroy();
+    }
   }
 
   /**
@@ -114,25 +161,42 @@ public final class NodeKeys implements Destroyable {
     if (keep < 1) {
       throw new IllegalArgumentException("keep at least one key, got " + keep);
     }
+    requireAlive();
+    EpochKey fresh = newPacketKey(epoch, random);
     List<EpochKey> keys = new ArrayList<>();
-    keys.add(new EpochKey(epoch, newX25519(random)));
+    keys.add(fresh);
     keys.addAll(packetKeys.subList(0, Math.min(keep - 1, packetKeys.size())));
-    return new NodeKeys(nodeId, operatorKey, identityPrivate, keys);
+    try {
+      return new NodeKeys(nodeId, operatorKey, identityPrivate, keys);
+    } finally {
+      fresh.destroy();
+    }
   }
 
   /**
    * These keys without packet keys older than {@code oldestEpoch}; the current one always stays.
    */
   public NodeKeys retireBefore(long oldestEpoch) {
+    requireAlive();
     List<EpochKey> keys =
         packetKeys.stream().filter(k -> k == current() || k.epoch() >= oldestEpoch).toList();
     return new NodeKeys(nodeId, operatorKey, identityPrivate, keys);
   }
 
-  private static byte[] newX25519(SecureRandom random) {
+  private static EpochKey newPacketKey(long epoch, SecureRandom random) {
     byte[] key = new byte[X25519.SCALAR_SIZE];
     X25519.generatePrivateKey(random, key);
-    return key;
+    try {
+      return new EpochKey(epoch, key);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  private void requireAlive() {
+    if (destroyed) {
+      throw new IllegalStateException("the keys of node " + nodeId + " were destroyed");
+    }
   }
 
   public String nodeId() {
@@ -144,13 +208,19 @@ public final class NodeKeys implements Destroyable {
     return operatorKey;
   }
 
-  /** A copy of the Ed25519 identity private key. */
+  /**
+   * A copy of the Ed25519 identity private key; wipe it when done.
+   *
+   * @throws IllegalStateException after {@link #destroy()}
+   */
   public byte[] identityPrivate() {
+    requireAlive();
     return identityPrivate.clone();
   }
 
+  /** The identity public key; readable after {@link #destroy()}. */
   public Key32 identityPublic() {
-    return Ed25519Keys.publicOf(identityPrivate);
+    return identityPublic;
   }
 
   /** The packet key of the newest epoch: the one published in the topology. */
@@ -163,10 +233,16 @@ public final class NodeKeys implements Destroyable {
     return packetKeys;
   }
 
+  /**
+   * Zeroes the identity key and every packet key these keys hold (their own copies: keys made from
+   * these by {@link #rotate} or {@link #retireBefore} are not touched). Public parts, the node id
+   * and the epochs stay readable; private keys are refused from now on.
+   */
   @Override
   public void destroy() {
-    Arrays.fill(identityPrivate, (byte) 0);
     destroyed = true;
+    Arrays.fill(identityPrivate, (byte) 0);
+    packetKeys.forEach(EpochKey::destroy);
   }
 
   @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.betanet.protocol.topology.TopologyException.Kind;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -38,9 +40,9 @@ public final class NodeKeysFile {
         new FileJson(
             keys.nodeId(),
             keys.operatorKey(),
-            base64(keys.identityPrivate()),
+            base64AndWipe(keys.identityPrivate()),
             keys.packetKeys().stream()
-                .map(k -> new KeyJson(k.epoch(), base64(k.privateKey())))
+                .map(k -> new KeyJson(k.epoch(), base64AndWipe(k.privateKey())))
                 .toList());
     try {
       return TopologyJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(file);
@@ -54,16 +56,23 @@ public final class NodeKeysFile {
       throw new TopologyException(
           Kind.INVALID_KEY_FILE, "key file is " + content.length + " bytes, limit " + MAX_BYTES);
     }
+    List<byte[]> decoded = new ArrayList<>();
     try {
       FileJson file = TopologyJson.MAPPER.readValue(content, FileJson.class);
-      return new NodeKeys(
-          file.nodeId(),
-          file.operatorKey(),
-          Base64.getDecoder().decode(file.identityPrivate()),
-          file.packetKeys().stream()
-              .map(
-                  k -> new NodeKeys.EpochKey(k.epoch(), Base64.getDecoder().decode(k.privateKey())))
-              .toList());
+      byte[] identity = Base64.getDecoder().decode(file.identityPrivate());
+      decoded.add(identity);
+      List<NodeKeys.EpochKey> packetKeys = new ArrayList<>();
+      for (KeyJson k : file.packetKeys()) {
+        byte[] scalar = Base64.getDecoder().decode(k.privateKey());
+        decoded.add(scalar);
+        NodeKeys.EpochKey key = new NodeKeys.EpochKey(k.epoch(), scalar);
+        packetKeys.add(key);
+      }
+      try {
+        return new NodeKeys(file.nodeId(), file.operatorKey(), identity, packetKeys);
+      } finally {
+        packetKeys.forEach(NodeKeys.EpochKey::destroy); // NodeKeys holds its own copies
+      }
     } catch (JsonMappingException e) {
       // Only the location, never the offending text: it may be key material.
       throw new TopologyException(
@@ -77,6 +86,8 @@ public final class NodeKeysFile {
               ? e.getMessage()
               : "a key or field is missing or not base64";
       throw new TopologyException(Kind.INVALID_KEY_FILE, reason, null);
+    } finally {
+      decoded.forEach(bytes -> Arrays.fill(bytes, (byte) 0));
     }
   }
 
@@ -89,7 +100,12 @@ public final class NodeKeysFile {
     return path.toString();
   }
 
-  private static String base64(byte[] bytes) {
-    return Base64.getEncoder().encodeToString(bytes);
+  /** Base64 of a private key copy, which is then zeroed (the String cannot be; see docs). */
+  private static String base64AndWipe(byte[] bytes) {
+    try {
+      return Base64.getEncoder().encodeToString(bytes);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
   }
 }

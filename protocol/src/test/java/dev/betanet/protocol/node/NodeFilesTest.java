@@ -67,6 +67,67 @@ class NodeFilesTest {
   }
 
   @Test
+  void refusesADifferentDocumentUnderTheEpochInForce() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    NodeFiles files = watch(keys, 5);
+    files.poll();
+
+    // Correctly signed, same epoch 5, but another canary weight: two documents, one epoch.
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 5, 100)));
+    assertThat(files.poll()).isFalse();
+    assertThat(files.rejectedUpdates()).isEqualTo(1);
+    assertThat(files.current().topology().canary().weight()).isZero();
+
+    // The document in force written again: a no-op, not a refusal, and not applied twice.
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 5, 0)));
+    assertThat(files.poll()).isFalse();
+    // Re-signed later with the same content: still the same document.
+    Topology resigned = topology(keys, 5, 0);
+    Files.write(
+        dir.resolve("topology.json"),
+        operator.sign(
+            new Topology(
+                resigned.version(),
+                resigned.cluster(),
+                resigned.namespace(),
+                resigned.epoch(),
+                resigned.issuedAt().plusSeconds(60),
+                resigned.packetSize(),
+                resigned.mixing(),
+                resigned.layers(),
+                resigned.routers(),
+                resigned.canary())));
+    assertThat(files.poll()).isFalse();
+    assertThat(files.rejectedUpdates()).isEqualTo(1);
+    assertThat(appliedEpochs).containsExactly(5L);
+  }
+
+  @Test
+  void aRefusedKeyFileLeavesTheKeysInForceUsable() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    List<NodeFiles.State> applied = new ArrayList<>();
+    Files.write(dir.resolve("keys.json"), NodeKeysFile.write(keys));
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 1, 0)));
+    NodeFiles files =
+        new NodeFiles(
+            "mix-0",
+            dir.resolve("keys.json"),
+            dir.resolve("topology.json"),
+            (previous, current) -> applied.add(current));
+    files.poll();
+    // A rotated key file with a topology signed by a stranger: the keys parse, the update fails.
+    Files.write(dir.resolve("keys.json"), NodeKeysFile.write(keys.rotate(2, 2, random)));
+    TopologySigner impostor = new TopologySigner(Ed25519Keys.generatePrivate(random));
+    Files.write(dir.resolve("topology.json"), impostor.sign(topology(keys, 2, 0)));
+    assertThat(files.poll()).isFalse();
+
+    NodeKeys inForce = files.current().keys();
+    assertThat(inForce).isSameAs(applied.getFirst().keys());
+    assertThat(inForce.isDestroyed()).isFalse();
+    assertThat(inForce.current().privateKey()).hasSize(32);
+  }
+
+  @Test
   void refusesAKeyFileOfAnotherNode() throws Exception {
     NodeKeys keys = NodeKeys.generate("mix-1", operator.publicKey(), 1, random);
     Files.write(dir.resolve("keys.json"), NodeKeysFile.write(keys));

@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.mixing.ExponentialDelay;
 import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,12 +8,14 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Emits cover packets as a Poisson process: the gap before each is drawn from an exponential
- * distribution with the topology's {@code mixing.coverMeanIntervalMillis} (0 = off), re-read for
- * every packet so a topology change takes effect at the next gap. Packets are built off the event
- * loop and leave through the normal pipeline, so on the wire they look like any forwarded packet.
+ * Emits this node's cover packets as a Poisson process (the packets themselves come from a {@link
+ * PacketSource}; routers have their own cover traffic): the gap before each is drawn from an
+ * exponential distribution with the topology's {@code mixing.coverMeanIntervalMillis} (0 = off),
+ * re-read for every packet so a topology change takes effect at the next gap. Packets are built off
+ * the event loop and leave through the normal pipeline, so on the wire they look like any forwarded
+ * packet.
  */
-public final class CoverTraffic {
+public final class CoverEmitter {
 
   /** Builds one cover packet for the state in force. */
   @FunctionalInterface
@@ -29,7 +32,7 @@ public final class CoverTraffic {
     }
   }
 
-  private static final Logger LOG = Logger.getLogger(CoverTraffic.class);
+  private static final Logger LOG = Logger.getLogger(CoverEmitter.class);
 
   /** How often to look again while cover traffic is off. */
   private static final long IDLE_CHECK_MILLIS = 1_000;
@@ -42,7 +45,7 @@ public final class CoverTraffic {
   private volatile boolean running;
   private long timerId = -1;
 
-  CoverTraffic(
+  CoverEmitter(
       Vertx vertx,
       Supplier<ActiveState> state,
       PacketSource source,
@@ -77,7 +80,9 @@ public final class CoverTraffic {
       timerId = vertx.setTimer(IDLE_CHECK_MILLIS, id -> scheduleNext());
       return;
     }
-    timerId = vertx.setTimer(exponential(mean), id -> emit());
+    // At least 1 ms: Vert.x's shortest timer.
+    long gap = Math.max(1, ExponentialDelay.draw(mean, ThreadLocalRandom.current()));
+    timerId = vertx.setTimer(gap, id -> emit());
   }
 
   private void emit() {
@@ -94,11 +99,5 @@ public final class CoverTraffic {
               }
               scheduleNext();
             });
-  }
-
-  /** An exponentially distributed gap with the given mean, at least 1 ms (Vert.x's minimum). */
-  static long exponential(long meanMillis) {
-    double u = ThreadLocalRandom.current().nextDouble();
-    return Math.max(1, Math.round(-Math.log1p(-u) * meanMillis));
   }
 }

@@ -19,9 +19,9 @@ import org.jboss.logging.Logger;
  * times (socket buffer to heap, into the parser, out as a record, out as an array), which cost the
  * event loops more than the syscalls. Now each packet is copied once.
  */
-final class FrameReader {
+final class InboundConnectionReader {
 
-  private static final Logger LOG = Logger.getLogger(FrameReader.class);
+  private static final Logger LOG = Logger.getLogger(InboundConnectionReader.class);
 
   private final NetSocketInternal socket;
   private final PacketFramer framer;
@@ -35,7 +35,7 @@ final class FrameReader {
    * @param packets receives the packets of each socket read, on the socket's event loop; must not
    *     block
    */
-  FrameReader(
+  InboundConnectionReader(
       NetSocket socket,
       IntSupplier packetSize,
       Consumer<List<byte[]>> packets,
