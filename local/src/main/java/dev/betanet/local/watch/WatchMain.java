@@ -2,6 +2,7 @@ package dev.betanet.local.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.betanet.protocol.metrics.PrometheusTextParser;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -118,7 +119,11 @@ public final class WatchMain {
         }
         String metrics = get("http://" + ip + ":9000/q/metrics");
         if (metrics != null) {
-          total = total.plus(MetricsSample.parse(metrics));
+          try {
+            total = total.plus(MetricsSample.from(PrometheusTextParser.parse(metrics)));
+          } catch (PrometheusTextParser.FormatException e) {
+            // Best effort: a page that does not parse counts as a router not read this second.
+          }
         }
         if (status == null) {
           String text = get("http://" + ip + ":9000/api/v1/status");
