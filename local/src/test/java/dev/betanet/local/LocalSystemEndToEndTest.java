@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -304,11 +305,13 @@ class LocalSystemEndToEndTest {
     } catch (Exception e) {
       return -1; // not answering yet: keep polling
     }
+    // An Error, not an exception: await() polls on through exceptions, and a page that does not
+    // parse or lacks the gauge will not get better.
     try {
       return (int)
           PrometheusTextParser.parse(text).sum(MetricNames.ROUTER_CANARY_WEIGHT.prometheus());
-    } catch (PrometheusTextParser.FormatException e) {
-      throw new AssertionError("the router's metrics page does not parse", e);
+    } catch (PrometheusTextParser.FormatException | NoSuchElementException e) {
+      throw new AssertionError("the router's metrics page: " + e.getMessage(), e);
     }
   }
 
