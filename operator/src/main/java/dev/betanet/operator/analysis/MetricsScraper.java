@@ -25,7 +25,7 @@ public final class MetricsScraper {
   /**
    * The router could not be read; {@code reason} says why (refused connection, timeout, HTTP
    * status, a page over {@link #MAX_BODY_BYTES}, the first malformed line) and goes into the
-   * cluster's {@code status.canary.analysis.unreachable}.
+   * cluster's {@code status.canary.lastAnalysis.unreachable}.
    */
   public record Unreachable(String reason) implements Result {}
 
