@@ -4,44 +4,59 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code make run}: the whole system on this machine, the example cluster applied, until Ctrl-C.
- * Options: {@code --repository DIR} (default .), {@code --state DIR} (default .local), {@code
- * --proxy HOST:PORT} (default 127.0.0.1:8080), {@code --api-port N} (default 0: any free port).
+ * Options (picocli; {@code --help} lists them): {@code --repository DIR} (default .), {@code
+ * --state DIR} (default .local), {@code --proxy HOST:PORT} (default 127.0.0.1:8080), {@code
+ * --api-port N} (default 0: any free port). A bad or incomplete option is an error with the usage,
+ * exit code 2.
  */
-public final class LocalMain {
+@Command(
+    name = "make run",
+    mixinStandardHelpOptions = true,
+    description = "Starts Betanet on this machine (for trying and testing) until Ctrl-C.")
+public final class LocalMain implements Callable<Integer> {
 
-  private LocalMain() {}
+  @Option(names = "--repository", paramLabel = "DIR", description = "The repository (default .)")
+  Path repository = Path.of(".");
 
-  public static void main(String[] args) throws Exception {
-    Path repository = Path.of(".");
-    Path state = Path.of(".local");
-    String proxy = "127.0.0.1:8080";
-    int apiPort = 0;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--repository" -> repository = Path.of(args[++i]);
-        case "--state" -> state = Path.of(args[++i]);
-        case "--proxy" -> proxy = args[++i];
-        case "--api-port" -> apiPort = Integer.parseInt(args[++i]);
-        default -> {
-          System.err.println(
-              "usage: LocalMain [--repository DIR] [--state DIR] [--proxy HOST:PORT] [--api-port N]");
-          System.exit(2);
-        }
-      }
-    }
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description = "Pod files and logs (default .local)")
+  Path state = Path.of(".local");
+
+  @Option(
+      names = "--proxy",
+      paramLabel = "HOST:PORT",
+      converter = HostPort.class,
+      description = "Where the proxy listens (default 127.0.0.1:8080)")
+  InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", 8080);
+
+  @Option(
+      names = "--api-port",
+      paramLabel = "N",
+      description = "The Kubernetes API's port for kubectl (default 0: any free port)")
+  int apiPort = 0;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LocalMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    InetSocketAddress proxyBind = proxy;
     // The runtime's own progress is printed here; its details go to the pods' logs.
     Logger.getLogger("").setLevel(Level.WARNING);
     Logger.getLogger("io.fabric8").setLevel(Level.SEVERE);
-    int colon = proxy.lastIndexOf(':');
-    InetSocketAddress proxyBind =
-        new InetSocketAddress(
-            proxy.substring(0, colon), Integer.parseInt(proxy.substring(colon + 1)));
 
     long started = System.nanoTime();
     say("Starting Betanet locally (for trying and testing; production runs on Kubernetes)");
@@ -61,7 +76,9 @@ public final class LocalMain {
       proxyAddress = null;
       say(
           "  proxy           cannot listen on "
-              + proxy
+              + proxyBind.getHostString()
+              + ":"
+              + proxyBind.getPort()
               + " ("
               + e.getMessage()
               + "); choose another with --proxy, e.g. make run RUN_ARGS='--proxy 127.0.0.1:18080'");
@@ -96,6 +113,7 @@ public final class LocalMain {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> say("\nStopping (processes, then the API)...")));
     forever.await();
+    return 0;
   }
 
   private static void say(String line) {

@@ -2,8 +2,9 @@ package dev.betanet.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.betanet.local.watch.MetricsSample;
-import dev.betanet.local.watch.PrometheusText;
+import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.metrics.PrometheusTextParser;
+import dev.betanet.protocol.metrics.Scrape;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -120,7 +122,7 @@ class LocalSystemEndToEndTest {
     patchSpec("{\"spec\":{\"canary\":{\"weight\":50,\"steps\":null}}}");
     await(Duration.ofMinutes(1), "status.canaryWeight 50", () -> canaryWeight() == 50);
     await(Duration.ofMinutes(1), "the router applies weight 50", () -> routerWeight() == 50);
-    MetricsSample before = routerMetrics();
+    Map<String, Double> before = timedRequestsByTransport();
     List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       sent.add(
@@ -129,9 +131,12 @@ class LocalSystemEndToEndTest {
     for (var response : sent) {
       assertThat(response.get().statusCode()).isEqualTo(200);
     }
-    MetricsSample after = routerMetrics();
-    assertThat(after.count("mixnet", "ok") - before.count("mixnet", "ok")).isPositive();
-    assertThat(after.count("fallback", "ok") - before.count("fallback", "ok")).isPositive();
+    Map<String, Double> after = timedRequestsByTransport();
+    for (String transport : List.of("mixnet", "fallback")) {
+      assertThat(series(after, transport) - series(before, transport))
+          .as("requests on %s", transport)
+          .isPositive();
+    }
   }
 
   @Test
@@ -266,9 +271,10 @@ class LocalSystemEndToEndTest {
             .getItems()) {
       String ip = system.runtime().podIp(NS, pod.getMetadata().getName()).orElseThrow();
       Map<String, Double> byResult =
-          PrometheusText.parse(metricsText(ip)).sumBy("betanet_mixnode_packets_total", "result");
+          PrometheusTextParser.parse(metricsText(ip))
+              .sumBy(MetricNames.MIXNODE_PACKETS.prometheus(), "result");
       for (String result : List.of("unknown_key", "expired")) {
-        lost.merge(result, byResult.getOrDefault(result, 0.0), Double::sum);
+        lost.merge(result, series(byResult, result), Double::sum);
       }
     }
     return lost;
@@ -299,12 +305,30 @@ class LocalSystemEndToEndTest {
     } catch (Exception e) {
       return -1; // not answering yet: keep polling
     }
-    double weight = PrometheusText.parse(text).sum("betanet_router_canary_weight");
-    return Double.isNaN(weight) ? -1 : (int) weight;
+    // An Error, not an exception: await() polls on through exceptions, and a page that does not
+    // parse or lacks the gauge will not get better.
+    try {
+      return (int)
+          PrometheusTextParser.parse(text).sum(MetricNames.ROUTER_CANARY_WEIGHT.prometheus());
+    } catch (PrometheusTextParser.FormatException | NoSuchElementException e) {
+      throw new AssertionError("the router's metrics page: " + e.getMessage(), e);
+    }
   }
 
-  private static MetricsSample routerMetrics() throws Exception {
-    return MetricsSample.parse(routerMetricsText());
+  /**
+   * The router's timed requests (every request but those refused as the client's fault) by
+   * transport, from its latency histogram's count: registered for both transports when the router
+   * starts, so both are read against a baseline that exists.
+   */
+  private static Map<String, Double> timedRequestsByTransport() throws Exception {
+    Scrape scrape = PrometheusTextParser.parse(routerMetricsText());
+    return scrape.sumBy(MetricNames.ROUTER_REQUEST_SECONDS.count(), "transport");
+  }
+
+  /** The value of {@code key}; a missing series fails the test (it never reads as 0). */
+  private static double series(Map<String, Double> values, String key) {
+    assertThat(values).as("series with label value %s", key).containsKey(key);
+    return values.get(key);
   }
 
   private static String routerMetricsText() throws Exception {

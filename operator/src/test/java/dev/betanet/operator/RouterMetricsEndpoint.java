@@ -1,30 +1,34 @@
 package dev.betanet.operator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.betanet.operator.analysis.RequestCounts;
+import dev.betanet.operator.analysis.RouterPage;
+import dev.betanet.protocol.metrics.MetricNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Map;
 
 /**
- * A real HTTP server on a loopback port serving a router's {@code /q/metrics} page in the
- * Prometheus text format Micrometer writes, with counters the test moves forward: what the
- * operator's canary analysis reads from each router pod.
+ * A real HTTP server on a loopback port serving a router's {@code /q/metrics} page: the recorded
+ * real router scrape ({@link RouterPage}), with request counters and latency histograms the test
+ * moves forward from the recorded values. What the operator's canary analysis reads from each
+ * router pod.
  */
 final class RouterMetricsEndpoint implements AutoCloseable {
 
-  /** Latency bucket bounds in seconds, as the router's histogram publishes them. */
-  private static final double[] BOUNDS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  private static final String REQUESTS = MetricNames.ROUTER_REQUESTS.prometheus();
+  private static final String BUCKETS = MetricNames.ROUTER_REQUEST_SECONDS.buckets();
+  private static final String COUNT = MetricNames.ROUTER_REQUEST_SECONDS.count();
+  private static final String SUM = MetricNames.ROUTER_REQUEST_SECONDS.sum();
+
+  /** The latency of fallback requests; the canary judges only the mixnet's. */
+  private static final double FALLBACK_SECONDS = 0.02;
 
   private final HttpServer server;
-  private long mixnetOk;
-  private long mixnetErrors;
-  private long fallbackOk;
-  private final long[] mixnetBuckets = new long[BOUNDS.length];
-  private long mixnetLatencies;
-  private double mixnetSeconds;
+  private final RouterPage page = RouterPage.recorded();
   private int scrapes;
 
   RouterMetricsEndpoint() throws IOException {
@@ -48,66 +52,39 @@ final class RouterMetricsEndpoint implements AutoCloseable {
 
   /** Counts {@code ok} served and {@code errors} failed mixnet requests, each taking {@code s}. */
   synchronized void mixnet(long ok, long errors, double seconds) {
-    mixnetOk += ok;
-    mixnetErrors += errors;
-    for (int i = 0; i < BOUNDS.length; i++) {
-      if (seconds <= BOUNDS[i]) {
-        mixnetBuckets[i] += ok + errors;
-      }
-    }
-    mixnetLatencies += ok + errors;
-    mixnetSeconds += seconds * (ok + errors);
+    page.add(REQUESTS, requests(RequestCounts.MIXNET, RequestCounts.OK), ok);
+    page.add(REQUESTS, requests(RequestCounts.MIXNET, "error"), errors);
+    latency(RequestCounts.MIXNET, ok + errors, seconds);
   }
 
   synchronized void fallback(long ok) {
-    fallbackOk += ok;
+    page.add(REQUESTS, requests(RequestCounts.FALLBACK, RequestCounts.OK), ok);
+    latency(RequestCounts.FALLBACK, ok, FALLBACK_SECONDS);
   }
 
   synchronized int scrapes() {
     return scrapes;
   }
 
-  private synchronized String page() {
-    scrapes++;
-    StringBuilder page = new StringBuilder();
-    page.append("# TYPE betanet_router_requests_total counter\n");
-    counter(page, "mixnet", "ok", mixnetOk);
-    counter(page, "mixnet", "error", mixnetErrors);
-    counter(page, "mixnet", "rejected", 3);
-    counter(page, "fallback", "ok", fallbackOk);
-    page.append("# TYPE betanet_router_request_seconds histogram\n");
-    for (int i = 0; i < BOUNDS.length; i++) {
-      page.append(
-          String.format(
-              Locale.ROOT,
-              "betanet_router_request_seconds_bucket{transport=\"mixnet\",le=\"%s\"} %d.0%n",
-              BOUNDS[i],
-              mixnetBuckets[i]));
+  private void latency(String transport, long requests, double seconds) {
+    Map<String, String> labels = Map.of("transport", transport);
+    for (String le : page.bounds(BUCKETS, labels)) {
+      if (seconds <= Double.parseDouble(le)) {
+        page.add(BUCKETS, Map.of("transport", transport, "le", le), requests);
+      }
     }
-    page.append(
-        "betanet_router_request_seconds_bucket{transport=\"mixnet\",le=\"+Inf\"} "
-            + mixnetLatencies
-            + ".0\n");
-    page.append(
-        "betanet_router_request_seconds_count{transport=\"mixnet\"} " + mixnetLatencies + ".0\n");
-    page.append(
-        String.format(
-            Locale.ROOT,
-            "betanet_router_request_seconds_sum{transport=\"mixnet\"} %.3f%n",
-            mixnetSeconds));
-    page.append("# TYPE betanet_router_downgrades_total counter\n");
-    page.append("betanet_router_downgrades_total 0.0\n");
-    return page.toString();
+    page.add(BUCKETS, Map.of("transport", transport, "le", "+Inf"), requests);
+    page.add(COUNT, labels, requests);
+    page.add(SUM, labels, seconds * requests);
   }
 
-  private static void counter(StringBuilder page, String transport, String outcome, long value) {
-    page.append("betanet_router_requests_total{outcome=\"")
-        .append(outcome)
-        .append("\",transport=\"")
-        .append(transport)
-        .append("\"} ")
-        .append(value)
-        .append(".0\n");
+  private static Map<String, String> requests(String transport, String outcome) {
+    return Map.of("transport", transport, "outcome", outcome);
+  }
+
+  private synchronized String page() {
+    scrapes++;
+    return page.text();
   }
 
   @Override

@@ -2,7 +2,9 @@ package dev.betanet.bench.local;
 
 import dev.betanet.bench.common.ProcessProbe;
 import dev.betanet.local.LocalSystem;
-import dev.betanet.local.watch.PrometheusText;
+import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.metrics.PrometheusTextParser;
+import dev.betanet.protocol.metrics.Scrape;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
@@ -78,6 +80,15 @@ final class BenchedCluster {
     return response.body();
   }
 
+  /** A metrics page that does not parse fails the run: its figures would be wrong. */
+  private static Scrape parse(String page) throws IOException {
+    try {
+      return PrometheusTextParser.parse(page);
+    } catch (PrometheusTextParser.FormatException e) {
+      throw new IOException("a metrics page does not parse: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Sets the canary weight directly (no steps) and waits until every router reports it in its
    * {@code betanet_router_canary_weight} gauge, i.e. has read the topology that carries it.
@@ -96,7 +107,7 @@ final class BenchedCluster {
     while (System.nanoTime() < deadline) {
       lagging = new ArrayList<>();
       for (Pod router : pods().stream().filter(p -> ROUTER.equals(p.component())).toList()) {
-        double applied = PrometheusText.parse(metrics(router)).sum("betanet_router_canary_weight");
+        double applied = parse(metrics(router)).sum(MetricNames.ROUTER_CANARY_WEIGHT.prometheus());
         if (applied != weight) {
           lagging.add(router.name() + " at " + applied);
         }
@@ -122,7 +133,7 @@ final class BenchedCluster {
     for (Pod pod : mixnodes) {
       byPod.put(
           pod.name(),
-          PrometheusText.parse(metrics(pod)).sumBy("betanet_mixnode_packets_total", "result"));
+          parse(metrics(pod)).sumBy(MetricNames.MIXNODE_PACKETS.prometheus(), "result"));
     }
     return byPod;
   }

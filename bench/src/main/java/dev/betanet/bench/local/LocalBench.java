@@ -1,5 +1,6 @@
 package dev.betanet.bench.local;
 
+import dev.betanet.bench.common.CommandLines;
 import dev.betanet.bench.common.FlowLoad;
 import dev.betanet.local.LocalSystem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -10,12 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code make bench}: starts the whole system as {@code make run} does (embedded API, operator, the
@@ -48,32 +51,73 @@ public final class LocalBench {
       return args.isEmpty() ? "" : " BENCH_ARGS='" + String.join(" ", args) + "'";
     }
 
+    /**
+     * @throws ParameterException for an unknown option, a missing or malformed value, or a value
+     *     out of range
+     */
     static Options parse(String[] args) {
-      Path repository = Path.of(".");
-      Path state = Path.of(".local", "bench");
-      String report = "docs/benchmarks.md";
-      List<Integer> flows = List.of(10, 50, 150);
-      List<String> transports = List.of("fallback", "mixnet");
-      int seconds = 30;
-      int warmup = 15;
-      int flowRequests = 10;
-      for (int i = 0; i < args.length; i += 2) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        String value = args[i + 1];
-        switch (args[i]) {
-          case "--repository" -> repository = Path.of(value);
-          case "--state" -> state = Path.of(value);
-          case "--report" -> report = value;
-          case "--flows" -> flows = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
-          case "--transports" -> transports = List.of(value.split(","));
-          case "--seconds" -> seconds = Integer.parseInt(value);
-          case "--warmup" -> warmup = Integer.parseInt(value);
-          case "--flow-requests" -> flowRequests = Integer.parseInt(value);
-          default -> throw new IllegalArgumentException("unknown option " + args[i]);
-        }
-      }
+      Arguments arguments = new Arguments();
+      CommandLines.parse(arguments, args, Arguments::validate);
+      return of(arguments, args);
+    }
+
+    static Options of(Arguments a, String[] args) {
+      return new Options(
+          a.repository,
+          a.state,
+          a.report,
+          a.flows,
+          a.transports,
+          a.seconds,
+          a.warmup,
+          a.flowRequests,
+          List.of(args));
+    }
+  }
+
+  /** The command line, as picocli reads it. */
+  @Command(
+      name = "make bench",
+      mixinStandardHelpOptions = true,
+      description = "Loads the local system through its proxy; writes docs/benchmarks.md.")
+  static final class Arguments {
+    @Option(names = "--repository", paramLabel = "DIR", description = "Default: .")
+    Path repository = Path.of(".");
+
+    @Option(names = "--state", paramLabel = "DIR", description = "Default: .local/bench")
+    Path state = Path.of(".local", "bench");
+
+    @Option(
+        names = "--report",
+        paramLabel = "FILE",
+        description =
+            "Markdown file to write the report into, - for none (default docs/benchmarks.md)")
+    String report = "docs/benchmarks.md";
+
+    @Option(
+        names = "--flows",
+        split = ",",
+        paramLabel = "N",
+        description = "Concurrent flows per run (default 10,50,150)")
+    List<Integer> flows = List.of(10, 50, 150);
+
+    @Option(
+        names = "--transports",
+        split = ",",
+        paramLabel = "T",
+        description = "fallback and/or mixnet (default fallback,mixnet)")
+    List<String> transports = List.of("fallback", "mixnet");
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Per run (default 30)")
+    int seconds = 30;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "Per run (default 15)")
+    int warmup = 15;
+
+    @Option(names = "--flow-requests", paramLabel = "N", description = "GETs per flow (default 10)")
+    int flowRequests = 10;
+
+    void validate() {
       for (String t : transports) {
         if (!t.equals("fallback") && !t.equals("mixnet")) {
           throw new IllegalArgumentException("--transports takes fallback and/or mixnet, not " + t);
@@ -83,30 +127,14 @@ public final class LocalBench {
         throw new IllegalArgumentException(
             "--flows, --seconds and --flow-requests must be positive, --warmup not negative");
       }
-      return new Options(
-          repository,
-          state,
-          report,
-          flows,
-          transports,
-          seconds,
-          warmup,
-          flowRequests,
-          List.of(args));
     }
   }
 
   private LocalBench() {}
 
   public static void main(String[] args) throws Exception {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("make bench: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options =
+        Options.of(CommandLines.parseOrExit(new Arguments(), args, Arguments::validate), args);
     for (String module : List.of("mixnode-service", "router-service", "operator")) {
       if (!Files.isRegularFile(
           options.repository().resolve(module).resolve("target/quarkus-app/quarkus-run.jar"))) {

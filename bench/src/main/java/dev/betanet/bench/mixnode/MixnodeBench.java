@@ -1,5 +1,6 @@
 package dev.betanet.bench.mixnode;
 
+import dev.betanet.bench.common.CommandLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Load harness for one real mixnode process: starts the Quarkus jar with generated keys and
@@ -36,47 +40,75 @@ public final class MixnodeBench {
 
   private MixnodeBench() {}
 
-  static BenchRun.Settings parse(String[] args) {
+  /** The command line, as picocli reads it. */
+  @Command(
+      name = "MixnodeBench",
+      mixinStandardHelpOptions = true,
+      description = "Saturates one real mixnode process and reports packets per CPU-second.")
+  static final class Arguments {
+    @Option(names = "--jar", paramLabel = "PATH", description = "The mixnode's quarkus-run.jar")
     Path jar = Path.of("mixnode-service/target/quarkus-app/quarkus-run.jar");
+
+    @Option(
+        names = "--x25519",
+        split = ",",
+        paramLabel = "IMPL",
+        description = "bouncycastle and/or openssl (default both)")
+    List<String> implementations = List.of("bouncycastle", "openssl");
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Packets (default 150000)")
     int warmup = 150_000;
+
+    @Option(names = "--saturate", paramLabel = "N", description = "Packets (default 120000)")
     int saturate = 120_000;
+
+    @Option(names = "--rate", paramLabel = "PKT/S", description = "0: auto (default)")
     int rate = 0;
+
+    @Option(names = "--rate-fraction", paramLabel = "F", description = "Default 0.5")
     double rateFraction = 0.5;
+
+    @Option(names = "--rate-seconds", paramLabel = "S", description = "Default 5")
     int rateSeconds = 5;
+
+    @Option(names = "--connections", paramLabel = "N", description = "Default 4")
     int connections = 4;
+
+    @Option(names = "--window", paramLabel = "N", description = "Packets in flight (default 512)")
     int window = 512;
-    List<String> jvm = List.of("-Xms128m", "-Xmx128m", "-XX:+UseSerialGC");
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("option " + args[i] + " needs a value");
-      }
-      String value = args[i + 1];
-      switch (args[i]) {
-        case "--jar" -> jar = Path.of(value);
-        case "--x25519" -> {} // read by main
-        case "--warmup" -> warmup = Integer.parseInt(value);
-        case "--saturate" -> saturate = Integer.parseInt(value);
-        case "--rate" -> rate = Integer.parseInt(value);
-        case "--rate-fraction" -> rateFraction = Double.parseDouble(value);
-        case "--rate-seconds" -> rateSeconds = Integer.parseInt(value);
-        case "--connections" -> connections = Integer.parseInt(value);
-        case "--window" -> window = Integer.parseInt(value);
-        case "--jvm" -> jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+
+    @Option(
+        names = "--jvm",
+        paramLabel = "OPTIONS",
+        description = "The node's JVM options, one argument (default -Xms128m -Xmx128m ...)")
+    String jvm = "-Xms128m -Xmx128m -XX:+UseSerialGC";
+
+    void validate() {
+      if (implementations.isEmpty()) {
+        throw new IllegalArgumentException("--x25519 needs at least one implementation");
       }
     }
-    return new BenchRun.Settings(
-        jar, warmup, saturate, rate, rateFraction, rateSeconds, connections, window, jvm);
+
+    BenchRun.Settings settings() {
+      List<String> jvmOptions = jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+"));
+      return new BenchRun.Settings(
+          jar, warmup, saturate, rate, rateFraction, rateSeconds, connections, window, jvmOptions);
+    }
+  }
+
+  /**
+   * @throws ParameterException for an unknown option or a missing or malformed value
+   */
+  static Arguments parse(String[] args) {
+    Arguments arguments = new Arguments();
+    CommandLines.parse(arguments, args, Arguments::validate);
+    return arguments;
   }
 
   public static void main(String[] args) throws Exception {
-    BenchRun.Settings settings = parse(args);
-    List<String> implementations = List.of("bouncycastle", "openssl");
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (args[i].equals("--x25519")) {
-        implementations = List.of(args[i + 1].split(","));
-      }
-    }
+    Arguments arguments = CommandLines.parseOrExit(new Arguments(), args, Arguments::validate);
+    BenchRun.Settings settings = arguments.settings();
+    List<String> implementations = arguments.implementations;
     if (!Files.isRegularFile(settings.jar())) {
       throw new IllegalArgumentException(
           settings.jar() + " not found: build it with ./mvnw -pl mixnode-service,bench install");

@@ -1,5 +1,7 @@
 package dev.betanet.bench.mixnode;
 
+import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.metrics.PrometheusTextParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -89,16 +91,18 @@ final class MixnodeProcess implements AutoCloseable {
     return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /** {@code betanet_mixnode_packets_total} by result, e.g. {@code forwarded -> 1234}. */
+  /**
+   * {@code betanet_mixnode_packets_total} by result, e.g. {@code forwarded -> 1234}; the node
+   * registers every result at start, so an empty answer fails.
+   */
   Map<String, Long> packetCounts() throws Exception {
     Map<String, Long> counts = new TreeMap<>();
-    String prefix = "betanet_mixnode_packets_total{result=\"";
-    for (String line : metrics().split("\n")) {
-      if (line.startsWith(prefix)) {
-        int end = line.indexOf('"', prefix.length());
-        long value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        counts.put(line.substring(prefix.length(), end), value);
-      }
+    PrometheusTextParser.parse(metrics())
+        .sumBy(MetricNames.MIXNODE_PACKETS.prometheus(), "result")
+        .forEach((result, value) -> counts.put(result, value.longValue()));
+    if (counts.isEmpty()) {
+      throw new IllegalStateException(
+          "no " + MetricNames.MIXNODE_PACKETS.prometheus() + " on the node's metrics page");
     }
     return counts;
   }

@@ -1,12 +1,15 @@
 package dev.betanet.bench.router;
 
+import dev.betanet.bench.common.CommandLines;
 import dev.betanet.bench.common.FlowLoad;
 import dev.betanet.bench.common.Latencies;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Load harness for the whole request path on one machine: clients → entry router process → either
@@ -27,77 +30,102 @@ import java.util.Locale;
  */
 public final class RouterBench {
 
-  private record Options(
-      Path mixnodeJar,
-      Path routerJar,
-      List<Long> delays,
-      List<Integer> weights,
-      int clients,
-      int flowRequests,
-      int seconds,
-      int warmup,
-      int layers,
-      List<String> jvm) {
+  /** The command line, as picocli reads it. */
+  @Command(
+      name = "RouterBench",
+      mixinStandardHelpOptions = true,
+      description = "Requests through entry router, mixnodes and exit router processes.")
+  static final class Options {
+    @Option(names = "--mixnode-jar", paramLabel = "PATH", description = "quarkus-run.jar")
+    Path mixnodeJar = Path.of("mixnode-service/target/quarkus-app/quarkus-run.jar");
 
-    static Options parse(String[] args) {
-      Path mixnode = Path.of("mixnode-service/target/quarkus-app/quarkus-run.jar");
-      Path router = Path.of("router-service/target/quarkus-app/quarkus-run.jar");
-      List<Long> delays = List.of(0L, 50L);
-      List<Integer> weights = List.of(0, 50, 100);
-      int clients = 8;
-      int flowRequests = 10;
-      int seconds = 20;
-      int warmup = 5;
-      int layers = 3;
-      List<String> jvm =
-          List.of("-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
-      for (int i = 0; i + 1 < args.length; i += 2) {
-        String value = args[i + 1];
-        switch (args[i]) {
-          case "--mixnode-jar" -> mixnode = Path.of(value);
-          case "--router-jar" -> router = Path.of(value);
-          case "--delays" -> delays = Arrays.stream(value.split(",")).map(Long::valueOf).toList();
-          case "--weights" ->
-              weights = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
-          case "--clients" -> clients = Integer.parseInt(value);
-          case "--flow-requests" -> flowRequests = Integer.parseInt(value);
-          case "--seconds" -> seconds = Integer.parseInt(value);
-          case "--warmup" -> warmup = Integer.parseInt(value);
-          case "--layers" -> layers = Integer.parseInt(value);
-          case "--jvm" -> jvm = List.of(value.split(" "));
-          default -> throw new IllegalArgumentException("unknown option " + args[i]);
-        }
+    @Option(names = "--router-jar", paramLabel = "PATH", description = "quarkus-run.jar")
+    Path routerJar = Path.of("router-service/target/quarkus-app/quarkus-run.jar");
+
+    @Option(
+        names = "--delays",
+        split = ",",
+        paramLabel = "MS",
+        description = "Per-hop mean delays (default 0,50)")
+    List<Long> delays = List.of(0L, 50L);
+
+    @Option(
+        names = "--weights",
+        split = ",",
+        paramLabel = "W",
+        description = "Canary weights (default 0,50,100)")
+    List<Integer> weights = List.of(0, 50, 100);
+
+    @Option(names = "--clients", paramLabel = "N", description = "Default 8")
+    int clients = 8;
+
+    @Option(names = "--flow-requests", paramLabel = "N", description = "Default 10")
+    int flowRequests = 10;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Per run (default 20)")
+    int seconds = 20;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "Per run (default 5)")
+    int warmup = 5;
+
+    @Option(names = "--layers", paramLabel = "N", description = "Default 3")
+    int layers = 3;
+
+    @Option(
+        names = "--jvm",
+        paramLabel = "OPTIONS",
+        description = "The nodes' JVM options, one argument (default -Xmx256m ...)")
+    String jvm = "-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED";
+
+    void validate() {
+      if (clients < 1 || flowRequests < 1 || seconds < 1 || warmup < 0 || layers < 1) {
+        throw new IllegalArgumentException(
+            "--clients, --flow-requests, --seconds and --layers must be positive,"
+                + " --warmup not negative");
       }
-      return new Options(
-          mixnode, router, delays, weights, clients, flowRequests, seconds, warmup, layers, jvm);
+      if (weights.stream().anyMatch(w -> w < 0 || w > 100)) {
+        throw new IllegalArgumentException("--weights are percentages, 0..100");
+      }
+    }
+
+    List<String> jvmOptions() {
+      return jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+"));
+    }
+
+    /**
+     * @throws ParameterException for an unknown option or a missing or malformed value
+     */
+    static Options parse(String[] args) {
+      Options options = new Options();
+      CommandLines.parse(options, args, Options::validate);
+      return options;
     }
   }
 
   public static void main(String[] args) throws Exception {
-    Options options = Options.parse(args);
-    try (var cluster = new BenchCluster(options.layers())) {
-      cluster.start(options.mixnodeJar(), options.routerJar(), options.jvm());
+    Options options = CommandLines.parseOrExit(new Options(), args, Options::validate);
+    try (var cluster = new BenchCluster(options.layers)) {
+      cluster.start(options.mixnodeJar, options.routerJar, options.jvmOptions());
       System.out.printf(
           Locale.ROOT,
           "router bench: %d layers, %d clients, flows of %d GETs, %d s per run (+%d s warm-up),"
               + " GET of a 20-byte body%n",
-          options.layers(),
-          options.clients(),
-          options.flowRequests(),
-          options.seconds(),
-          options.warmup());
+          options.layers,
+          options.clients,
+          options.flowRequests,
+          options.seconds,
+          options.warmup);
       System.out.println(
           "| per-hop mean delay | weight | requests/s | p50 ms | p95 ms | mixnet share |"
               + " mixnet p50 / p95 ms | fallback p50 / p95 ms | failed |");
       System.out.println("|---|---|---|---|---|---|---|---|---|");
-      for (long delay : options.delays()) {
-        for (int weight : options.weights()) {
+      for (long delay : options.delays) {
+        for (int weight : options.weights) {
           cluster.configure(delay, weight);
           var load = new FlowLoad(cluster.proxyPort, "echo.fog");
-          load.run(options.clients(), options.flowRequests(), Duration.ofSeconds(options.warmup()));
+          load.run(options.clients, options.flowRequests, Duration.ofSeconds(options.warmup));
           FlowLoad.Result result =
-              load.run(
-                  options.clients(), options.flowRequests(), Duration.ofSeconds(options.seconds()));
+              load.run(options.clients, options.flowRequests, Duration.ofSeconds(options.seconds));
           Latencies all = result.allAnswered();
           Latencies mixnet = result.answered("mixnet");
           System.out.printf(

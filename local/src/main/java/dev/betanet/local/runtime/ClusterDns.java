@@ -61,7 +61,7 @@ final class ClusterDns {
       List<String> ips = new ArrayList<>();
       for (Pod pod : pods) {
         if (ns.equals(pod.getMetadata().getNamespace())
-            && LocalKubelet.isReady(pod)
+            && PodStatusWriter.isReady(pod)
             && ip(pod) != null
             && matches(pod, selector)) {
           ips.add(ip(pod));

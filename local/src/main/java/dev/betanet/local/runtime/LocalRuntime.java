@@ -105,7 +105,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
     return lastPods.stream()
         .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
-        .filter(LocalKubelet::isReady)
+        .filter(PodStatusWriter::isReady)
         .filter(p -> ClusterDns.matches(p, service.getSpec().getSelector()))
         .map(p -> p.getStatus().getPodIP())
         .findFirst();

@@ -123,7 +123,7 @@ final class WorkloadController {
       }
       if (pod == null) {
         create(owner, template, podName, subdomain, statefulSet, revision);
-      } else if (LocalKubelet.isReady(pod)) {
+      } else if (PodStatusWriter.isReady(pod)) {
         ready++;
       }
     }

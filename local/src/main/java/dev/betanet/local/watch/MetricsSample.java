@@ -1,36 +1,39 @@
 package dev.betanet.local.watch;
 
+import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.metrics.Scrape;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One scrape of a router's Prometheus text, reduced to what the view shows: request counts by
- * transport and outcome, and latency histogram buckets by transport. Lines it does not know are
- * skipped; a malformed number is skipped too (the view is best effort, never the judge).
+ * One scrape of a router's metrics page, reduced to what the view shows: request counts by
+ * transport and outcome, and latency histogram buckets by transport. Series it does not show are
+ * skipped.
  */
 public record MetricsSample(
     Map<String, Map<String, Double>> requests, Map<String, Map<Double, Double>> buckets) {
 
-  static final String REQUESTS = "betanet_router_requests_total";
-  static final String BUCKETS = "betanet_router_request_seconds_bucket";
+  static final String REQUESTS = MetricNames.ROUTER_REQUESTS.prometheus();
+  static final String BUCKETS = MetricNames.ROUTER_REQUEST_SECONDS.buckets();
 
-  public static MetricsSample parse(String text) {
+  public static MetricsSample from(Scrape scrape) {
     Map<String, Map<String, Double>> requests = new HashMap<>();
     Map<String, Map<Double, Double>> buckets = new HashMap<>();
-    for (PrometheusText.Sample sample : PrometheusText.parse(text).samples()) {
+    for (Scrape.Sample sample : scrape.samples()) {
       Map<String, String> labels = sample.labels();
       String transport = labels.getOrDefault("transport", "mixnet");
-      if (REQUESTS.equals(sample.metric())) {
+      if (REQUESTS.equals(sample.name())) {
         requests
             .computeIfAbsent(transport, t -> new HashMap<>())
             .merge(labels.getOrDefault("outcome", "?"), sample.value(), Double::sum);
-      } else if (BUCKETS.equals(sample.metric()) && labels.containsKey("le")) {
+      } else if (BUCKETS.equals(sample.name()) && labels.containsKey("le")) {
         double le =
             "+Inf".equals(labels.get("le"))
                 ? Double.POSITIVE_INFINITY
                 : Double.parseDouble(labels.get("le"));
         buckets
-            .computeIfAbsent(transport, t -> new java.util.TreeMap<>())
+            .computeIfAbsent(transport, t -> new TreeMap<>())
             .merge(le, sample.value(), Double::sum);
       }
     }
@@ -49,14 +52,15 @@ public record MetricsSample(
       s.buckets.forEach(
           (t, m) ->
               m.forEach(
-                  (k, v) ->
-                      b.computeIfAbsent(t, x -> new java.util.TreeMap<>())
-                          .merge(k, v, Double::sum)));
+                  (k, v) -> b.computeIfAbsent(t, x -> new TreeMap<>()).merge(k, v, Double::sum)));
     }
     return new MetricsSample(r, b);
   }
 
-  /** Requests of {@code transport} with {@code outcome} (null: all outcomes). */
+  /**
+   * Requests of {@code transport} with {@code outcome} (null: all outcomes); 0 when the router has
+   * not counted one (its counters appear with the first request).
+   */
   public double count(String transport, String outcome) {
     Map<String, Double> byOutcome = requests.getOrDefault(transport, Map.of());
     return outcome == null

@@ -2,6 +2,7 @@ package dev.betanet.local.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.betanet.protocol.metrics.PrometheusTextParser;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -21,16 +22,26 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code make watch}: one screen, redrawn every second, of the cluster {@code make run} started:
  * per transport requests/s, p50/p95 latency and error rate over the last {@value #WINDOW} s (from
  * the routers' /q/metrics), the canary weight and phase (the MixnetCluster's status), and the
- * mixnode pools (ready of desired, and per layer as the first router sees them).
+ * mixnode pools (ready of desired, and per layer as the first router sees them). Options (picocli;
+ * {@code --help} lists them): {@code --kubeconfig FILE}, {@code --namespace NS}, {@code --cluster
+ * NAME}, {@code --once}.
  */
-public final class WatchMain {
+@Command(
+    name = "make watch",
+    mixinStandardHelpOptions = true,
+    description = "A live one-screen view of the system make run started.")
+public final class WatchMain implements Callable<Integer> {
 
   static final int WINDOW = 10;
 
@@ -38,29 +49,33 @@ public final class WatchMain {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private WatchMain() {}
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "The local system's kubeconfig (default .local/kubeconfig)")
+  Path kubeconfig = Path.of(".local", "kubeconfig");
 
-  public static void main(String[] args) throws Exception {
-    Path kubeconfig = Path.of(".local", "kubeconfig");
-    String namespace = "default";
-    String cluster = "demo";
-    boolean once = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--kubeconfig" -> kubeconfig = Path.of(args[++i]);
-        case "--namespace" -> namespace = args[++i];
-        case "--cluster" -> cluster = args[++i];
-        case "--once" -> once = true;
-        default -> {
-          System.err.println(
-              "usage: WatchMain [--kubeconfig FILE] [--namespace NS] [--cluster NAME] [--once]");
-          System.exit(2);
-        }
-      }
-    }
+  @Option(names = "--namespace", paramLabel = "NS", description = "Default: default")
+  String namespace = "default";
+
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      description = "The MixnetCluster (default demo)")
+  String cluster = "demo";
+
+  @Option(names = "--once", description = "Print one screen after 3 s and exit")
+  boolean once;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WatchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
     if (!Files.isRegularFile(kubeconfig)) {
       System.err.println(kubeconfig + " does not exist: start the system first (make run)");
-      System.exit(1);
+      return 1;
     }
     Logger.getLogger("").setLevel(Level.SEVERE);
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
@@ -76,7 +91,7 @@ public final class WatchMain {
         if (once) {
           if (samples.size() >= 3) {
             System.out.print(screen);
-            return;
+            return 0;
           }
         } else {
           System.out.print("\033[H\033[2J" + screen);
@@ -118,7 +133,11 @@ public final class WatchMain {
         }
         String metrics = get("http://" + ip + ":9000/q/metrics");
         if (metrics != null) {
-          total = total.plus(MetricsSample.parse(metrics));
+          try {
+            total = total.plus(MetricsSample.from(PrometheusTextParser.parse(metrics)));
+          } catch (PrometheusTextParser.FormatException e) {
+            // Best effort: a page that does not parse counts as a router not read this second.
+          }
         }
         if (status == null) {
           String text = get("http://" + ip + ":9000/api/v1/status");

@@ -10,8 +10,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
-/** A response body read as UTF-8 text that fails, instead of growing, past a byte limit. */
+/**
+ * A response body read as UTF-8 text that fails, instead of growing, past a byte limit: the chunk
+ * that would cross the limit is not kept, the subscription is cancelled (the client closes the
+ * connection) and the body completes with {@link TooLarge}. So at most {@code limit} bytes are ever
+ * held, however much the server sends.
+ */
 final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+
+  /** The body went past the limit; {@code limit} is in bytes. */
+  static final class TooLarge extends IOException {
+    TooLarge(int limit) {
+      super("metrics page larger than the " + limit + "-byte limit, refused");
+    }
+  }
 
   private final int limit;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -42,13 +54,18 @@ final class BoundedBody implements HttpResponse.BodySubscriber<String> {
     for (ByteBuffer buffer : buffers) {
       if (bytes.size() + buffer.remaining() > limit) {
         subscription.cancel();
-        body.completeExceptionally(new IOException("body larger than " + limit + " bytes"));
+        body.completeExceptionally(new TooLarge(limit));
         return;
       }
       byte[] chunk = new byte[buffer.remaining()];
       buffer.get(chunk);
       bytes.writeBytes(chunk);
     }
+  }
+
+  /** Bytes held so far; never more than the limit. */
+  int held() {
+    return bytes.size();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.betanet.operator.analysis;
 
+import dev.betanet.protocol.metrics.PrometheusTextParser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,11 +19,20 @@ public final class MetricsScraper {
   /** The outcome of one scrape. */
   public sealed interface Result permits Scraped, Unreachable {}
 
-  public record Scraped(RouterMetrics metrics) implements Result {}
+  /** The router answered with a valid metrics page. */
+  public record Scraped(RequestCounts counts) implements Result {}
 
+  /**
+   * The router could not be read; {@code reason} says why (refused connection, timeout, HTTP
+   * status, a page over {@link #MAX_BODY_BYTES}, the first malformed line) and goes into the
+   * cluster's {@code status.canary.lastAnalysis.unreachable}.
+   */
   public record Unreachable(String reason) implements Result {}
 
-  /** Bodies larger than this are refused: a router's metrics page is a few tens of kB. */
+  /**
+   * Bodies larger than this are refused (never buffered beyond it): a router's metrics page is a
+   * few tens of kB.
+   */
   static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   private final HttpClient client;
@@ -49,6 +59,9 @@ public final class MetricsScraper {
         .exceptionally(
             failure -> {
               Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+              if (cause instanceof BoundedBody.TooLarge tooLarge) {
+                return new Unreachable(tooLarge.getMessage());
+              }
               return new Unreachable(
                   cause.getClass().getSimpleName()
                       + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
@@ -60,8 +73,8 @@ public final class MetricsScraper {
       return new Unreachable("HTTP " + response.statusCode());
     }
     try {
-      return new Scraped(RouterMetrics.from(PrometheusText.parse(response.body())));
-    } catch (PrometheusText.FormatException e) {
+      return new Scraped(RequestCounts.from(PrometheusTextParser.parse(response.body())));
+    } catch (PrometheusTextParser.FormatException e) {
       return new Unreachable(e.getMessage());
     }
   }

@@ -1,6 +1,6 @@
 package dev.betanet.operator.analysis;
 
-import dev.betanet.operator.analysis.RouterMetrics.Counts;
+import dev.betanet.operator.analysis.RequestCounts.TransportCounts;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,7 +16,7 @@ public record Window(double ok, double errors, TreeMap<Double, Double> buckets) 
   /**
    * What happened on one router between {@code before} (null: nothing seen yet) and {@code after}.
    */
-  public static Window between(Counts before, Counts after) {
+  public static Window between(TransportCounts before, TransportCounts after) {
     boolean restarted =
         before != null
             && (after.ok() < before.ok()

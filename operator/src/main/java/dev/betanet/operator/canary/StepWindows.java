@@ -1,7 +1,7 @@
 package dev.betanet.operator.canary;
 
 import dev.betanet.operator.analysis.MetricsScraper;
-import dev.betanet.operator.analysis.RouterMetrics;
+import dev.betanet.operator.analysis.RequestCounts;
 import dev.betanet.operator.analysis.Window;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -41,7 +41,7 @@ public class StepWindows {
       Instant startedAt) {}
 
   /** One router within a window: its last counters and what it added since the window began. */
-  private record Followed(RouterMetrics last, Window mixnet, Window fallback) {}
+  private record Followed(RequestCounts last, Window mixnet, Window fallback) {}
 
   private record Tracked(Key key, Instant startedAt, Map<String, Followed> routers) {}
 
@@ -59,7 +59,7 @@ public class StepWindows {
     scrapes.forEach(
         (pod, result) -> {
           if (result instanceof MetricsScraper.Scraped scraped) {
-            tracked.routers().put(pod, new Followed(scraped.metrics(), Window.EMPTY, Window.EMPTY));
+            tracked.routers().put(pod, new Followed(scraped.counts(), Window.EMPTY, Window.EMPTY));
           }
         });
     byCluster.put(key.clusterUid(), tracked);
@@ -81,7 +81,7 @@ public class StepWindows {
       switch (entry.getValue()) {
         case MetricsScraper.Scraped scraped -> {
           answered++;
-          RouterMetrics counts = scraped.metrics();
+          RequestCounts counts = scraped.counts();
           tracked
               .routers()
               .merge(
@@ -107,18 +107,18 @@ public class StepWindows {
     byCluster.remove(clusterUid);
   }
 
-  private static Followed follow(Followed was, RouterMetrics now) {
+  private static Followed follow(Followed was, RequestCounts now) {
     return new Followed(
         now,
         was.mixnet()
             .plus(
                 Window.between(
-                    was.last().transport(RouterMetrics.MIXNET),
-                    now.transport(RouterMetrics.MIXNET))),
+                    was.last().transport(RequestCounts.MIXNET),
+                    now.transport(RequestCounts.MIXNET))),
         was.fallback()
             .plus(
                 Window.between(
-                    was.last().transport(RouterMetrics.FALLBACK),
-                    now.transport(RouterMetrics.FALLBACK))));
+                    was.last().transport(RequestCounts.FALLBACK),
+                    now.transport(RequestCounts.FALLBACK))));
   }
 }

@@ -3,29 +3,16 @@ package dev.betanet.operator.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.betanet.operator.analysis.RouterMetrics.Counts;
+import dev.betanet.operator.analysis.RequestCounts.TransportCounts;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class WindowTest {
 
   @Test
-  void readsOutcomesAndBucketsPerTransport() throws Exception {
-    RouterMetrics metrics =
-        RouterMetrics.from(PrometheusText.parse(PrometheusTextTest.ROUTER_PAGE));
-
-    Counts mixnet = metrics.transport("mixnet");
-    assertThat(mixnet.ok()).isEqualTo(90);
-    assertThat(mixnet.errors()).as("rejected requests are the client's fault").isEqualTo(10);
-    assertThat(mixnet.buckets()).containsEntry(Double.POSITIVE_INFINITY, 100.0);
-    assertThat(metrics.transport("fallback").ok()).isEqualTo(300);
-    assertThat(metrics.transport("absent").judged()).isZero();
-  }
-
-  @Test
   void countsOnlyWhatHappenedBetweenTwoScrapes() {
-    Counts before = counts(100, 5, 80, 105);
-    Counts after = counts(150, 7, 120, 157);
+    TransportCounts before = counts(100, 5, 80, 105);
+    TransportCounts after = counts(150, 7, 120, 157);
 
     Window window = Window.between(before, after);
 
@@ -79,10 +66,10 @@ class WindowTest {
     assertThat(sum.errorRate()).isCloseTo(3.0 / 33, within(1e-9));
   }
 
-  private static Counts counts(double ok, double errors, double under100ms, double total) {
+  private static TransportCounts counts(double ok, double errors, double under100ms, double total) {
     TreeMap<Double, Double> buckets = new TreeMap<>();
     buckets.put(0.1, under100ms);
     buckets.put(Double.POSITIVE_INFINITY, total);
-    return new Counts(ok, errors, buckets);
+    return new TransportCounts(ok, errors, buckets);
   }
 }

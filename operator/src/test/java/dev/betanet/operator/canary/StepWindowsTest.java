@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.betanet.operator.analysis.MetricsScraper.Result;
 import dev.betanet.operator.analysis.MetricsScraper.Scraped;
 import dev.betanet.operator.analysis.MetricsScraper.Unreachable;
-import dev.betanet.operator.analysis.PrometheusText;
-import dev.betanet.operator.analysis.RouterMetrics;
+import dev.betanet.operator.analysis.RequestCounts;
+import dev.betanet.operator.analysis.RouterPage;
 import dev.betanet.operator.canary.StepWindows.Key;
 import dev.betanet.operator.canary.StepWindows.Observation;
 import java.time.Instant;
@@ -79,15 +79,16 @@ class StepWindowsTest {
     assertThat(windows.isOpen(STEP)).isFalse();
   }
 
-  private static Result router(long ok, long errors) throws Exception {
-    return new Scraped(
-        RouterMetrics.from(
-            PrometheusText.parse(
-                "betanet_router_requests_total{transport=\"mixnet\",outcome=\"ok\"} "
-                    + ok
-                    + "\nbetanet_router_requests_total{transport=\"mixnet\",outcome=\"error\"} "
-                    + errors
-                    + "\n")));
+  /** A router's page (the recorded real one) that has counted {@code ok} and {@code errors}. */
+  private static Result router(long ok, long errors) {
+    RouterPage page = RouterPage.recorded().zeroed();
+    page.set(RequestCounts.REQUESTS, mixnet(RequestCounts.OK), ok);
+    page.set(RequestCounts.REQUESTS, mixnet("error"), errors);
+    return new Scraped(RequestCounts.from(page.scrape()));
+  }
+
+  private static Map<String, String> mixnet(String outcome) {
+    return Map.of("transport", RequestCounts.MIXNET, "outcome", outcome);
   }
 
   private static Map<String, Result> scrapes(Object... podsAndResults) {

@@ -1,4 +1,4 @@
-package dev.betanet.operator.analysis;
+package dev.betanet.protocol.metrics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,23 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses the Prometheus text exposition format (version 0.0.4), as served on {@code /q/metrics}:
- * comment lines, {@code name{label="value",...} value [timestamp]}, escaped label values, and the
- * special values {@code NaN}, {@code +Inf}, {@code -Inf}. A malformed line fails the whole scrape
- * with its line number: half a scrape would skew an analysis without anyone noticing.
+ * Parses the Prometheus text exposition format (version 0.0.4), as the services serve it on {@code
+ * /q/metrics}: comment lines, {@code name{label="value",...} value [timestamp]}, escaped label
+ * values, and the special values {@code NaN}, {@code +Inf}, {@code -Inf}. The one parser of
+ * Betanet: the operator's canary analysis, {@code make watch}, the benches and the tests all read
+ * scrapes through it.
+ *
+ * <p>A malformed line fails the whole scrape with its line number: half a scrape would skew an
+ * analysis (or a benchmark figure) without anyone noticing.
  */
-public final class PrometheusText {
-
-  /** One sample line. */
-  public record Sample(String name, Map<String, String> labels, double value) {
-    public Sample {
-      labels = Map.copyOf(labels);
-    }
-
-    public String label(String key) {
-      return labels.getOrDefault(key, "");
-    }
-  }
+public final class PrometheusTextParser {
 
   /** A line that is not valid exposition format. */
   public static final class FormatException extends Exception {
@@ -31,10 +24,11 @@ public final class PrometheusText {
     }
   }
 
-  private PrometheusText() {}
+  private PrometheusTextParser() {}
 
-  public static List<Sample> parse(String text) throws FormatException {
-    List<Sample> samples = new ArrayList<>();
+  /** Every sample line of {@code text}, in order. */
+  public static Scrape parse(String text) throws FormatException {
+    List<Scrape.Sample> samples = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();
@@ -42,7 +36,7 @@ public final class PrometheusText {
         samples.add(new LineParser(line, i + 1).sample());
       }
     }
-    return samples;
+    return new Scrape(samples);
   }
 
   /** A cursor over one line. */
@@ -56,19 +50,22 @@ public final class PrometheusText {
       this.number = number;
     }
 
-    Sample sample() throws FormatException {
+    Scrape.Sample sample() throws FormatException {
       String name = name();
       Map<String, String> labels = new LinkedHashMap<>();
       if (at < line.length() && line.charAt(at) == '{') {
         at++;
         labels(labels);
       }
+      if (at < line.length() && line.charAt(at) != ' ' && line.charAt(at) != '\t') {
+        throw new FormatException(number, "expected a space after " + name);
+      }
       String[] rest = line.substring(at).strip().split("\\s+");
-      if (rest.length < 1 || rest.length > 2 || rest[0].isEmpty()) {
+      if (rest.length > 2 || rest[0].isEmpty()) {
         throw new FormatException(
             number, "expected a value (and optional timestamp) after " + name);
       }
-      return new Sample(name, labels, value(rest[0]));
+      return new Scrape.Sample(name, labels, value(rest[0]));
     }
 
     private String name() throws FormatException {

@@ -1,21 +1,27 @@
 package dev.betanet.operator.analysis;
 
-import dev.betanet.operator.analysis.PrometheusText.Sample;
+import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.metrics.Scrape;
+import dev.betanet.protocol.metrics.Scrape.Sample;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What one router had counted at one scrape, per transport ({@code mixnet}, {@code fallback}):
- * requests by outcome ({@code betanet_router_requests_total}) and the cumulative latency histogram
- * ({@code betanet_router_request_seconds_bucket}). Counters are cumulative; {@link Window} turns
- * two snapshots into what happened between them.
+ * requests by outcome ({@link MetricNames#ROUTER_REQUESTS}) and the cumulative latency histogram
+ * ({@link MetricNames#ROUTER_REQUEST_SECONDS} buckets). Counters are cumulative; {@link Window}
+ * turns two of these into what happened between them.
  */
-public record RouterMetrics(Map<String, Counts> byTransport) {
+public record RequestCounts(Map<String, TransportCounts> byTransport) {
 
-  public static final String REQUESTS = "betanet_router_requests_total";
-  public static final String LATENCY_BUCKETS = "betanet_router_request_seconds_bucket";
+  /** The series of requests by transport and outcome. */
+  public static final String REQUESTS = MetricNames.ROUTER_REQUESTS.prometheus();
+
+  /** The latency histogram's bucket series, by transport and {@code le}. */
+  public static final String LATENCY_BUCKETS = MetricNames.ROUTER_REQUEST_SECONDS.buckets();
 
   /** Transport label of requests carried through the mixnet. */
   public static final String MIXNET = "mixnet";
@@ -29,16 +35,16 @@ public record RouterMetrics(Map<String, Counts> byTransport) {
   /** Outcome label of a request refused for the client's own fault (unknown name, too large). */
   public static final String REJECTED = "rejected";
 
-  public RouterMetrics {
+  public RequestCounts {
     byTransport = Map.copyOf(byTransport);
   }
 
   /**
    * One transport's cumulative counts. {@code buckets}: upper bound (seconds) → count at or under.
    */
-  public record Counts(double ok, double errors, TreeMap<Double, Double> buckets) {
+  public record TransportCounts(double ok, double errors, TreeMap<Double, Double> buckets) {
 
-    static final Counts EMPTY = new Counts(0, 0, new TreeMap<>());
+    static final TransportCounts EMPTY = new TransportCounts(0, 0, new TreeMap<>());
 
     /** Requests that count for the error rate: served or failed by us, not refused as invalid. */
     public double judged() {
@@ -46,10 +52,10 @@ public record RouterMetrics(Map<String, Counts> byTransport) {
     }
   }
 
-  public static RouterMetrics from(List<Sample> samples) {
+  public static RequestCounts from(Scrape scrape) {
     Map<String, double[]> outcomes = new HashMap<>();
     Map<String, TreeMap<Double, Double>> buckets = new HashMap<>();
-    for (Sample sample : samples) {
+    for (Sample sample : scrape.samples()) {
       String transport = sample.label("transport");
       if (sample.name().equals(REQUESTS) && !transport.isEmpty()) {
         double[] okAndErrors = outcomes.computeIfAbsent(transport, t -> new double[2]);
@@ -68,19 +74,20 @@ public record RouterMetrics(Map<String, Counts> byTransport) {
         }
       }
     }
-    Map<String, Counts> byTransport = new HashMap<>();
+    Map<String, TransportCounts> byTransport = new HashMap<>();
     for (String transport : union(outcomes.keySet(), buckets.keySet())) {
       double[] okAndErrors = outcomes.getOrDefault(transport, new double[2]);
       byTransport.put(
           transport,
-          new Counts(
+          new TransportCounts(
               okAndErrors[0], okAndErrors[1], buckets.getOrDefault(transport, new TreeMap<>())));
     }
-    return new RouterMetrics(byTransport);
+    return new RequestCounts(byTransport);
   }
 
-  public Counts transport(String transport) {
-    return byTransport.getOrDefault(transport, Counts.EMPTY);
+  /** The counts of {@code transport}; all zero when the router has served none on it yet. */
+  public TransportCounts transport(String transport) {
+    return byTransport.getOrDefault(transport, TransportCounts.EMPTY);
   }
 
   private static double parseBound(String le) {
@@ -94,8 +101,8 @@ public record RouterMetrics(Map<String, Counts> byTransport) {
     }
   }
 
-  private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-    var all = new java.util.TreeSet<>(a);
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new TreeSet<>(a);
     all.addAll(b);
     return all;
   }
