@@ -2,8 +2,9 @@ package dev.betanet.bench.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.betanet.router.core.RouterMetrics;
-import dev.betanet.router.core.Transport;
+import dev.betanet.router.state.Outcomes;
+import dev.betanet.router.state.RouterMetrics;
+import dev.betanet.router.state.Transport;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class RouterScrapeRecordingTest {
     record(metrics, Transport.MIXNET, "error", 6, Duration.ofMillis(200));
     record(metrics, Transport.MIXNET, "timeout", 4, Duration.ofSeconds(5));
     record(metrics, Transport.MIXNET, "rejected", 4, Duration.ofMillis(1));
-    record(metrics, Transport.MIXNET, RouterMetrics.DOWNGRADED, 2, Duration.ofSeconds(2));
+    record(metrics, Transport.MIXNET, Outcomes.DOWNGRADED, 2, Duration.ofSeconds(2));
     record(metrics, Transport.FALLBACK, "ok", 300, Duration.ofMillis(20));
     record(metrics, Transport.FALLBACK, "error", 1, Duration.ofMillis(40));
     for (int i = 0; i < 96; i++) {
