@@ -12,7 +12,7 @@ VERSION := 0.1.0-SNAPSHOT
 RUN_ARGS ?=
 WATCH_ARGS ?=
 
-.PHONY: help jdk build test run watch bench bench-jmh crds fmt images deploy clean
+.PHONY: help jdk build test run watch bench bench-jmh crds fmt monitoring images deploy clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ bench-jmh: jdk ## the JMH microbenchmarks (crypto, one hop, packet creation)
 crds: jdk ## regenerate crds/ from the operator's Java classes (commit the result)
 	$(MVN) -q install -DskipTests -pl operator -am
 	$(MVN) test -pl operator -Dtest=CrdsAreUpToDateTest -Dsurefire.failIfNoSpecifiedTests=false -Dbetanet.crds.write=true
+
+monitoring: jdk ## check k8s/monitoring: promtool rule tests, metric names, kustomize render (needs promtool)
+	$(MVN) -q install -DskipTests -pl operator -am
+	$(MVN) test -pl monitoring
 
 fmt: jdk ## rewrite the sources in the project's one format (the build checks it)
 	$(MVN) -q spotless:apply

@@ -81,6 +81,46 @@ public final class MetricNames {
   /** Topology reloads the node refused. */
   public static final MetricName MIXNODE_RELOAD_REJECTED = gauge("betanet.mixnode.reload.rejected");
 
+  // ---------------------------------------------------------------------------------------------
+  // Names that other branches add with their meters (the operator's metrics, the mixnode's
+  // anonymity estimate, the router's reload counter), declared here so the alert rules and the
+  // dashboard in k8s/monitoring can be checked against them. Same constant names and spellings as
+  // on those branches: when they merge, keep their declaration (with its Javadoc) and drop this.
+  /** Operator: the canary weight in force, by {@code namespace} and {@code cluster}. */
+  public static final MetricName OPERATOR_CANARY_WEIGHT = gauge("betanet.operator.canary.weight");
+
+  /** Operator: {@code spec.canary.weight}. */
+  public static final MetricName OPERATOR_CANARY_DESIRED_WEIGHT =
+      gauge("betanet.operator.canary.desired.weight");
+
+  /** Operator: 1 for the canary's {@code phase}, else 0. */
+  public static final MetricName OPERATOR_CANARY_PHASE = gauge("betanet.operator.canary.phase");
+
+  /** Operator: canary rollbacks. */
+  public static final MetricName OPERATOR_ROLLBACKS = counter("betanet.operator.canary.rollbacks");
+
+  /** Operator: reconciliations by {@code result} (ok, invalid_spec, failed). */
+  public static final MetricName OPERATOR_RECONCILIATIONS =
+      counter("betanet.operator.reconciliations");
+
+  /** Operator: packet key rotations handed out. */
+  public static final MetricName OPERATOR_KEY_ROTATIONS = counter("betanet.operator.key.rotations");
+
+  /** Operator: the newest packet key epoch. */
+  public static final MetricName OPERATOR_KEY_EPOCH = gauge("betanet.operator.key.epoch");
+
+  /** Operator: the epoch of the topology last published. */
+  public static final MetricName OPERATOR_TOPOLOGY_EPOCH = gauge("betanet.operator.topology.epoch");
+
+  /** Mixnode: mean Shannon entropy of a departure over a sliding window, in bits. */
+  public static final MetricName MIXNODE_DEPARTURE_ENTROPY_BITS =
+      gauge("betanet.mixnode.departure.entropy.bits");
+
+  /** Router: key/topology updates the router refused. */
+  public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
+
+  // ---------------------------------------------------------------------------------------------
+
   private MetricNames() {}
 
   private static MetricName counter(String meter) {
