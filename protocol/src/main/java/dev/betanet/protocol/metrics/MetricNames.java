@@ -112,10 +112,6 @@ public final class MetricNames {
   /** Operator: the epoch of the topology last published. */
   public static final MetricName OPERATOR_TOPOLOGY_EPOCH = gauge("betanet.operator.topology.epoch");
 
-  /** Mixnode: mean Shannon entropy of a departure over a sliding window, in bits. */
-  public static final MetricName MIXNODE_DEPARTURE_ENTROPY_BITS =
-      gauge("betanet.mixnode.departure.entropy.bits");
-
   /** Router: key/topology updates the router refused. */
   public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
 
