@@ -2,6 +2,7 @@ package dev.betanet.mixnode;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -25,6 +26,12 @@ public class MixnodeReadiness implements HealthCheck {
       response
           .withData("topologyEpoch", state.topology().epoch())
           .withData("keyEpoch", state.files().keys().current().epoch());
+    }
+    if (System.currentTimeMillis() < node.readyFromMillis()) {
+      // Restart replay guard: packets senders make now would still be refused (before_start).
+      response.withData(
+          "reason",
+          "refusing packets stamped before " + Instant.ofEpochMilli(node.readyFromMillis()));
     }
     return response.status(node.isReady()).withData("port", node.port()).build();
   }

@@ -117,6 +117,14 @@ public final class Mixnode {
     return !pipeline.isStuck(settings.stuckAfter());
   }
 
+  /**
+   * When this node becomes ready at the earliest (ms since the Unix epoch): once packets made now
+   * pass the restart replay guard; {@link Long#MIN_VALUE} without one.
+   */
+  public long readyFromMillis() {
+    return readyFromMillis;
+  }
+
   /** The bound packet port, or -1 before binding. */
   public int port() {
     return boundPort;
