@@ -93,11 +93,13 @@ final class BenchRun {
       try {
         int chunks = WARMUP_CHUNKS;
         int chunk = Math.max(1, settings.warmupPackets() / chunks);
-        var supply = new PacketSupply(network, x25519, chunks, chunk, settings.saturatePackets());
         try (var node =
             new MixnodeProcess(
                 settings.jar(), network, packetPort, x25519, settings.jvmOptions())) {
           node.awaitReady(Duration.ofSeconds(60));
+          // Built only now: the node refuses packets stamped before it could vouch for them
+          // (docs/mixnode.md, "Replay across restarts"), and it is ready from that point on.
+          var supply = new PacketSupply(network, x25519, chunks, chunk, settings.saturatePackets());
           return measure(network, sink, node, supply);
         }
       } finally {
