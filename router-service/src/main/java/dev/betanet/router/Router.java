@@ -115,7 +115,7 @@ public final class Router {
     var dispatcher =
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
-    this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings.maxBodyBytes());
+    this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings);
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
   }
 
@@ -251,6 +251,8 @@ public final class Router {
             .put("ready", isReady())
             .put("inFlightRequests", inFlight())
             .put("openFlows", proxy.flows())
+            .put("proxyAdmittedRequests", proxy.admitted())
+            .put("proxyPendingBodyBytes", proxy.pendingBodyBytes())
             .put("tunnelsOut", tunnelClient.tunnels())
             .put("tunnelsIn", tunnelServer.connections())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));

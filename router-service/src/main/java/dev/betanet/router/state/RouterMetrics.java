@@ -1,5 +1,6 @@
 package dev.betanet.router.state;
 
+import dev.betanet.protocol.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,7 @@ public final class RouterMetrics {
   private final Counter coverSent;
   private final Counter coverReceived;
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+  private final Map<String, Counter> proxyRefused = new ConcurrentHashMap<>();
 
   public RouterMetrics(
       MeterRegistry registry, Supplier<Number> canaryWeight, Supplier<Number> inFlight) {
@@ -151,6 +153,30 @@ public final class RouterMetrics {
 
   public void coverReceived() {
     coverReceived.increment();
+  }
+
+  /**
+   * A proxy connection or request refused before any transport saw it, by a short reason word
+   * ({@code too_many_connections}, {@code header_timeout}, {@code body_timeout}, {@code in_flight},
+   * {@code pending_bytes}, {@code body_too_large}).
+   */
+  public void proxyRefused(String reason) {
+    proxyRefused
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder(MetricNames.ROUTER_PROXY_REFUSED.meter())
+                    .description("Proxy connections and requests refused, by reason")
+                    .tag("reason", r)
+                    .register(registry))
+        .increment();
+  }
+
+  /** Registers the count of key/topology updates refused or not applied so far. */
+  public void rejectedReloads(Supplier<Number> count) {
+    Gauge.builder(MetricNames.ROUTER_RELOAD_REJECTED.meter(), count)
+        .description("Key/topology updates refused or not applied; the last good state stays")
+        .register(registry);
   }
 
   /** A packet or message refused at this router, by a short reason word. */
