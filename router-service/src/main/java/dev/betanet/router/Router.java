@@ -110,7 +110,14 @@ public final class Router {
     this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
     this.tunnelServer =
-        new TunnelServer(vertx, state::get, backend, metrics, settings.maxMessageBytes(), random);
+        new TunnelServer(
+            vertx,
+            state::get,
+            backend,
+            metrics,
+            settings.maxMessageBytes(),
+            settings.limits(),
+            random);
     var split = new CanarySplit(this::canaryWeight, splitRandom);
     var dispatcher =
         new FlowDispatcher(
@@ -255,6 +262,7 @@ public final class Router {
             .put("proxyPendingBodyBytes", proxy.pendingBodyBytes())
             .put("tunnelsOut", tunnelClient.tunnels())
             .put("tunnelsIn", tunnelServer.connections())
+            .put("tunnelHandshakesIn", tunnelServer.handshaking())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
     if (current == null) {
       return json;
