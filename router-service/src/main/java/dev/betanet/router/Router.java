@@ -104,9 +104,8 @@ public final class Router {
             (millis, task) -> vertx.setTimer(millis, t -> task.run()),
             backend,
             metrics,
-            1024,
-            settings.maxMessageBytes() / 1000 + 16,
-            1000);
+            exitBounds(settings),
+            System::currentTimeMillis);
     this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
     this.tunnelServer =
@@ -124,6 +123,21 @@ public final class Router {
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
     this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings);
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
+  }
+
+  /**
+   * The exit's bounds (docs/router.md, "Exit bounds"): requests are remembered twice as long as
+   * this router's own entries wait, so an entry configured alike cannot ask about a forgotten one.
+   */
+  static ExitHandler.Bounds exitBounds(RouterSettings settings) {
+    return new ExitHandler.Bounds(
+        16_384,
+        settings.maxMessageBytes() / 1000 + 16,
+        1000,
+        2 * settings.requestTimeout().toMillis(),
+        64L << 20,
+        64L << 20,
+        4096);
   }
 
   private ReplayFilter replayFilter() {

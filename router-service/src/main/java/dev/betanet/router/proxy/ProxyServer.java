@@ -260,9 +260,11 @@ public final class ProxyServer {
   private static RouterFailure refusal(Admission.Refusal refusal) {
     return switch (refusal) {
       case IN_FLIGHT ->
-          new RouterFailure(503, "overload", "too many requests in flight at this router");
+          new RouterFailure(
+              503, "overload", "in_flight", "too many requests in flight at this router");
       case PENDING_BYTES ->
-          new RouterFailure(503, "overload", "too many request bytes pending at this router");
+          new RouterFailure(
+              503, "overload", "pending_bytes", "too many request bytes pending at this router");
     };
   }
 
@@ -273,7 +275,7 @@ public final class ProxyServer {
     // The connection broke mid-body: nobody reads this answer, and the cause names nothing the
     // client needs.
     LOG.log(System.Logger.Level.DEBUG, "request body not received: {0}", e.toString());
-    return RouterFailure.rejected(400, "request body not received");
+    return RouterFailure.rejected(400, "body_not_received", "request body not received");
   }
 
   private static RouterFailure asFailure(Throwable e) {
@@ -281,7 +283,7 @@ public final class ProxyServer {
       return f;
     }
     LOG.log(System.Logger.Level.WARNING, "request failed inside the router: {0}", e.toString());
-    return new RouterFailure(502, "error", "internal error at the entry router");
+    return new RouterFailure(502, "error", "internal_error", "internal error at the entry router");
   }
 
   /** A request refused before any transport saw it: counted here, under the flow's transport. */
@@ -379,6 +381,7 @@ public final class ProxyServer {
     String reason = failure.getMessage().replace('\r', ' ').replace('\n', ' ');
     out.setStatusCode(failure.status())
         .putHeader(HttpMessages.ERROR_HEADER, reason)
+        .putHeader(HttpMessages.REASON_HEADER, failure.code())
         .putHeader(TRANSPORT_HEADER, transport.label())
         .putHeader("Content-Type", "text/plain; charset=utf-8");
     if (!request.isEnded() && bodyExpected(request)) {

@@ -173,7 +173,9 @@ public final class TunnelServer {
       if (calls >= MAX_CALLS) {
         metrics.refused("tunnel_too_many_requests");
         respond(
-            id, BackendCaller.error(503, "too many requests in flight on this tunnel at the exit"));
+            id,
+            BackendCaller.error(
+                503, "overload", "too many requests in flight on this tunnel at the exit"));
         return;
       }
       calls++;
@@ -184,7 +186,7 @@ public final class TunnelServer {
                 byte[] response =
                     ar.succeeded()
                         ? ar.result()
-                        : BackendCaller.error(502, "exit failed: " + ar.cause());
+                        : BackendCaller.error(502, "exit_failed", "the exit could not serve");
                 // Back on this tunnel's context, where its counters live.
                 channel.execute(
                     () -> {
