@@ -19,6 +19,7 @@ import dev.betanet.router.packet.PacketReceiver;
 import dev.betanet.router.proxy.ProxyServer;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.FlowDispatcher;
+import dev.betanet.router.state.PacketKeys;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
@@ -31,6 +32,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
@@ -49,6 +51,8 @@ public final class Router {
   private final NodeFiles files;
   private final ReplayFilter replayFilter;
   private final X25519 x25519 = X25519.bestAvailable();
+  private final PacketKeys packetKeys = new PacketKeys(x25519);
+  private final AtomicLong failedApplies = new AtomicLong();
   private final SecureRandom random = new SecureRandom();
   private final RouterMetrics metrics;
   private final PacketLinks links;
@@ -84,9 +88,10 @@ public final class Router {
             settings.nodeId(),
             settings.keysFile(),
             settings.topologyFile(),
-            (previous, next) -> state.set(new RouterState(next, replayFilter(), x25519, random)));
+            (previous, next) -> apply(next));
     this.replayFilter = BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 20_000);
     this.metrics = new RouterMetrics(registry, this::canaryWeight, this::inFlight);
+    metrics.rejectedReloads(this::rejectedReloads);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.links = new PacketLinks(vertx, 4096, this::unreachable);
     var paths = new PathSelector(random);
@@ -104,23 +109,70 @@ public final class Router {
             (millis, task) -> vertx.setTimer(millis, t -> task.run()),
             backend,
             metrics,
-            1024,
-            settings.maxMessageBytes() / 1000 + 16,
-            1000);
+            exitBounds(settings),
+            System::currentTimeMillis);
     this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
     this.tunnelServer =
-        new TunnelServer(vertx, state::get, backend, metrics, settings.maxMessageBytes(), random);
+        new TunnelServer(
+            vertx,
+            state::get,
+            backend,
+            metrics,
+            settings.maxMessageBytes(),
+            settings.limits(),
+            random);
     var split = new CanarySplit(this::canaryWeight, splitRandom);
     var dispatcher =
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
-    this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings.maxBodyBytes());
+    this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings);
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
   }
 
-  private ReplayFilter replayFilter() {
-    return replayFilter;
+  /**
+   * The exit's bounds (docs/router.md, "Exit bounds"): requests are remembered twice as long as
+   * this router's own entries wait, so an entry configured alike cannot ask about a forgotten one.
+   */
+  static ExitHandler.Bounds exitBounds(RouterSettings settings) {
+    return new ExitHandler.Bounds(
+        16_384,
+        settings.maxMessageBytes() / 1000 + 16,
+        1000,
+        2 * settings.requestTimeout().toMillis(),
+        64L << 20,
+        64L << 20,
+        4096);
+  }
+
+  /**
+   * Makes the state for files {@link NodeFiles} accepted, as the mixnode does: when it cannot be
+   * built the update is rejected, counted ({@code betanet_router_reload_rejected}) and logged, the
+   * last good state stays in force, and the next change of either file is tried afresh. (NodeFiles
+   * has already taken these files as its own by then; see the note in docs/router.md.)
+   */
+  private void apply(NodeFiles.State next) {
+    RouterState built;
+    try {
+      built = new RouterState(next, replayFilter, x25519, random, packetKeys);
+    } catch (RuntimeException e) {
+      failedApplies.incrementAndGet();
+      // The reason names epochs or sizes, never key material.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "router {0}: could not apply the new keys/topology (epoch {1}), keeping the last good"
+              + " state: {2}",
+          settings.nodeId(),
+          next.topology().epoch(),
+          e.toString());
+      return;
+    }
+    state.set(built);
+  }
+
+  /** Updates refused by NodeFiles (bad file) or that no state could be built for. */
+  private long rejectedReloads() {
+    return files.rejectedUpdates() + failedApplies.get();
   }
 
   private int inFlight() {
@@ -139,7 +191,16 @@ public final class Router {
         vertx.setPeriodic(
             0,
             settings.reloadInterval().toMillis(),
-            t -> vertx.executeBlocking(files::poll, false));
+            t ->
+                vertx
+                    .executeBlocking(files::poll, false)
+                    .onFailure(
+                        e ->
+                            LOG.log(
+                                System.Logger.Level.WARNING,
+                                "router {0}: polling the key and topology files failed: {1}",
+                                settings.nodeId(),
+                                e.toString())));
     return waitForState()
         .compose(v -> receiver.listen(settings.host(), settings.packetPort()))
         .compose(
@@ -251,8 +312,11 @@ public final class Router {
             .put("ready", isReady())
             .put("inFlightRequests", inFlight())
             .put("openFlows", proxy.flows())
+            .put("proxyAdmittedRequests", proxy.admitted())
+            .put("proxyPendingBodyBytes", proxy.pendingBodyBytes())
             .put("tunnelsOut", tunnelClient.tunnels())
             .put("tunnelsIn", tunnelServer.connections())
+            .put("tunnelHandshakesIn", tunnelServer.handshaking())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
     if (current == null) {
       return json;

@@ -76,5 +76,35 @@ public interface RouterConfig {
 
     /** Threads that peel incoming packets; default: the number of cores. */
     OptionalInt cryptoThreads();
+
+    /** Client connections open at once on the proxy port; more are closed at accept. */
+    @WithDefault("1024")
+    int maxConnections();
+
+    /**
+     * Longest a proxy connection may take to send a request head, from its opening or from the end
+     * of the previous response (so also how long an idle keep-alive connection stays).
+     */
+    @WithDefault("10s")
+    Duration headerTimeout();
+
+    /** Longest a request body may go without a byte arriving (408 and close beyond). */
+    @WithDefault("10s")
+    Duration bodyProgressTimeout();
+
+    /**
+     * Request bytes all proxy requests together may hold, from admission to their response (64
+     * MiB); a request that does not fit is refused with 503 instead of buffered.
+     */
+    @WithDefault("67108864")
+    long maxPendingBodyBytes();
+
+    /** Tunnel connections that have not yet named a router of the topology. */
+    @WithDefault("64")
+    int maxTunnelHandshakes();
+
+    /** Longest a tunnel handshake may take. */
+    @WithDefault("3s")
+    Duration tunnelHandshakeTimeout();
   }
 }

@@ -62,7 +62,14 @@ public class RouterService {
             s.maxInFlight(),
             s.initialSurbs(),
             s.reloadInterval(),
-            s.cryptoThreads().orElse(Runtime.getRuntime().availableProcessors()));
+            s.cryptoThreads().orElse(Runtime.getRuntime().availableProcessors()),
+            new RouterSettings.Limits(
+                s.maxConnections(),
+                s.headerTimeout(),
+                s.bodyProgressTimeout(),
+                s.maxPendingBodyBytes(),
+                s.maxTunnelHandshakes(),
+                s.tunnelHandshakeTimeout()));
     router = new Router(vertx, settings, registry);
     // Not awaited: the router waits for its files (the operator may mount them late) and turns
     // ready when both ports are bound; a bind failure is fatal to this process.

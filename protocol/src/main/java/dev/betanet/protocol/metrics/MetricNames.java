@@ -44,6 +44,12 @@ public final class MetricNames {
   /** Packets the router's packet port refused, by {@code reason}. */
   public static final MetricName ROUTER_PACKETS_REFUSED = counter("betanet.router.packets.refused");
 
+  /** Proxy connections and requests refused before a transport saw them, by {@code reason}. */
+  public static final MetricName ROUTER_PROXY_REFUSED = counter("betanet.router.proxy.refused");
+
+  /** Key/topology updates the router refused or could not apply (the mixnode's equivalent). */
+  public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
+
   // Mixnode.
   /** Packets by {@code result}: forwarded, replayed, invalid, malformed, expired, … */
   public static final MetricName MIXNODE_PACKETS = counter("betanet.mixnode.packets");

@@ -177,7 +177,7 @@ public final class MixnetClient {
                 p.fail(
                     ar.cause() instanceof RouterFailure f
                         ? f
-                        : new RouterFailure(502, "error", "cannot send: " + ar.cause()));
+                        : new RouterFailure(502, "error", "cannot send into the mixnet"));
                 return;
               }
               retransmission.arm(p, () -> attempt(p));

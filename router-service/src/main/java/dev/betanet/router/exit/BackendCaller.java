@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class BackendCaller {
 
+  private static final System.Logger LOG = System.getLogger(BackendCaller.class.getName());
+
   private final HttpClient client;
   private final Context context;
   private final Map<String, URI> backends;
@@ -66,17 +68,20 @@ public final class BackendCaller {
     try {
       request = HttpMessages.decodeRequest(requestMessage);
     } catch (MessageException e) {
-      return Future.succeededFuture(error(502, "malformed request at the exit: " + e.getMessage()));
+      return Future.succeededFuture(
+          error(502, "malformed_request", "malformed request at the exit"));
     }
     URI backend = backends.get(request.host().toLowerCase(Locale.ROOT));
     if (backend == null) {
-      return Future.succeededFuture(error(502, "this exit has no backend for " + request.host()));
+      return Future.succeededFuture(
+          error(502, "no_backend", "this exit has no backend for " + request.host()));
     }
     HttpMethod method;
     try {
       method = HttpMethod.valueOf(request.method());
     } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(error(400, "unsupported method " + request.method()));
+      return Future.succeededFuture(
+          error(400, "unsupported_method", "unsupported method " + request.method()));
     }
     String basePath = backend.getRawPath() == null ? "" : backend.getRawPath();
     if (basePath.endsWith("/")) {
@@ -100,26 +105,39 @@ public final class BackendCaller {
               String length = response.getHeader("content-length");
               if (length != null && Long.parseLong(length) > maxBodyBytes) {
                 response.request().reset();
-                return Future.succeededFuture(
-                    error(502, "backend response over " + maxBodyBytes + " bytes"));
+                return Future.succeededFuture(tooLarge());
               }
               return response
                   .body()
                   .map(body -> encode(response.statusCode(), response.headers(), body));
             })
-        .recover(
-            e ->
-                Future.succeededFuture(
-                    e instanceof java.util.concurrent.TimeoutException
-                            || String.valueOf(e.getMessage()).contains("timeout")
-                        ? error(504, "backend of " + request.host() + " timed out")
-                        : error(
-                            502, "backend of " + request.host() + " failed: " + e.getMessage())));
+        .recover(e -> Future.succeededFuture(failed(request.host(), e)));
+  }
+
+  /**
+   * The client learns which of a few things went wrong, never the backend's address or the
+   * exception: those go to the log (without the request's content).
+   */
+  private static byte[] failed(String host, Throwable e) {
+    LOG.log(System.Logger.Level.WARNING, "backend of {0} failed: {1}", host, e.toString());
+    if (e instanceof java.util.concurrent.TimeoutException
+        || String.valueOf(e.getMessage()).contains("timeout")) {
+      return error(504, "backend_timeout", "backend of " + host + " timed out");
+    }
+    if (e instanceof java.net.ConnectException) {
+      return error(502, "backend_unreachable", "backend of " + host + " unreachable");
+    }
+    return error(502, "backend_failed", "backend of " + host + " failed");
+  }
+
+  private byte[] tooLarge() {
+    return error(
+        502, "backend_response_too_large", "backend response over " + maxBodyBytes + " bytes");
   }
 
   private byte[] encode(int status, MultiMap headers, Buffer body) {
     if (body.length() > maxBodyBytes) {
-      return error(502, "backend response over " + maxBodyBytes + " bytes");
+      return tooLarge();
     }
     String connection = headers.get("connection");
     List<Map.Entry<String, String>> kept = new ArrayList<>();
@@ -132,12 +150,20 @@ public final class BackendCaller {
     return HttpMessages.encode(new HttpMessages.Response(status, kept, body.getBytes()));
   }
 
-  public static byte[] error(int status, String reason) {
+  /**
+   * An encoded error response of the exit.
+   *
+   * @param code the stable reason code ({@code X-Betanet-Reason})
+   * @param reason the text ({@code X-Betanet-Error}): nothing internal, an anonymous client reads
+   *     it
+   */
+  public static byte[] error(int status, String code, String reason) {
     return HttpMessages.encode(
         new HttpMessages.Response(
             status,
             List.of(
                 Map.entry(HttpMessages.ERROR_HEADER, reason),
+                Map.entry(HttpMessages.REASON_HEADER, code),
                 Map.entry("Content-Type", "text/plain; charset=utf-8")),
             (reason + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }

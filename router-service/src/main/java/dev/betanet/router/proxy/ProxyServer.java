@@ -5,6 +5,7 @@ import dev.betanet.router.split.Flow;
 import dev.betanet.router.split.FlowDispatcher;
 import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
+import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.Transport;
 import dev.betanet.router.wire.HopByHop;
 import dev.betanet.router.wire.HttpMessages;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The entry's HTTP proxy port. It takes absolute-form requests ({@code GET http://echo.fog/hello
@@ -33,6 +35,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * read up to the limit (413 beyond it, decided from Content-Length before reading when there is
  * one), then the request goes to the transport and the client gets its response or a one-line error
  * in {@code X-Betanet-Error}.
+ *
+ * <p>Clients are anonymous, so everything one of them can make this port hold is bounded before it
+ * is read ({@link RouterSettings.Limits}): connections open at once (more are closed at accept),
+ * the time to send a request head (which is also how long an idle keep-alive connection stays), the
+ * time a body may go without progress, and, through {@link Admission}, the requests admitted at
+ * once ({@code max-in-flight}) and the request bytes they hold together, both checked before a body
+ * is read. Past a bound the client gets a 503 (or 408/413) and its connection is closed; every
+ * refusal is counted in {@code betanet_router_proxy_refused_total{reason}}.
  *
  * <p>Each client connection is a {@link Flow}: {@link CanarySplit} draws its transport when it
  * opens, and every request on it takes that transport (see {@link FlowDispatcher}). Every response
@@ -43,12 +53,17 @@ public final class ProxyServer {
 
   public static final String TRANSPORT_HEADER = "X-Betanet-Transport";
 
+  private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
+
   private final Vertx vertx;
   private final CanarySplit split;
   private final FlowDispatcher dispatcher;
   private final RouterMetrics metrics;
   private final int maxBodyBytes;
-  private final Map<HttpConnection, Flow> flows = new ConcurrentHashMap<>();
+  private final RouterSettings.Limits limits;
+  private final Admission admission;
+  private final Map<HttpConnection, ClientConnection> connections = new ConcurrentHashMap<>();
+  private final AtomicInteger open = new AtomicInteger();
   private HttpServer server;
 
   public ProxyServer(
@@ -56,17 +71,25 @@ public final class ProxyServer {
       CanarySplit split,
       FlowDispatcher dispatcher,
       RouterMetrics metrics,
-      int maxBodyBytes) {
+      RouterSettings settings) {
     this.vertx = vertx;
     this.split = split;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
-    this.maxBodyBytes = maxBodyBytes;
+    this.maxBodyBytes = settings.maxBodyBytes();
+    this.limits = settings.limits();
+    this.admission = new Admission(settings.maxInFlight(), settings.limits().maxPendingBodyBytes());
   }
 
   /** Binds {@code host:port}; completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
-    server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(16 * 1024));
+    // No h2c detection: it holds a new connection back from the connection handler until its first
+    // bytes arrive, so idle connections would escape the cap and the head timer.
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setMaxInitialLineLength(16 * 1024)
+                .setHttp2ClearTextEnabled(false));
     server.connectionHandler(this::open);
     server.requestHandler(this::handle);
     return server.listen(port, host).map(HttpServer::actualPort);
@@ -74,23 +97,112 @@ public final class ProxyServer {
 
   /** Client connections open now. */
   public int flows() {
-    return flows.size();
+    return connections.size();
   }
 
-  private Flow open(HttpConnection connection) {
+  /** Requests admitted now (from their head to their response). */
+  public int admitted() {
+    return admission.requests();
+  }
+
+  /** Request bytes admitted requests hold now. */
+  public long pendingBodyBytes() {
+    return admission.bytes();
+  }
+
+  /**
+   * One client connection: its flow, and the timer that closes it when no request head arrives in
+   * time (after it opens, and after each response: an idle keep-alive connection ends the same
+   * way).
+   */
+  private final class ClientConnection {
+    final HttpConnection connection;
+    final Flow flow;
+    private long headTimer = -1;
+
+    ClientConnection(HttpConnection connection, Flow flow) {
+      this.connection = connection;
+      this.flow = flow;
+    }
+
+    synchronized void awaitHead() {
+      cancelHeadTimer();
+      headTimer =
+          vertx.setTimer(
+              limits.headerTimeout().toMillis(),
+              t -> {
+                synchronized (this) {
+                  if (headTimer != t) {
+                    return;
+                  }
+                  headTimer = -1;
+                }
+                metrics.proxyRefused("header_timeout");
+                connection.close();
+              });
+    }
+
+    synchronized void headArrived() {
+      cancelHeadTimer();
+    }
+
+    private void cancelHeadTimer() {
+      if (headTimer >= 0) {
+        vertx.cancelTimer(headTimer);
+        headTimer = -1;
+      }
+    }
+  }
+
+  private void open(HttpConnection connection) {
+    if (open.incrementAndGet() > limits.maxConnections()) {
+      open.decrementAndGet();
+      metrics.proxyRefused("too_many_connections");
+      connection.close();
+      return;
+    }
     Flow flow = new Flow(split.next());
     metrics.flow(flow.transport());
-    flows.put(connection, flow);
-    connection.closeHandler(v -> flows.remove(connection));
-    return flow;
+    var client = new ClientConnection(connection, flow);
+    connections.put(connection, client);
+    connection.closeHandler(
+        v -> {
+          connections.remove(connection);
+          client.headArrived(); // no timer may outlive the connection
+          open.decrementAndGet();
+        });
+    client.awaitHead();
   }
 
   private void handle(HttpServerRequest request) {
     long started = System.nanoTime();
-    Flow flow = flows.get(request.connection());
-    if (flow == null) {
-      flow = open(request.connection()); // not seen opening (cannot happen for HTTP/1.x)
+    ClientConnection client = connections.get(request.connection());
+    if (client == null) {
+      // Refused at accept (over the cap) but a request head was already buffered.
+      request.connection().close();
+      return;
     }
+    client.headArrived();
+    Admission.Ticket[] ticket = {null};
+    request
+        .response()
+        .endHandler(
+            v -> {
+              if (ticket[0] != null) {
+                ticket[0].release();
+              }
+              client.awaitHead();
+            });
+    request
+        .response()
+        .closeHandler(
+            v -> {
+              if (ticket[0] != null) {
+                ticket[0].release();
+              }
+            });
+    Flow flow = client.flow;
+    long declared = 0;
     String host;
     String path;
     try {
@@ -110,40 +222,68 @@ public final class ProxyServer {
           uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       path = uri.getRawQuery() == null ? rawPath : rawPath + "?" + uri.getRawQuery();
       String length = request.getHeader("content-length");
-      if (length != null && Long.parseLong(length.trim()) > maxBodyBytes) {
+      if (length != null) {
+        declared = Long.parseLong(length.trim());
+        if (declared < 0) {
+          throw new NumberFormatException("negative Content-Length");
+        }
+      }
+      if (declared > maxBodyBytes) {
+        metrics.proxyRefused("body_too_large");
         throw RouterFailure.rejected(413, "request body over " + maxBodyBytes + " bytes");
       }
     } catch (URISyntaxException | NumberFormatException e) {
-      rejected(
-          request, flow, started, RouterFailure.rejected(400, "bad request: " + e.getMessage()));
+      rejected(request, flow, started, RouterFailure.rejected(400, "bad request URI or header"));
       return;
     } catch (RouterFailure f) {
       rejected(request, flow, started, f);
       return;
     }
-    Flow current = flow;
-    readBody(request)
-        .onFailure(
-            e ->
-                rejected(
-                    request,
-                    current,
-                    started,
-                    e instanceof RouterFailure f
-                        ? f
-                        : RouterFailure.rejected(400, "request body not received: " + e)))
+    Admission.Decision decision = admission.admit(declared);
+    if (decision.refusal() != null) {
+      metrics.proxyRefused(decision.refusal().reason);
+      rejected(request, flow, started, refusal(decision.refusal()));
+      return;
+    }
+    ticket[0] = decision.ticket();
+    boolean lengthKnown = request.getHeader("content-length") != null;
+    readBody(request, ticket[0], lengthKnown)
+        .onFailure(e -> rejected(request, flow, started, bodyFailure(e)))
         .onSuccess(
             body ->
                 dispatcher
-                    .send(current, toMessage(request, host, path, body))
+                    .send(flow, toMessage(request, host, path, body))
                     .onSuccess(delivered -> respond(request, delivered))
-                    .onFailure(e -> fail(request, current.transport(), asFailure(e))));
+                    .onFailure(e -> fail(request, flow.transport(), asFailure(e))));
+  }
+
+  private static RouterFailure refusal(Admission.Refusal refusal) {
+    return switch (refusal) {
+      case IN_FLIGHT ->
+          new RouterFailure(
+              503, "overload", "in_flight", "too many requests in flight at this router");
+      case PENDING_BYTES ->
+          new RouterFailure(
+              503, "overload", "pending_bytes", "too many request bytes pending at this router");
+    };
+  }
+
+  private RouterFailure bodyFailure(Throwable e) {
+    if (e instanceof RouterFailure f) {
+      return f;
+    }
+    // The connection broke mid-body: nobody reads this answer, and the cause names nothing the
+    // client needs.
+    LOG.log(System.Logger.Level.DEBUG, "request body not received: {0}", e.toString());
+    return RouterFailure.rejected(400, "body_not_received", "request body not received");
   }
 
   private static RouterFailure asFailure(Throwable e) {
-    return e instanceof RouterFailure f
-        ? f
-        : new RouterFailure(502, "error", "internal error: " + e);
+    if (e instanceof RouterFailure f) {
+      return f;
+    }
+    LOG.log(System.Logger.Level.WARNING, "request failed inside the router: {0}", e.toString());
+    return new RouterFailure(502, "error", "internal_error", "internal error at the entry router");
   }
 
   /** A request refused before any transport saw it: counted here, under the flow's transport. */
@@ -153,18 +293,52 @@ public final class ProxyServer {
     fail(request, flow.transport(), failure);
   }
 
-  private Future<Buffer> readBody(HttpServerRequest request) {
+  /**
+   * Reads the body within the admitted share: a body without a declared length reserves its bytes
+   * as they come, and one that goes {@code body-progress-timeout} without a byte is refused (408).
+   */
+  private Future<Buffer> readBody(
+      HttpServerRequest request, Admission.Ticket ticket, boolean lengthKnown) {
     var promise = io.vertx.core.Promise.<Buffer>promise();
     Buffer body = Buffer.buffer();
+    long timeout = limits.bodyProgressTimeout().toMillis();
+    long[] lastProgress = {System.nanoTime()};
+    long timer =
+        vertx.setPeriodic(
+            Math.max(1, timeout / 4),
+            t -> {
+              if (System.nanoTime() - lastProgress[0] >= timeout * 1_000_000L) {
+                metrics.proxyRefused("body_timeout");
+                request.pause();
+                promise.tryFail(
+                    RouterFailure.rejected(
+                        408, "request body stalled for " + limits.bodyProgressTimeout()));
+              }
+            });
+    promise.future().onComplete(ar -> vertx.cancelTimer(timer));
     request.handler(
         chunk -> {
+          if (promise.future().isComplete()) {
+            return;
+          }
+          lastProgress[0] = System.nanoTime();
           if (body.length() + chunk.length() > maxBodyBytes) {
+            metrics.proxyRefused("body_too_large");
             request.pause();
             promise.tryFail(
                 RouterFailure.rejected(413, "request body over " + maxBodyBytes + " bytes"));
-          } else {
-            body.appendBuffer(chunk);
+            return;
           }
+          if (!lengthKnown) {
+            Admission.Refusal refusal = ticket.grow(chunk.length());
+            if (refusal != null) {
+              metrics.proxyRefused(refusal.reason);
+              request.pause();
+              promise.tryFail(refusal(refusal));
+              return;
+            }
+          }
+          body.appendBuffer(chunk);
         });
     request.endHandler(v -> promise.tryComplete(body));
     request.exceptionHandler(promise::tryFail);
@@ -207,13 +381,20 @@ public final class ProxyServer {
     String reason = failure.getMessage().replace('\r', ' ').replace('\n', ' ');
     out.setStatusCode(failure.status())
         .putHeader(HttpMessages.ERROR_HEADER, reason)
+        .putHeader(HttpMessages.REASON_HEADER, failure.code())
         .putHeader(TRANSPORT_HEADER, transport.label())
         .putHeader("Content-Type", "text/plain; charset=utf-8");
-    if (failure.status() == 413) {
+    if (!request.isEnded() && bodyExpected(request)) {
       // The rest of the body is not read: close rather than leave the connection out of sync.
       out.putHeader("Connection", "close");
     }
     out.end(reason + "\n");
+  }
+
+  private static boolean bodyExpected(HttpServerRequest request) {
+    String length = request.getHeader("content-length");
+    return request.getHeader("transfer-encoding") != null
+        || (length != null && !length.trim().equals("0"));
   }
 
   public Future<Void> close() {

@@ -127,7 +127,7 @@ public final class FlowDispatcher {
   private static RouterFailure asFailure(Throwable cause) {
     return cause instanceof RouterFailure f
         ? f
-        : new RouterFailure(502, "error", "internal error: " + cause);
+        : new RouterFailure(502, "error", "internal_error", "internal error at the entry router");
   }
 
   private static Duration since(long started) {

@@ -9,11 +9,28 @@ public final class RouterFailure extends RuntimeException {
 
   private final int status;
   private final String outcome;
+  private final String code;
 
+  /** A failure whose reason code is its outcome word. */
   public RouterFailure(int status, String outcome, String reason) {
+    this(status, outcome, outcome, reason);
+  }
+
+  /**
+   * @param code the stable reason code clients see in {@code X-Betanet-Reason}
+   * @param reason the one-line text for {@code X-Betanet-Error}: nothing internal (no address, no
+   *     exception), since anonymous clients read it
+   */
+  public RouterFailure(int status, String outcome, String code, String reason) {
     super(reason, null, false, false);
     this.status = status;
     this.outcome = outcome;
+    this.code = code;
+  }
+
+  /** The stable reason code. */
+  public String code() {
+    return code;
   }
 
   public int status() {
@@ -26,5 +43,9 @@ public final class RouterFailure extends RuntimeException {
 
   public static RouterFailure rejected(int status, String reason) {
     return new RouterFailure(status, "rejected", reason);
+  }
+
+  public static RouterFailure rejected(int status, String code, String reason) {
+    return new RouterFailure(status, "rejected", code, reason);
   }
 }

@@ -30,6 +30,7 @@ public final class RouterMetrics {
   private final Counter coverSent;
   private final Counter coverReceived;
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+  private final Map<String, Counter> proxyRefused = new ConcurrentHashMap<>();
 
   public RouterMetrics(
       MeterRegistry registry, Supplier<Number> canaryWeight, Supplier<Number> inFlight) {
@@ -154,6 +155,30 @@ public final class RouterMetrics {
 
   public void coverReceived() {
     coverReceived.increment();
+  }
+
+  /**
+   * A proxy connection or request refused before any transport saw it, by a short reason word
+   * ({@code too_many_connections}, {@code header_timeout}, {@code body_timeout}, {@code in_flight},
+   * {@code pending_bytes}, {@code body_too_large}).
+   */
+  public void proxyRefused(String reason) {
+    proxyRefused
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder(MetricNames.ROUTER_PROXY_REFUSED.meter())
+                    .description("Proxy connections and requests refused, by reason")
+                    .tag("reason", r)
+                    .register(registry))
+        .increment();
+  }
+
+  /** Registers the count of key/topology updates refused or not applied so far. */
+  public void rejectedReloads(Supplier<Number> count) {
+    Gauge.builder(MetricNames.ROUTER_RELOAD_REJECTED.meter(), count)
+        .description("Key/topology updates refused or not applied; the last good state stays")
+        .register(registry);
   }
 
   /** A packet or message refused at this router, by a short reason word. */

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param initialSurbs SURBs for the response sent with the first request to a .fog name (at least
  *     1); later requests to it send as many as its recent responses needed
  * @param reloadInterval how often the key and topology files are re-read
+ * @param limits the bounds on what anonymous clients and unauthenticated peers may hold at once
  */
 public record RouterSettings(
     String nodeId,
@@ -36,10 +37,114 @@ public record RouterSettings(
     int maxInFlight,
     int initialSurbs,
     Duration reloadInterval,
-    int cryptoThreads) {
+    int cryptoThreads,
+    Limits limits) {
 
   public RouterSettings {
     services = Map.copyOf(services);
+  }
+
+  /** Settings with the default {@link Limits}. */
+  public RouterSettings(
+      String nodeId,
+      Path keysFile,
+      Path topologyFile,
+      Map<String, String> services,
+      String host,
+      int proxyPort,
+      int packetPort,
+      int tunnelPort,
+      Duration requestTimeout,
+      Duration backendTimeout,
+      Duration retransmitMargin,
+      int maxAttempts,
+      int maxBodyBytes,
+      int maxInFlight,
+      int initialSurbs,
+      Duration reloadInterval,
+      int cryptoThreads) {
+    this(
+        nodeId,
+        keysFile,
+        topologyFile,
+        services,
+        host,
+        proxyPort,
+        packetPort,
+        tunnelPort,
+        requestTimeout,
+        backendTimeout,
+        retransmitMargin,
+        maxAttempts,
+        maxBodyBytes,
+        maxInFlight,
+        initialSurbs,
+        reloadInterval,
+        cryptoThreads,
+        Limits.DEFAULTS);
+  }
+
+  /** These settings with other {@link Limits}. */
+  public RouterSettings withLimits(Limits other) {
+    return new RouterSettings(
+        nodeId,
+        keysFile,
+        topologyFile,
+        services,
+        host,
+        proxyPort,
+        packetPort,
+        tunnelPort,
+        requestTimeout,
+        backendTimeout,
+        retransmitMargin,
+        maxAttempts,
+        maxBodyBytes,
+        maxInFlight,
+        initialSurbs,
+        reloadInterval,
+        cryptoThreads,
+        other);
+  }
+
+  /**
+   * What one party the router cannot yet trust may make it hold (docs/security.md): proxy clients
+   * are anonymous, and a tunnel peer is a stranger until its handshake completes.
+   *
+   * @param maxConnections client connections open at once on the proxy port; more are closed at
+   *     accept
+   * @param headerTimeout longest a proxy connection may take to send a request head, counted from
+   *     its opening or from the end of the previous response (so also the keep-alive idle time)
+   * @param bodyProgressTimeout longest a request body may go without a byte arriving
+   * @param maxPendingBodyBytes request bytes all proxy requests together may hold, from admission
+   *     to their response; a request that does not fit is refused (503), not buffered
+   * @param maxTunnelHandshakes tunnel connections that have not yet named a router of the topology;
+   *     a new one beyond this closes the oldest
+   * @param tunnelHandshakeTimeout longest a tunnel handshake may take
+   */
+  public record Limits(
+      int maxConnections,
+      Duration headerTimeout,
+      Duration bodyProgressTimeout,
+      long maxPendingBodyBytes,
+      int maxTunnelHandshakes,
+      Duration tunnelHandshakeTimeout) {
+
+    public static final Limits DEFAULTS =
+        new Limits(
+            1024,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            64L << 20,
+            64,
+            Duration.ofSeconds(3));
+
+    public Limits {
+      if (maxConnections < 1 || maxPendingBodyBytes < 1 || maxTunnelHandshakes < 1) {
+        throw new IllegalArgumentException(
+            "connection, body and handshake limits must be positive");
+      }
+    }
   }
 
   /** Largest serialized message (body plus method, path and headers). */

@@ -1,9 +1,7 @@
 package dev.betanet.router.state;
 
 import dev.betanet.protocol.crypto.X25519;
-import dev.betanet.protocol.crypto.X25519PrivateKey;
 import dev.betanet.protocol.node.NodeFiles;
-import dev.betanet.protocol.packet.KeyRing;
 import dev.betanet.protocol.packet.NodeRef;
 import dev.betanet.protocol.packet.PacketBuilder;
 import dev.betanet.protocol.packet.PacketGeometry;
@@ -16,9 +14,7 @@ import dev.betanet.protocol.topology.Topology.MixnodeEntry;
 import dev.betanet.protocol.topology.Topology.RouterNode;
 import dev.betanet.router.wire.Envelope;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,17 +36,27 @@ public final class RouterState {
   private final NodeRef self;
   private final PathHop selfHop;
 
+  /** A state with keys of its own (tests, and one-off states that no reload follows). */
   public RouterState(
       NodeFiles.State files, ReplayFilter replayFilter, X25519 x25519, SecureRandom rnd) {
+    this(files, replayFilter, x25519, rnd, new PacketKeys(x25519));
+  }
+
+  /**
+   * @param keys the packet keys shared by the router's successive states; the ring is taken last,
+   *     once nothing else can fail, so a state that cannot be built leaves the keys untouched
+   * @throws RuntimeException when the files cannot make a state (the router keeps the last one)
+   */
+  public RouterState(
+      NodeFiles.State files,
+      ReplayFilter replayFilter,
+      X25519 x25519,
+      SecureRandom rnd,
+      PacketKeys keys) {
     this.files = files;
     Topology topology = files.topology();
     this.geometry = new PacketGeometry(topology.packetSize(), MAX_HOPS);
     this.envelope = new Envelope(geometry);
-    List<KeyRing.Entry> entries = new ArrayList<>();
-    for (NodeKeys.EpochKey key : files.keys().packetKeys()) {
-      entries.add(new KeyRing.Entry(key.epoch(), X25519PrivateKey.of(key.privateKey())));
-    }
-    this.processor = new PacketProcessor(geometry, KeyRing.of(entries), replayFilter, x25519);
     this.builder = new PacketBuilder(geometry, x25519, rnd);
     Map<NodeRef, String> table = new HashMap<>();
     for (Topology.Layer layer : topology.layers()) {
@@ -62,9 +68,11 @@ public final class RouterState {
       table.put(NodeRef.ofIdentity(router.ed25519().bytes()), router.packetAddress());
     }
     this.addresses = Map.copyOf(table);
-    NodeKeys keys = files.keys();
-    this.self = NodeRef.ofIdentity(keys.identityPublic().bytes());
-    this.selfHop = new PathHop(self, keys.current().publicKey().bytes(), keys.current().epoch(), 0);
+    NodeKeys nodeKeys = files.keys();
+    this.self = NodeRef.ofIdentity(nodeKeys.identityPublic().bytes());
+    this.selfHop =
+        new PathHop(self, nodeKeys.current().publicKey().bytes(), nodeKeys.current().epoch(), 0);
+    this.processor = new PacketProcessor(geometry, keys.ring(nodeKeys), replayFilter, x25519);
   }
 
   public Topology topology() {

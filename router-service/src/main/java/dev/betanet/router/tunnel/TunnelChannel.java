@@ -36,9 +36,6 @@ final class TunnelChannel {
     void onClosed(String reason);
   }
 
-  /** How long a peer has to complete the handshake before the connection is dropped. */
-  static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
-
   private final Context context;
   private final NetSocket socket;
   private final String role;
@@ -49,13 +46,19 @@ final class TunnelChannel {
   private long handshakeTimer;
   private boolean closed;
 
-  /** Must be created on the socket's context. */
-  TunnelChannel(Vertx vertx, NetSocket socket, String role, RouterMetrics metrics) {
+  /**
+   * Must be created on the socket's context.
+   *
+   * @param handshakeMillis how long the peer has to complete the handshake before the connection is
+   *     dropped ({@code handshake_timeout})
+   */
+  TunnelChannel(
+      Vertx vertx, NetSocket socket, String role, RouterMetrics metrics, long handshakeMillis) {
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.role = role;
     this.metrics = metrics;
-    this.handshakeTimer = vertx.setTimer(HANDSHAKE_TIMEOUT_MILLIS, t -> close("handshake_timeout"));
+    this.handshakeTimer = vertx.setTimer(handshakeMillis, t -> close("handshake_timeout"));
   }
 
   /** Starts reading; frames go to {@code handler} on this connection's context. */

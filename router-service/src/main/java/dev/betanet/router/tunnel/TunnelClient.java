@@ -1,5 +1,6 @@
 package dev.betanet.router.tunnel;
 
+import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.Topology.RouterNode;
 import dev.betanet.protocol.tunnel.TunnelException;
 import dev.betanet.protocol.tunnel.TunnelInitiator;
@@ -15,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,8 @@ import java.util.function.Supplier;
 public final class TunnelClient {
 
   static final String ROLE = "initiator";
+
+  private static final System.Logger LOG = System.getLogger(TunnelClient.class.getName());
 
   private final Vertx vertx;
   private final Supplier<RouterState> state;
@@ -135,7 +139,10 @@ public final class TunnelClient {
   /** One tunnel to one exit router, and the requests waiting on it. */
   private final class Link implements TunnelChannel.Handler {
     private final RouterNode exit;
-    private final byte[] identityPrivate;
+
+    /** Held, not copied: the identity key is copied out only for the handshake, then wiped. */
+    private final NodeKeys keys;
+
     private final Promise<TunnelChannel> ready = Promise.promise();
     private final Map<Long, Promise<byte[]>> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
@@ -144,11 +151,12 @@ public final class TunnelClient {
     private volatile boolean retired;
     private boolean started;
     private TunnelInitiator initiator;
+    private boolean replied;
     private volatile TunnelChannel channel;
 
     Link(RouterState current, RouterNode exit) {
       this.exit = exit;
-      this.identityPrivate = current.files().keys().identityPrivate();
+      this.keys = current.files().keys();
       this.assembly =
           new TunnelMessages.Assembly(false, settings.maxMessageBytes(), TunnelServer.MAX_CALLS);
     }
@@ -169,23 +177,49 @@ public final class TunnelClient {
       try {
         port = Integer.parseInt(address.substring(colon + 1));
       } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-        fail("bad tunnel address " + address + " in the topology");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "router {0} has a bad tunnel address in the topology: {1}",
+            exit.id(),
+            address);
+        fail("bad_tunnel_address");
         return;
       }
       String host = address.substring(0, Math.max(colon, 0));
       net.connect(port, host)
           .onSuccess(
               socket -> {
-                channel = new TunnelChannel(vertx, socket, ROLE, metrics);
-                initiator = new TunnelInitiator(identityPrivate, exit.ed25519(), random);
-                java.util.Arrays.fill(identityPrivate, (byte) 0);
+                channel =
+                    new TunnelChannel(
+                        vertx,
+                        socket,
+                        ROLE,
+                        metrics,
+                        settings.limits().tunnelHandshakeTimeout().toMillis());
+                byte[] identity = keys.identityPrivate();
+                try {
+                  initiator = new TunnelInitiator(identity, exit.ed25519(), random);
+                } finally {
+                  Arrays.fill(identity, (byte) 0);
+                }
+                if (closed) { // failed while connecting
+                  wipeInitiator();
+                  socket.close();
+                  return;
+                }
                 channel.start(this);
                 channel.writePlain(initiator.hello());
               })
           .onFailure(
               e -> {
                 metrics.tunnel(ROLE, "connect_failed");
-                fail("cannot connect: " + e.getMessage());
+                // The cause names the exit's address: for the log, not for the client.
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cannot connect the fallback tunnel to router {0}: {1}",
+                    exit.id(),
+                    e.toString());
+                fail("connect_failed");
               });
     }
 
@@ -240,7 +274,14 @@ public final class TunnelClient {
         }
         return;
       }
-      var established = initiator.onReply(body);
+      TunnelInitiator.Established established;
+      synchronized (this) {
+        if (initiator == null || replied) {
+          throw new TunnelException(TunnelException.Kind.MALFORMED, "handshake already ended");
+        }
+        replied = true;
+        established = initiator.onReply(body); // wipes the initiator's key copies
+      }
       channel.writePlain(established.confirm());
       channel.established(established.session());
       ready.tryComplete(channel);
@@ -261,8 +302,26 @@ public final class TunnelClient {
               503, "unavailable", "cannot open the fallback tunnel to router " + exit.id());
     }
 
+    /**
+     * A handshake that ends before the reply leaves the initiator's copies of the identity and
+     * ephemeral keys in memory; {@link TunnelInitiator} has no destroy(), and a refused reply is
+     * the one call that wipes them.
+     */
+    private synchronized void wipeInitiator() {
+      if (initiator != null && !replied) {
+        replied = true;
+        try {
+          initiator.onReply(new byte[0]);
+        } catch (TunnelException expected) {
+          // refused, and wiped in its finally block
+        }
+      }
+      initiator = null;
+    }
+
     void fail(String reason) {
       closed = true;
+      wipeInitiator();
       links.remove(exit.id(), this);
       RouterFailure failure = failure();
       RouterFailure detailed =

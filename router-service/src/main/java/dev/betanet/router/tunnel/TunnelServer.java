@@ -7,6 +7,7 @@ import dev.betanet.protocol.tunnel.TunnelResponder;
 import dev.betanet.protocol.tunnel.TunnelSession;
 import dev.betanet.router.exit.BackendCaller;
 import dev.betanet.router.state.RouterMetrics;
+import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.MessageException;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -24,9 +26,13 @@ import java.util.function.Supplier;
  * and has the same {@link BackendCaller} as the mixnet exit answer it, once. Many requests share
  * one tunnel; each response goes back with the request's id.
  *
- * <p>Bounded: at most {@link #MAX_CONNECTIONS} tunnels at once (more are closed at accept and
- * counted), {@link #MAX_REASSEMBLING} requests being received and {@link #MAX_CALLS} at the backend
- * per tunnel (more are answered 503 at once), each message at most the router's message limit.
+ * <p>Bounded: handshakes wait apart from established tunnels, in a {@link HandshakeBudget} (a small
+ * queue for connections that have not named a router of the topology, the oldest pushed out by a
+ * new one, and a few per named router) and within a short deadline, so idle strangers cannot take
+ * the fallback path away from the routers; at most {@link #MAX_CONNECTIONS} established tunnels
+ * (more are closed and counted), {@link #MAX_REASSEMBLING} requests being received and {@link
+ * #MAX_CALLS} at the backend per tunnel (more are answered 503 at once), each message at most the
+ * router's message limit.
  */
 public final class TunnelServer {
 
@@ -41,7 +47,10 @@ public final class TunnelServer {
   private final RouterMetrics metrics;
   private final int maxMessageBytes;
   private final SecureRandom random;
+  private final long handshakeMillis;
+  private final HandshakeBudget handshakes;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger established = new AtomicInteger();
   private NetServer server;
 
   public TunnelServer(
@@ -50,6 +59,7 @@ public final class TunnelServer {
       BackendCaller backend,
       RouterMetrics metrics,
       int maxMessageBytes,
+      RouterSettings.Limits limits,
       SecureRandom random) {
     this.vertx = vertx;
     this.state = state;
@@ -57,6 +67,8 @@ public final class TunnelServer {
     this.metrics = metrics;
     this.maxMessageBytes = maxMessageBytes;
     this.random = random;
+    this.handshakeMillis = limits.tunnelHandshakeTimeout().toMillis();
+    this.handshakes = new HandshakeBudget(limits.maxTunnelHandshakes());
   }
 
   /** Binds {@code host:port}; completes with the bound port. */
@@ -72,37 +84,45 @@ public final class TunnelServer {
     return connections.get();
   }
 
+  /** Connections whose handshake has not completed. */
+  public int handshaking() {
+    return handshakes.waiting();
+  }
+
   private void accept(NetSocket socket) {
-    RouterState current = state.get();
-    if (current == null || connections.get() >= MAX_CONNECTIONS) {
-      metrics.tunnel(ROLE, current == null ? "not_ready" : "too_many_connections");
+    if (state.get() == null) {
+      metrics.tunnel(ROLE, "not_ready");
       socket.close();
       return;
     }
     connections.incrementAndGet();
-    new Responding(socket, current).start();
+    var responding = new Responding(socket);
+    handshakes.admit(responding);
+    responding.start();
   }
 
   /** One accepted tunnel: handshake, then requests. Confined to the socket's context. */
-  private final class Responding implements TunnelChannel.Handler {
+  private final class Responding implements TunnelChannel.Handler, HandshakeBudget.Waiting {
     private final TunnelChannel channel;
-    private final TunnelResponder responder;
     private final TunnelMessages.Assembly assembly =
         new TunnelMessages.Assembly(true, maxMessageBytes, MAX_REASSEMBLING);
-    private boolean helloSeen;
+    private TunnelResponder responder;
     private TunnelSession session;
+    private boolean helloAnswered;
+    private boolean counted;
     private int calls;
 
-    Responding(NetSocket socket, RouterState current) {
-      this.channel = new TunnelChannel(vertx, socket, ROLE, metrics);
-      // Who may open a tunnel is decided by the topology in force when the hello arrives.
-      this.responder =
-          new TunnelResponder(
-              current.files().keys().identityPrivate(), TunnelServer.this::isRouter, random);
+    Responding(NetSocket socket) {
+      this.channel = new TunnelChannel(vertx, socket, ROLE, metrics, handshakeMillis);
     }
 
     void start() {
       channel.start(this);
+    }
+
+    @Override
+    public void evict(String reason) {
+      channel.close(reason);
     }
 
     @Override
@@ -112,20 +132,50 @@ public final class TunnelServer {
         if (message.isPresent()) {
           call(message.get().id(), message.get().bytes());
         }
-      } else if (!helloSeen) {
-        helloSeen = true;
-        channel.writePlain(responder.onHello(body));
+      } else if (responder == null) {
+        onHello(body);
       } else {
-        session = responder.onConfirm(body);
+        TunnelResponder confirming = responder;
+        responder = null; // single use, whatever the confirmation says
+        session = confirming.onConfirm(body);
+        handshakes.done(this);
+        if (established.incrementAndGet() > MAX_CONNECTIONS) {
+          established.decrementAndGet();
+          channel.close("too_many_connections");
+          return;
+        }
+        counted = true;
         channel.established(session);
       }
+    }
+
+    /**
+     * Who may open a tunnel is decided by the topology in force when the hello arrives. The
+     * identity key is copied out of the state only for this one signature, and the copy wiped.
+     */
+    private void onHello(byte[] hello) throws TunnelException {
+      RouterState current = state.get();
+      if (current == null) {
+        throw new TunnelException(TunnelException.Kind.UNKNOWN_PEER, "router is not ready");
+      }
+      byte[] identity = current.files().keys().identityPrivate();
+      try {
+        responder = new TunnelResponder(identity, TunnelServer.this::isRouter, random);
+      } finally {
+        Arrays.fill(identity, (byte) 0);
+      }
+      channel.writePlain(responder.onHello(hello)); // wipes the responder's own copy
+      helloAnswered = true;
+      handshakes.identified(this, Key32.of(Arrays.copyOfRange(hello, 2, 34)));
     }
 
     private void call(long id, byte[] request) {
       if (calls >= MAX_CALLS) {
         metrics.refused("tunnel_too_many_requests");
         respond(
-            id, BackendCaller.error(503, "too many requests in flight on this tunnel at the exit"));
+            id,
+            BackendCaller.error(
+                503, "overload", "too many requests in flight on this tunnel at the exit"));
         return;
       }
       calls++;
@@ -136,7 +186,7 @@ public final class TunnelServer {
                 byte[] response =
                     ar.succeeded()
                         ? ar.result()
-                        : BackendCaller.error(502, "exit failed: " + ar.cause());
+                        : BackendCaller.error(502, "exit_failed", "the exit could not serve");
                 // Back on this tunnel's context, where its counters live.
                 channel.execute(
                     () -> {
@@ -153,6 +203,20 @@ public final class TunnelServer {
     @Override
     public void onClosed(String reason) {
       connections.decrementAndGet();
+      handshakes.done(this);
+      if (responder != null && helloAnswered) {
+        // Closed between reply and confirmation: TunnelResponder has no destroy(), and a refused
+        // confirmation is the one call that wipes its ephemeral key.
+        try {
+          responder.onConfirm(new byte[0]);
+        } catch (TunnelException expected) {
+          // refused, and wiped in its finally block
+        }
+        responder = null;
+      }
+      if (counted) {
+        established.decrementAndGet();
+      }
     }
   }
 

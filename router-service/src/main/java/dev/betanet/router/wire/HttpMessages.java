@@ -30,6 +30,13 @@ public final class HttpMessages {
    */
   public static final String ERROR_HEADER = "X-Betanet-Error";
 
+  /**
+   * The response header with a router failure's stable reason code ({@code backend_unreachable},
+   * {@code overload}, …): what a client may branch on. The text in {@link #ERROR_HEADER} is for
+   * people, and neither ever carries an internal address or an exception (those go to the log).
+   */
+  public static final String REASON_HEADER = "X-Betanet-Reason";
+
   static final int VERSION = 1;
 
   private HttpMessages() {}

@@ -122,9 +122,8 @@ class ExitDuplicateTest {
             (millis, task) -> timers.add(task),
             caller,
             new RouterMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0),
-            16,
-            64,
-            0);
+            new ExitHandler.Bounds(16, 64, 0, 60_000, 64L << 20, 64L << 20, 64),
+            System::currentTimeMillis);
   }
 
   @AfterEach

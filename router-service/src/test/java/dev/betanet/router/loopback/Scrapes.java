@@ -30,6 +30,26 @@ final class Scrapes {
             });
   }
 
+  /** The value of one exact series; fails when the series is missing (never reads it as 0). */
+  static double required(String scrape, String series) {
+    return scrape
+        .lines()
+        .filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no series " + series + " in the scrape"));
+  }
+
+  /** {@code betanet_router_proxy_refused_total{reason}}; fails when missing. */
+  static double proxyRefused(String scrape, String reason) {
+    return required(
+        scrape,
+        dev.betanet.protocol.metrics.MetricNames.ROUTER_PROXY_REFUSED.prometheus()
+            + "{reason=\""
+            + reason
+            + "\",}");
+  }
+
   /**
    * The sum of every series of a metric name, across all label values; fails the test when the
    * scrape has no series of that name.

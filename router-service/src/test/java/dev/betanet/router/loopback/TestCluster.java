@@ -62,6 +62,11 @@ final class TestCluster implements AutoCloseable {
   volatile int canaryWeight = 100;
   volatile Topology.FallbackPolicy fallbackPolicy = Topology.FallbackPolicy.STRICT;
 
+  /** The bounds each router starts with; tests of the bounds set them small. */
+  RouterSettings.Limits entryLimits = RouterSettings.Limits.DEFAULTS;
+
+  RouterSettings.Limits exitLimits = RouterSettings.Limits.DEFAULTS;
+
   /** The entry's canary draw; null for a SecureRandom. */
   java.util.random.RandomGenerator entrySplitRandom;
 
@@ -315,7 +320,9 @@ final class TestCluster implements AutoCloseable {
       Map<String, String> services,
       MeterRegistry registry)
       throws Exception {
-    RouterSettings settings = settings(nodeId, packetPort, tunnelPort, services);
+    RouterSettings settings =
+        settings(nodeId, packetPort, tunnelPort, services)
+            .withLimits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits);
     var router =
         nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
             ? new Router(vertx, settings, registry, entrySplitRandom)
