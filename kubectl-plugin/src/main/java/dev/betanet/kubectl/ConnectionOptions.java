@@ -34,15 +34,26 @@ public final class ConnectionOptions {
 
   /** The client configuration; fails with one line when the named kubeconfig cannot be read. */
   Config config() {
+    Config config;
     if (kubeconfig != null) {
       if (!Files.isReadable(kubeconfig)) {
         throw PluginException.badArgument(
             "cannot read kubeconfig " + kubeconfig + " (no such file, or not readable)");
       }
-      // Fabric8 reads this property before KUBECONFIG, as kubectl ranks --kubeconfig first.
-      System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
+      config = Config.fromKubeconfig(context, kubeconfig.toFile());
+    } else {
+      if (noKubeconfigAnywhere()) {
+        throw PluginException.badArgument(
+            "no kubeconfig: pass --kubeconfig FILE or set KUBECONFIG (for make run:"
+                + " --kubeconfig .local/kubeconfig)");
+      }
+      config = Config.autoConfigure(context);
     }
-    Config config = Config.autoConfigure(context);
+    if (context != null
+        && config.getContexts().stream().noneMatch(named -> context.equals(named.getName()))) {
+      // Fabric8 would quietly use the current context instead; kubectl refuses, and so do we.
+      throw PluginException.badArgument("context \"" + context + "\" is not in the kubeconfig");
+    }
     if (namespace != null && !namespace.isBlank()) {
       config.setNamespace(namespace);
     } else if (config.getNamespace() == null || config.getNamespace().isBlank()) {
@@ -57,5 +68,17 @@ public final class ConnectionOptions {
     // upgrade with a chunked stream that the client would wait on forever.
     config.setOnlyHttpWatches(true);
     return config;
+  }
+
+  /** Neither KUBECONFIG, nor ~/.kube/config, nor a pod's service account to fall back on. */
+  private static boolean noKubeconfigAnywhere() {
+    String fromEnvironment = System.getenv("KUBECONFIG");
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return false;
+    }
+    if (System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+      return false;
+    }
+    return !Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
   }
 }

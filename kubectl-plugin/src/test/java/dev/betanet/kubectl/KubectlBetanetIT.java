@@ -181,6 +181,55 @@ class KubectlBetanetIT {
   }
 
   @Test
+  void contextOptionPicksTheNamedContext() throws Exception {
+    create("default", "contexts");
+    // Current context: a port nothing listens on; context "live": the embedded API.
+    Path twoContexts =
+        Files.writeString(
+            dir.resolve("two-contexts"),
+            """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - {name: dead, cluster: {server: "http://127.0.0.1:1"}}
+            - {name: live, cluster: {server: "%s"}}
+            users:
+            - {name: someone, user: {token: x}}
+            contexts:
+            - {name: dead, context: {cluster: dead, user: someone, namespace: default}}
+            - {name: live, context: {cluster: live, user: someone, namespace: default}}
+            current-context: dead
+            """
+                .formatted(server.kubectlUrl()));
+    KubectlPlugin.Result current =
+        plugin.runWith(
+            Map.of(), List.of("status", "contexts", "--kubeconfig", twoContexts.toString()));
+    assertThat(current.exit()).isEqualTo(1);
+    assertThat(current.err())
+        .startsWith("error: cannot reach the Kubernetes API at http://127.0.0.1:1");
+
+    KubectlPlugin.Result live =
+        plugin.runWith(
+            Map.of(),
+            List.of(
+                "status", "contexts", "--kubeconfig", twoContexts.toString(), "--context", "live"));
+    assertThat(live.exit()).as(live.err()).isZero();
+    assertThat(live.out()).startsWith("MixnetCluster default/contexts ");
+  }
+
+  @Test
+  void withoutAnyKubeconfigItSaysHowToGiveOne() throws Exception {
+    Path emptyHome = Files.createDirectories(dir.resolve("empty-home"));
+    KubectlPlugin.Result result =
+        plugin.runWith(Map.of("HOME", emptyHome.toString()), List.of("status", "demo"));
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            "error: no kubeconfig: pass --kubeconfig FILE or set KUBECONFIG (for make run:"
+                + " --kubeconfig .local/kubeconfig)\n");
+  }
+
+  @Test
   void setWeightPatchesTheSpecAndRefusesABadWeight() throws Exception {
     Resource<GenericKubernetesResource> resource = create("default", "weights");
     KubectlPlugin.Result result = plugin.run("set-weight", "weights", "50");

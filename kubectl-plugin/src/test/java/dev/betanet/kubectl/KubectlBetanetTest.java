@@ -74,15 +74,34 @@ class KubectlBetanetTest {
   }
 
   @Test
+  void anUnknownContextIsRefusedAsKubectlDoes() throws IOException {
+    Run run = run("status", "demo", "--kubeconfig", deadKubeconfig().toString(), "--context", "x");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: context \"x\" is not in the kubeconfig\n");
+  }
+
+  @Test
   void anUnreachableApiServerIsOneLineAndExitOne() throws IOException {
-    int closedPort;
+    Path kubeconfig = deadKubeconfig();
+    Run run = run("status", "demo", "--kubeconfig", kubeconfig.toString());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err())
+        .startsWith("error: cannot reach the Kubernetes API at http://127.0.0.1:" + closedPort)
+        .contains(": connection refused (");
+    assertThat(run.out()).isEmpty();
+  }
+
+  private int closedPort;
+
+  /** A kubeconfig whose only context names a port nothing listens on. */
+  private Path deadKubeconfig() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Path kubeconfig =
-        Files.writeString(
-            dir.resolve("kubeconfig"),
-            """
+    return Files.writeString(
+        dir.resolve("kubeconfig"),
+        """
             apiVersion: v1
             kind: Config
             clusters:
@@ -98,12 +117,6 @@ class KubectlBetanetTest {
               context: {cluster: gone, user: gone, namespace: default}
             current-context: gone
             """
-                .formatted(closedPort));
-    Run run = run("status", "demo", "--kubeconfig", kubeconfig.toString());
-    assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err().lines()).hasSize(1);
-    assertThat(run.err())
-        .startsWith("error: cannot reach the Kubernetes API at http://127.0.0.1:" + closedPort);
-    assertThat(run.out()).isEmpty();
+            .formatted(closedPort));
   }
 }
