@@ -12,7 +12,7 @@ VERSION := 0.1.0-SNAPSHOT
 RUN_ARGS ?=
 WATCH_ARGS ?=
 
-.PHONY: help jdk build test run watch bench bench-jmh crds fmt monitoring images deploy clean
+.PHONY: help jdk build test run watch plugin bench bench-jmh crds fmt monitoring images deploy clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ run: jdk ## the whole system on this machine: API, operator, mixnet, example (fo
 
 watch: jdk ## live view of the system `make run` started (requests/s, latency, errors, canary, pools)
 	JAVA_HOME="$(JDK)" scripts/watch-local $(WATCH_ARGS)
+
+plugin: jdk ## build only the kubectl plugin (bin/kubectl-betanet; put bin/ on PATH for `kubectl betanet`)
+	$(MVN) -q install -DskipTests -pl kubectl-plugin -am
 
 bench: jdk ## load the local system at 10/50/150 flows, mixnet beside fallback; report in docs/benchmarks.md
 	$(MVN) -q install -DskipTests

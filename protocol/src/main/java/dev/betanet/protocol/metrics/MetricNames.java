@@ -118,9 +118,6 @@ public final class MetricNames {
   /** Operator: the epoch of the topology last published. */
   public static final MetricName OPERATOR_TOPOLOGY_EPOCH = gauge("betanet.operator.topology.epoch");
 
-  /** Router: key/topology updates the router refused. */
-  public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
-
   // ---------------------------------------------------------------------------------------------
 
   private MetricNames() {}
