@@ -11,8 +11,17 @@ JMH_ARGS ?=
 VERSION := 0.1.0-SNAPSHOT
 RUN_ARGS ?=
 WATCH_ARGS ?=
+FUZZ_SECONDS ?= 60
+# Every fuzz target (docs/reliability.md): test class#method under protocol/src/test.
+FUZZ_TARGETS := \
+  FramingFuzzTest\#decodesAnyStream FramingFuzzTest\#roundTripsAnyFrames \
+  PacketLayerFuzzTest\#processesAnyDecryptedLayer \
+  PacketPathFuzzTest\#forwardsTamperedPackets PacketPathFuzzTest\#repliesThroughTamperedSurbs \
+  ReassemblerFuzzTest\#acceptsAnyFragments ReassemblerFuzzTest\#reassemblesInAnyOrder \
+  TunnelFuzzTest\#handshakeRefusesAnyChangedMessage TunnelFuzzTest\#framesOpenOnlyInOrderAndIntact \
+  TopologyFuzzTest\#verifiesAnyDocument TopologyFuzzTest\#verifiesAnySignedBody
 
-.PHONY: help jdk build test run watch plugin bench bench-jmh crds fmt monitoring images deploy clean
+.PHONY: help jdk build test fuzz run watch plugin bench bench-jmh crds fmt monitoring images deploy clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +34,31 @@ build: jdk ## compile, check formatting, package every module (no tests)
 
 test: jdk ## run every test: unit, loopback-socket, operator against an in-process Kubernetes API
 	$(MVN) install
+
+# One JVM per target (Jazzer fuzzes one test per run). A finding fails the target and Jazzer
+# writes the input into the target's Inputs directory under protocol/src/test/resources, where
+# `make test` replays it from then on. Heap capped so a huge allocation is a finding (an
+# OutOfMemoryError), and any single input running over 10 s is reported as a hang.
+fuzz: jdk ## fuzz each protocol parser for FUZZ_SECONDS (default 60) in turn; prints executions per target
+	$(MVN) -q install -DskipTests -pl protocol -am
+	@mkdir -p protocol/target/fuzz
+	@total=0; seconds=0; failed=""; \
+	for target in $(FUZZ_TARGETS); do \
+	  name=$${target/\#/.}; corpus="$(CURDIR)/protocol/target/fuzz/corpus/$$name"; \
+	  log="protocol/target/fuzz/$$name.log"; mkdir -p "$$corpus"; \
+	  if JAZZER_FUZZ=1 $(MVN) surefire:test -pl protocol -Dtest="$$target" \
+	      -Djazzer.hooks=true -Djazzer.max_duration=$(FUZZ_SECONDS)s \
+	      -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="$$corpus" -Djazzer.internal.arg.2=-timeout=10 \
+	      -DargLine="-Xmx512m -XX:+EnableDynamicAgentLoading" >"$$log" 2>&1; \
+	  then verdict=ok; else verdict=FINDING; failed="$$failed $$name"; fi; \
+	  runs=$$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1/p' "$$log" | tail -n 1); \
+	  secs=$$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$$log" | tail -n 1); \
+	  runs=$${runs:-0}; secs=$${secs:-0}; \
+	  printf '%-52s %10s runs %4s s %8s/s  %s\n' "$$name" "$$runs" "$$secs" "$$(( secs > 0 ? runs / secs : 0 ))" "$$verdict"; \
+	  total=$$(( total + runs )); seconds=$$(( seconds + secs )); \
+	done; \
+	printf '%-52s %10s runs %4s s %8s/s\n' "total" "$$total" "$$seconds" "$$(( seconds > 0 ? total / seconds : 0 ))"; \
+	if [ -n "$$failed" ]; then echo "make fuzz: findings in:$$failed (logs in protocol/target/fuzz/)" >&2; exit 1; fi
 
 run: jdk ## the whole system on this machine: API, operator, mixnet, example (for trying; see README)
 	$(MVN) -q install -DskipTests

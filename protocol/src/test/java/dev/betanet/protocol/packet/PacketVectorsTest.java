@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.betanet.protocol.crypto.Hkdf;
 import dev.betanet.protocol.crypto.Lioness;
+import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.crypto.X25519PrivateKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -72,14 +75,60 @@ class PacketVectorsTest {
     assertThat(HEX.formatHex(deliver.message())).isEqualTo(vector.get("message").asText());
   }
 
+  /**
+   * Runs the code against the SURB vector end to end: the reply packet the replier builds, every
+   * hop's processing with the vector's keys, the delivery at the creator, and the opening of the
+   * delivered payload, with the creator's secrets re-derived from the vector (the replier key from
+   * the SURB, each hop's payload key from its private key and the ephemeral key it sees).
+   */
   @Test
-  void surbVectorReplyOpensToTheListedMessage() throws IOException, PacketException {
+  void surbVectorReplyTravelsAndOpensToTheListedMessage() throws IOException, PacketException {
     ObjectNode vector = (ObjectNode) load("surb.json");
-    Surb surb = Surb.fromBytes(PacketGeometry.DEFAULT, HEX.parseHex(vector.get("surb").asText()));
+    byte[] surbBytes = HEX.parseHex(vector.get("surb").asText());
+    Surb surb = Surb.fromBytes(PacketGeometry.DEFAULT, surbBytes);
     byte[] reply = HEX.parseHex(vector.get("replyMessage").asText());
     byte[] packet = PacketBuilder.reply(PacketGeometry.DEFAULT, surb, reply).packet();
     assertThat(HEX.formatHex(packet)).isEqualTo(vector.get("replyPacket").asText());
-    assertThat(vector.get("openedReply").asText()).isEqualTo(HEX.formatHex(reply));
+
+    int hops = vector.get("hops").size();
+    byte[][] hopPayloadKeys = new byte[hops][];
+    ProcessResult result = null;
+    for (int i = 0; i < hops; i++) {
+      hopPayloadKeys[i] = payloadKeyAt(vector, i, packet);
+      result = PacketVectors.process(vector, i, packet);
+      if (result instanceof ProcessResult.Forward forward) {
+        packet = forward.packet();
+      }
+    }
+    ProcessResult.ReplyDelivery delivery = (ProcessResult.ReplyDelivery) result;
+    assertThat(delivery.surbId().toString()).isEqualTo(vector.get("surbId").asText());
+    assertThat(HEX.formatHex(delivery.payload()))
+        .isEqualTo(vector.get("deliveredPayload").asText());
+
+    byte[] replierKey = Arrays.copyOfRange(surbBytes, 1 + NodeRef.BYTES, SURB_KEY_END);
+    SurbSecrets secrets =
+        new SurbSecrets(delivery.surbId(), PacketGeometry.DEFAULT, replierKey, hopPayloadKeys);
+    byte[] opened = secrets.openReply(HEX.parseHex(vector.get("deliveredPayload").asText()));
+    assertThat(HEX.formatHex(opened)).isEqualTo(vector.get("openedReply").asText());
+  }
+
+  /** Offset after the replier key in a serialized SURB: version, first hop, key. */
+  private static final int SURB_KEY_END = 1 + NodeRef.BYTES + Lioness.KEY_BYTES;
+
+  /** Hop {@code i}'s payload key for {@code packet}, derived as the SURB's creator derived it. */
+  private static byte[] payloadKeyAt(ObjectNode vector, int i, byte[] packet) {
+    X25519PrivateKey key =
+        X25519PrivateKey.of(HEX.parseHex(vector.get("hops").get(i).get("privateKey").asText()));
+    byte[] ephemeral =
+        Arrays.copyOfRange(
+            packet,
+            PacketGeometry.EPHEMERAL_KEY_OFFSET,
+            PacketGeometry.EPHEMERAL_KEY_OFFSET + PacketGeometry.EPHEMERAL_KEY_BYTES);
+    byte[] shared = new byte[X25519.KEY_BYTES];
+    assertThat(key.agree(X25519.bouncyCastle(), ephemeral, shared)).isTrue();
+    HopSecrets secrets = new HopSecrets();
+    secrets.derive(new Hkdf(), shared, ephemeral);
+    return secrets.payloadKey();
   }
 
   @Test
