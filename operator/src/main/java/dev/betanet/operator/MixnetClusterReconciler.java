@@ -4,6 +4,7 @@ import dev.betanet.operator.canary.CanaryController;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.keys.ClusterKeys;
+import dev.betanet.operator.metrics.OperatorMetrics;
 import dev.betanet.operator.model.ClusterNames;
 import dev.betanet.operator.model.SpecValidation;
 import dev.betanet.operator.reconcile.ClusterWorkloads;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -50,6 +52,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   @Inject TopologyPublisher topologyPublisher;
   @Inject EventRecorder events;
   @Inject OperatorClock clock;
+  @Inject OperatorMetrics metrics;
 
   /** Upper bound between reconciles, so key rotation and lost events are never missed for long. */
   @ConfigProperty(name = "betanet.operator.resync-interval", defaultValue = "5m")
@@ -70,6 +73,9 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   public UpdateControl<MixnetCluster> reconcile(MixnetCluster cluster, Context<MixnetCluster> ctx) {
     String id = id(cluster);
     Instant now = clock.now();
+    // A deleted cluster never reconciles again: its series go when it leaves the cache.
+    metrics.retainOnly(
+        ctx.getPrimaryCache().list().map(OperatorMetrics::id).collect(Collectors.toSet()));
     List<String> problems = SpecValidation.problems(cluster);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
@@ -77,6 +83,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
       if (!isInvalidSpecReported(cluster, message)) {
         events.warning(cluster, "InvalidSpec", message);
       }
+      metrics.reconciled(cluster, OperatorMetrics.RESULT_INVALID_SPEC);
       return patchStatus(cluster, StatusReport.failed(cluster, "InvalidSpec", message, now));
     }
     LOG.debugf("%s: reconciling generation %d", id, cluster.getMetadata().getGeneration());
@@ -114,6 +121,9 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     }
     // After publishing: an event about a weight names one that routers can already load.
     for (CanaryController.Notice notice : canaryOutcome.notices()) {
+      if (notice.reason().equals(CanaryController.ROLLED_BACK)) {
+        metrics.rolledBack(cluster);
+      }
       if (notice.warning()) {
         events.warning(cluster, notice.reason(), notice.message());
       } else {
@@ -130,6 +140,8 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     status.conditions =
         CanaryReport.conditions(
             status.conditions, status.canary, cluster.getMetadata().getGeneration(), now);
+    metrics.canary(cluster, status.canary, canaryOutcome.verdict() != null);
+    metrics.epochs(cluster, keys.identity().keyEpoch(), published.topology().epoch());
     boolean isReady = Conditions.isTrue(status.conditions, Conditions.READY);
     if (isReady != wasReady) {
       String message =
@@ -151,6 +163,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         && canaryOutcome.recheckAfter().get().compareTo(next) < 0) {
       next = canaryOutcome.recheckAfter().get();
     }
+    metrics.reconciled(cluster, OperatorMetrics.RESULT_OK);
     return patchStatus(cluster, status).rescheduleAfter(next);
   }
 
@@ -158,6 +171,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   public ErrorStatusUpdateControl<MixnetCluster> updateErrorStatus(
       MixnetCluster cluster, Context<MixnetCluster> context, Exception e) {
     LOG.errorf(e, "%s: reconcile failed, will retry", id(cluster));
+    metrics.reconciled(cluster, OperatorMetrics.RESULT_FAILED);
     cluster.setStatus(
         StatusReport.failed(cluster, "ReconcileFailed", firstLine(e.getMessage()), clock.now()));
     return ErrorStatusUpdateControl.patchStatus(cluster);
@@ -165,6 +179,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
   private void reportKeyChanges(MixnetCluster cluster, ClusterKeys keys) {
     if (keys.rotated()) {
+      metrics.keysRotated(cluster, keys.identity().keyEpoch());
       events.normal(
           cluster,
           "KeysRotated",

@@ -50,6 +50,9 @@ public class CanaryController {
       List<Notice> notices,
       CanaryJudge.Verdict verdict) {}
 
+  /** The reason of the event a rollback records. */
+  public static final String ROLLED_BACK = "CanaryRolledBack";
+
   private static final Duration MIN_RECHECK = Duration.ofSeconds(1);
 
   private final KubernetesClient client;
@@ -234,7 +237,7 @@ public class CanaryController {
           case ROLLED_BACK ->
               new Notice(
                   true,
-                  "CanaryRolledBack",
+                  ROLLED_BACK,
                   "canary weight "
                       + t.fromWeight()
                       + " → "
@@ -304,7 +307,7 @@ public class CanaryController {
               + spec.weight;
       case ROLLED_BACK ->
           notices.stream()
-              .filter(n -> n.reason().equals("CanaryRolledBack"))
+              .filter(n -> n.reason().equals(ROLLED_BACK))
               .map(Notice::message)
               .findFirst()
               .orElse(

@@ -70,6 +70,49 @@ public final class MetricNames {
   /** Topology reloads the node refused. */
   public static final MetricName MIXNODE_RELOAD_REJECTED = gauge("betanet.mixnode.reload.rejected");
 
+  // Operator: every series carries {@code namespace} and {@code cluster} (the MixnetCluster).
+  /** The canary weight in force (published in the topology). */
+  public static final MetricName OPERATOR_CANARY_WEIGHT = gauge("betanet.operator.canary.weight");
+
+  /** {@code spec.canary.weight}: where the canary is headed. */
+  public static final MetricName OPERATOR_CANARY_DESIRED_WEIGHT =
+      gauge("betanet.operator.canary.desired.weight");
+
+  /** 1 for the canary's {@code phase} (Idle, Progressing, Paused, Promoted, RolledBack), else 0. */
+  public static final MetricName OPERATOR_CANARY_PHASE = gauge("betanet.operator.canary.phase");
+
+  /** The last analysis of each step ({@code weight}): mixnet error rate, 0..1. */
+  public static final MetricName OPERATOR_ANALYSIS_ERROR_RATE =
+      gauge("betanet.operator.canary.analysis.error.rate");
+
+  /** The last analysis of each step ({@code weight}): mixnet p95 latency; NaN when unknown. */
+  public static final MetricName OPERATOR_ANALYSIS_P95_SECONDS =
+      gauge("betanet.operator.canary.analysis.p95.seconds");
+
+  /** The last analysis of each step ({@code weight}): mixnet requests judged. */
+  public static final MetricName OPERATOR_ANALYSIS_SAMPLES =
+      gauge("betanet.operator.canary.analysis.samples");
+
+  /** The last analysis of each step ({@code weight}): 1, labelled with its {@code verdict}. */
+  public static final MetricName OPERATOR_ANALYSIS_VERDICT =
+      gauge("betanet.operator.canary.analysis.verdict");
+
+  /** Canary rollbacks the operator made. */
+  public static final MetricName OPERATOR_ROLLBACKS = counter("betanet.operator.canary.rollbacks");
+
+  /** Reconciliations by {@code result}: ok, invalid_spec, failed. */
+  public static final MetricName OPERATOR_RECONCILIATIONS =
+      counter("betanet.operator.reconciliations");
+
+  /** Packet key rotations handed out. */
+  public static final MetricName OPERATOR_KEY_ROTATIONS = counter("betanet.operator.key.rotations");
+
+  /** The newest packet key epoch. */
+  public static final MetricName OPERATOR_KEY_EPOCH = gauge("betanet.operator.key.epoch");
+
+  /** The epoch of the topology last published. */
+  public static final MetricName OPERATOR_TOPOLOGY_EPOCH = gauge("betanet.operator.topology.epoch");
+
   private MetricNames() {}
 
   private static MetricName counter(String meter) {
