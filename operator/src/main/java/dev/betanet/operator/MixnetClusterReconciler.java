@@ -4,6 +4,7 @@ import dev.betanet.operator.canary.CanaryController;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.keys.ClusterKeys;
+import dev.betanet.operator.leadership.Leadership;
 import dev.betanet.operator.metrics.OperatorMetrics;
 import dev.betanet.operator.model.ClusterNames;
 import dev.betanet.operator.model.SpecValidation;
@@ -53,6 +54,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   @Inject EventRecorder events;
   @Inject OperatorClock clock;
   @Inject OperatorMetrics metrics;
+  @Inject Leadership leadership;
 
   /** Upper bound between reconciles, so key rotation and lost events are never missed for long. */
   @ConfigProperty(name = "betanet.operator.resync-interval", defaultValue = "5m")
@@ -72,6 +74,11 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   @Override
   public UpdateControl<MixnetCluster> reconcile(MixnetCluster cluster, Context<MixnetCluster> ctx) {
     String id = id(cluster);
+    if (!leadership.isLeading()) {
+      // This replica lost its Lease: another one acts now.
+      LOG.debugf("%s: not the leader, nothing done", id);
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.now();
     // A deleted cluster never reconciles again: its series go when it leaves the cache.
     metrics.retainOnly(
@@ -163,6 +170,11 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         && canaryOutcome.recheckAfter().get().compareTo(next) < 0) {
       next = canaryOutcome.recheckAfter().get();
     }
+    if (!leadership.isLeading()) {
+      // Lost the Lease during this reconcile: the new leader writes status from now on.
+      LOG.infof("%s: lost the Lease while reconciling; status left to the new leader", id);
+      return UpdateControl.noUpdate();
+    }
     metrics.reconciled(cluster, OperatorMetrics.RESULT_OK);
     return patchStatus(cluster, status).rescheduleAfter(next);
   }
@@ -170,6 +182,11 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   @Override
   public ErrorStatusUpdateControl<MixnetCluster> updateErrorStatus(
       MixnetCluster cluster, Context<MixnetCluster> context, Exception e) {
+    if (!leadership.isLeading()) {
+      LOG.infof(
+          "%s: reconcile failed after the Lease was lost; left to the new leader", id(cluster));
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LOG.errorf(e, "%s: reconcile failed, will retry", id(cluster));
     metrics.reconciled(cluster, OperatorMetrics.RESULT_FAILED);
     cluster.setStatus(

@@ -113,6 +113,9 @@ public final class MetricNames {
   /** The epoch of the topology last published. */
   public static final MetricName OPERATOR_TOPOLOGY_EPOCH = gauge("betanet.operator.topology.epoch");
 
+  /** 1 when this operator replica may act (holds the leader Lease, or election is off), else 0. */
+  public static final MetricName OPERATOR_LEADER = gauge("betanet.operator.leader");
+
   private MetricNames() {}
 
   private static MetricName counter(String meter) {
