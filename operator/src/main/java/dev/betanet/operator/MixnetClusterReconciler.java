@@ -16,6 +16,7 @@ import dev.betanet.operator.reconcile.TopologyPublisher;
 import dev.betanet.operator.status.CanaryReport;
 import dev.betanet.operator.status.Conditions;
 import dev.betanet.operator.status.StatusReport;
+import dev.betanet.operator.status.StatusText;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -190,7 +191,8 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     LOG.errorf(e, "%s: reconcile failed, will retry", id(cluster));
     metrics.reconciled(cluster, OperatorMetrics.RESULT_FAILED);
     cluster.setStatus(
-        StatusReport.failed(cluster, "ReconcileFailed", firstLine(e.getMessage()), clock.now()));
+        StatusReport.failed(
+            cluster, "ReconcileFailed", StatusText.reconcileFailed(e), clock.now()));
     return ErrorStatusUpdateControl.patchStatus(cluster);
   }
 
@@ -234,13 +236,5 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
   private static String id(MixnetCluster cluster) {
     return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unknown error";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -15,6 +15,7 @@ import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.model.Durations;
 import dev.betanet.operator.status.CanaryReport;
+import dev.betanet.operator.status.StatusText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Decides the canary weight of one reconcile: reads where the progression stands, reads and judges
@@ -52,6 +54,8 @@ public class CanaryController {
 
   /** The reason of the event a rollback records. */
   public static final String ROLLED_BACK = "CanaryRolledBack";
+
+  private static final Logger LOG = Logger.getLogger(CanaryController.class);
 
   private static final Duration MIN_RECHECK = Duration.ofSeconds(1);
 
@@ -101,8 +105,9 @@ public class CanaryController {
       }
       StepWindows.Observed observed = StepWindows.observe(window, scrapes);
       window = observed.window();
-      verdict = judge(spec, observed.observation());
-      analysis = CanaryReport.analysis(state.currentWeight(), observed.observation(), verdict, now);
+      StepWindows.Observation observation = scrubbed(cluster, observed.observation());
+      verdict = judge(spec, observation);
+      analysis = CanaryReport.analysis(state.currentWeight(), observation, verdict, now);
       boolean complete = !now.isBefore(window.startedAt().plus(interval));
       step =
           CanaryProgression.next(
@@ -168,6 +173,36 @@ public class CanaryController {
         previous.phase,
         previous.stepStartedAt == null ? null : Instant.parse(previous.stepStartedAt),
         previous.observedGeneration == null ? -1 : previous.observedGeneration);
+  }
+
+  /**
+   * {@code observed} with each unreachable router's reason cut to words that carry no data (they go
+   * into status and events); the full reasons go to the log.
+   */
+  private static StepWindows.Observation scrubbed(
+      MixnetCluster cluster, StepWindows.Observation observed) {
+    List<String> unreachable = new ArrayList<>();
+    for (String entry : observed.unreachable()) {
+      LOG.infof("%s: router metrics unreadable: %s", id(cluster), entry);
+      int colon = entry.indexOf(": ");
+      unreachable.add(
+          colon < 0
+              ? StatusText.unreachable(entry)
+              : entry.substring(0, colon)
+                  + ": "
+                  + StatusText.unreachable(entry.substring(colon + 2)));
+    }
+    return new StepWindows.Observation(
+        observed.mixnet(),
+        observed.fallback(),
+        observed.answered(),
+        observed.total(),
+        List.copyOf(unreachable),
+        observed.startedAt());
+  }
+
+  private static String id(MixnetCluster cluster) {
+    return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
   }
 
   /** The judge's verdict, held back while any router is unreadable unless a breach is proven. */

@@ -103,7 +103,7 @@ public class RouterScraper {
       return new Target(
           name, URI.create("http://" + host + ":" + managementPort(pod) + METRICS_PATH), null);
     } catch (IllegalArgumentException e) {
-      return new Target(name, null, "pod IP " + ip + " is not an address");
+      return new Target(name, null, "pod IP is not an address");
     }
   }
 
