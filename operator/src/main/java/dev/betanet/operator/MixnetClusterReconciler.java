@@ -10,7 +10,7 @@ import dev.betanet.operator.model.ClusterNames;
 import dev.betanet.operator.model.SpecValidation;
 import dev.betanet.operator.reconcile.ClusterWorkloads;
 import dev.betanet.operator.reconcile.EventRecorder;
-import dev.betanet.operator.reconcile.KeyRing;
+import dev.betanet.operator.reconcile.KeySecrets;
 import dev.betanet.operator.reconcile.OperatorClock;
 import dev.betanet.operator.reconcile.TopologyPublisher;
 import dev.betanet.operator.status.CanaryReport;
@@ -48,7 +48,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
   private static final Logger LOG = Logger.getLogger(MixnetClusterReconciler.class);
 
-  @Inject KeyRing keyRing;
+  @Inject KeySecrets keySecrets;
   @Inject ClusterWorkloads workloads;
   @Inject CanaryController canary;
   @Inject TopologyPublisher topologyPublisher;
@@ -96,7 +96,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     }
     LOG.debugf("%s: reconciling generation %d", id, cluster.getMetadata().getGeneration());
 
-    ClusterKeys keys = keyRing.reconcile(cluster, now);
+    ClusterKeys keys = keySecrets.reconcile(cluster, now);
     reportKeyChanges(cluster, keys);
     ClusterWorkloads.Changes changes = workloads.apply(cluster, keys);
     if (!changes.written().isEmpty()) {
@@ -160,7 +160,8 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         events.warning(cluster, "NotReady", message);
       }
     }
-    Duration untilKeys = KeyRing.policy(cluster).untilNextAction(keys.identity().rotatedAt(), now);
+    Duration untilKeys =
+        KeySecrets.policy(cluster).untilNextAction(keys.identity().rotatedAt(), now);
     // A second's slack so the reconcile lands after the deadline, not just before it.
     Duration next =
         untilKeys.plusSeconds(1).compareTo(resyncInterval) < 0
