@@ -97,10 +97,16 @@ images: jdk ## build the container images (needs a Docker engine)
 	  docker build -f $${m%%:*}/src/main/docker/Dockerfile.jvm -t betanet/$${m##*:}:$(VERSION) $${m%%:*}; \
 	done
 
-deploy: ## install the CRD and the operator into the current kubectl context
+# The kustomize base k8s/install (one replica), or an overlay: OVERLAY=ha (two replicas, leader
+# election), OVERLAY=dev (debug logs, locally loaded images).
+OVERLAY ?=
+INSTALL := $(if $(OVERLAY),k8s/overlays/$(OVERLAY),k8s/install)
+
+deploy: ## install the CRD and the operator into the current kubectl context (OVERLAY=ha|dev)
+	@[ -d "$(INSTALL)" ] || { echo "make deploy: no overlay '$(OVERLAY)' (k8s/overlays has: $$(ls k8s/overlays | tr '\n' ' '))" >&2; exit 1; }
 	@kubectl cluster-info >/dev/null 2>&1 || { echo "make deploy: kubectl cannot reach a cluster (kubectl cluster-info failed); set a context, or try 'make run' for the local system" >&2; exit 1; }
 	kubectl apply -f crds/
-	kubectl apply -f k8s/install/
+	kubectl apply -k $(INSTALL)
 
 clean: ## remove build output
 	@[ -z "$(JDK)" ] || $(MVN) -q clean

@@ -4,16 +4,19 @@ import dev.betanet.operator.canary.CanaryController;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.keys.ClusterKeys;
+import dev.betanet.operator.leadership.Leadership;
+import dev.betanet.operator.metrics.OperatorMetrics;
 import dev.betanet.operator.model.ClusterNames;
 import dev.betanet.operator.model.SpecValidation;
 import dev.betanet.operator.reconcile.ClusterWorkloads;
 import dev.betanet.operator.reconcile.EventRecorder;
-import dev.betanet.operator.reconcile.KeyRing;
+import dev.betanet.operator.reconcile.KeySecrets;
 import dev.betanet.operator.reconcile.OperatorClock;
 import dev.betanet.operator.reconcile.TopologyPublisher;
 import dev.betanet.operator.status.CanaryReport;
 import dev.betanet.operator.status.Conditions;
 import dev.betanet.operator.status.StatusReport;
+import dev.betanet.operator.status.StatusText;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -44,12 +48,14 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
   private static final Logger LOG = Logger.getLogger(MixnetClusterReconciler.class);
 
-  @Inject KeyRing keyRing;
+  @Inject KeySecrets keySecrets;
   @Inject ClusterWorkloads workloads;
   @Inject CanaryController canary;
   @Inject TopologyPublisher topologyPublisher;
   @Inject EventRecorder events;
   @Inject OperatorClock clock;
+  @Inject OperatorMetrics metrics;
+  @Inject Leadership leadership;
 
   /** Upper bound between reconciles, so key rotation and lost events are never missed for long. */
   @ConfigProperty(name = "betanet.operator.resync-interval", defaultValue = "5m")
@@ -69,7 +75,15 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   @Override
   public UpdateControl<MixnetCluster> reconcile(MixnetCluster cluster, Context<MixnetCluster> ctx) {
     String id = id(cluster);
+    if (!leadership.isLeading()) {
+      // This replica lost its Lease: another one acts now.
+      LOG.debugf("%s: not the leader, nothing done", id);
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.now();
+    // A deleted cluster never reconciles again: its series go when it leaves the cache.
+    metrics.retainOnly(
+        ctx.getPrimaryCache().list().map(OperatorMetrics::id).collect(Collectors.toSet()));
     List<String> problems = SpecValidation.problems(cluster);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
@@ -77,11 +91,12 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
       if (!isInvalidSpecReported(cluster, message)) {
         events.warning(cluster, "InvalidSpec", message);
       }
+      metrics.reconciled(cluster, OperatorMetrics.RESULT_INVALID_SPEC);
       return patchStatus(cluster, StatusReport.failed(cluster, "InvalidSpec", message, now));
     }
     LOG.debugf("%s: reconciling generation %d", id, cluster.getMetadata().getGeneration());
 
-    ClusterKeys keys = keyRing.reconcile(cluster, now);
+    ClusterKeys keys = keySecrets.reconcile(cluster, now);
     reportKeyChanges(cluster, keys);
     ClusterWorkloads.Changes changes = workloads.apply(cluster, keys);
     if (!changes.written().isEmpty()) {
@@ -114,6 +129,9 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     }
     // After publishing: an event about a weight names one that routers can already load.
     for (CanaryController.Notice notice : canaryOutcome.notices()) {
+      if (notice.reason().equals(CanaryController.ROLLED_BACK)) {
+        metrics.rolledBack(cluster);
+      }
       if (notice.warning()) {
         events.warning(cluster, notice.reason(), notice.message());
       } else {
@@ -130,6 +148,8 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     status.conditions =
         CanaryReport.conditions(
             status.conditions, status.canary, cluster.getMetadata().getGeneration(), now);
+    metrics.canary(cluster, status.canary, canaryOutcome.verdict() != null);
+    metrics.epochs(cluster, keys.identity().keyEpoch(), published.topology().epoch());
     boolean isReady = Conditions.isTrue(status.conditions, Conditions.READY);
     if (isReady != wasReady) {
       String message =
@@ -140,7 +160,8 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         events.warning(cluster, "NotReady", message);
       }
     }
-    Duration untilKeys = KeyRing.policy(cluster).untilNextAction(keys.identity().rotatedAt(), now);
+    Duration untilKeys =
+        KeySecrets.policy(cluster).untilNextAction(keys.identity().rotatedAt(), now);
     // A second's slack so the reconcile lands after the deadline, not just before it.
     Duration next =
         untilKeys.plusSeconds(1).compareTo(resyncInterval) < 0
@@ -151,20 +172,34 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         && canaryOutcome.recheckAfter().get().compareTo(next) < 0) {
       next = canaryOutcome.recheckAfter().get();
     }
+    if (!leadership.isLeading()) {
+      // Lost the Lease during this reconcile: the new leader writes status from now on.
+      LOG.infof("%s: lost the Lease while reconciling; status left to the new leader", id);
+      return UpdateControl.noUpdate();
+    }
+    metrics.reconciled(cluster, OperatorMetrics.RESULT_OK);
     return patchStatus(cluster, status).rescheduleAfter(next);
   }
 
   @Override
   public ErrorStatusUpdateControl<MixnetCluster> updateErrorStatus(
       MixnetCluster cluster, Context<MixnetCluster> context, Exception e) {
+    if (!leadership.isLeading()) {
+      LOG.infof(
+          "%s: reconcile failed after the Lease was lost; left to the new leader", id(cluster));
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LOG.errorf(e, "%s: reconcile failed, will retry", id(cluster));
+    metrics.reconciled(cluster, OperatorMetrics.RESULT_FAILED);
     cluster.setStatus(
-        StatusReport.failed(cluster, "ReconcileFailed", firstLine(e.getMessage()), clock.now()));
+        StatusReport.failed(
+            cluster, "ReconcileFailed", StatusText.reconcileFailed(e), clock.now()));
     return ErrorStatusUpdateControl.patchStatus(cluster);
   }
 
   private void reportKeyChanges(MixnetCluster cluster, ClusterKeys keys) {
     if (keys.rotated()) {
+      metrics.keysRotated(cluster, keys.identity().keyEpoch());
       events.normal(
           cluster,
           "KeysRotated",
@@ -202,13 +237,5 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
 
   private static String id(MixnetCluster cluster) {
     return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unknown error";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

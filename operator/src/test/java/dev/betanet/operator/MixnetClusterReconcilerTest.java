@@ -129,15 +129,8 @@ class MixnetClusterReconcilerTest {
                 .getSpec()
                 .getClusterIP())
         .isEqualTo("None");
-    assertThat(
-            client
-                .policy()
-                .v1()
-                .podDisruptionBudget()
-                .inNamespace(ns)
-                .withName("demo-router")
-                .get())
-        .isNotNull();
+    assertDisruptionBudgetCoversOnly(ns, "demo-router", "router");
+    assertDisruptionBudgetCoversOnly(ns, "demo-mixnode", "mixnode");
 
     String uid = client.resource(cluster).get().getMetadata().getUid();
     for (HasMetadata owned : objects.ownedObjects(ns)) {
@@ -355,7 +348,10 @@ class MixnetClusterReconcilerTest {
     assertThat(objects.statefulSets(ns)).isEmpty();
     assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
     String transition = objects.condition(ns, "demo", Conditions.READY).getLastTransitionTime();
+    assertThat(transition).isEqualTo(clock.now().toString());
 
+    // Later, the spec is fixed: Ready stays False (nodes not ready yet), so no transition.
+    clock.advance(Duration.ofMinutes(1));
     client
         .resources(MixnetCluster.class)
         .inNamespace(ns)
@@ -374,7 +370,22 @@ class MixnetClusterReconcilerTest {
                 assertThat(objects.condition(ns, "demo", Conditions.READY).getReason())
                     .isEqualTo("NodesNotReady"));
     assertThat(objects.events(ns)).contains("InvalidSpec");
-    assertThat(transition).isNotNull();
+    assertThat(objects.condition(ns, "demo", Conditions.READY).getLastTransitionTime())
+        .as("False (InvalidSpec) → False (NodesNotReady) is no transition")
+        .isEqualTo(transition);
+
+    // Later still, every node becomes ready: Ready flips to True, and the time moves with it.
+    clock.advance(Duration.ofMinutes(1));
+    objects.statefulSets(ns).forEach(objects::markReady);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(objects.condition(ns, "demo", Conditions.READY).getStatus())
+                    .isEqualTo("True"));
+    assertThat(objects.condition(ns, "demo", Conditions.READY).getLastTransitionTime())
+        .isEqualTo(clock.now().toString())
+        .isNotEqualTo(transition);
   }
 
   @Test
@@ -468,6 +479,29 @@ class MixnetClusterReconcilerTest {
           .noneMatch(
               v ->
                   v.getSecret() != null && v.getSecret().getSecretName().endsWith("-fog-services"));
+    }
+  }
+
+  /**
+   * The budget lets a drain take one pod at a time, and its selector picks exactly the pods of
+   * {@code component}'s StatefulSets: every one of them, and no pod of the other kind.
+   */
+  private void assertDisruptionBudgetCoversOnly(String ns, String name, String component) {
+    var budget = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name).get();
+    assertThat(budget).as(name).isNotNull();
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(budget.getSpec().getMinAvailable()).isNull();
+    Map<String, String> selector = budget.getSpec().getSelector().getMatchLabels();
+    assertThat(budget.getSpec().getSelector().getMatchExpressions()).isNullOrEmpty();
+    List<StatefulSet> sets = objects.statefulSets(ns);
+    assertThat(sets).isNotEmpty();
+    for (StatefulSet set : sets) {
+      Map<String, String> podLabels = set.getSpec().getTemplate().getMetadata().getLabels();
+      boolean selected = podLabels.entrySet().containsAll(selector.entrySet());
+      boolean ofComponent = component.equals(podLabels.get(ClusterNames.LABEL_COMPONENT));
+      assertThat(selected)
+          .as("%s selects the pods of %s", name, set.getMetadata().getName())
+          .isEqualTo(ofComponent);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.betanet.operator.canary.CanaryProgression.Analysis;
 import dev.betanet.operator.canary.CanaryProgression.Decided;
 import dev.betanet.operator.canary.CanaryProgression.State;
 import dev.betanet.operator.canary.CanaryProgression.Transition;
+import dev.betanet.operator.canary.StepWindows.StepWindow;
 import dev.betanet.operator.crd.CanaryAnalysisStatus;
 import dev.betanet.operator.crd.CanaryPhase;
 import dev.betanet.operator.crd.CanarySpec;
@@ -14,6 +15,7 @@ import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.model.Durations;
 import dev.betanet.operator.status.CanaryReport;
+import dev.betanet.operator.status.StatusText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Decides the canary weight of one reconcile: reads where the progression stands, reads and judges
@@ -40,20 +43,44 @@ public class CanaryController {
   /**
    * @param weight the weight to publish in the topology
    * @param recheckAfter when to reconcile again to judge the step in force; empty when no step is
+   * @param verdict the judgement made in this reconcile; null when none was
    */
   public record Outcome(
-      int weight, CanaryStatus status, Optional<Duration> recheckAfter, List<Notice> notices) {}
+      int weight,
+      CanaryStatus status,
+      Optional<Duration> recheckAfter,
+      List<Notice> notices,
+      CanaryJudge.Verdict verdict) {}
+
+  /** The reason of the event a rollback records. */
+  public static final String ROLLED_BACK = "CanaryRolledBack";
+
+  private static final Logger LOG = Logger.getLogger(CanaryController.class);
 
   private static final Duration MIN_RECHECK = Duration.ofSeconds(1);
 
-  @Inject KubernetesClient client;
-  @Inject RouterScraper scraper;
-  @Inject StepWindows windows;
+  private final KubernetesClient client;
+  private final RouterScraper scraper;
 
   /** How often a step in force is judged; a breach is caught within this, not at step end. */
-  @ConfigProperty(name = "betanet.operator.canary.analysis-interval", defaultValue = "30s")
-  Duration analysisInterval;
+  private final Duration analysisInterval;
 
+  @Inject
+  public CanaryController(
+      KubernetesClient client,
+      RouterScraper scraper,
+      @ConfigProperty(name = "betanet.operator.canary.analysis-interval", defaultValue = "30s")
+          Duration analysisInterval) {
+    this.client = client;
+    this.scraper = scraper;
+    this.analysisInterval = analysisInterval;
+  }
+
+  /**
+   * Everything this reads is in the API server ({@code status.canary}, router pods) or the routers'
+   * metrics; nothing is kept in memory between reconciles, so a restarted operator, or a new
+   * leader, goes on exactly where the last one wrote status.
+   */
   public Outcome reconcile(MixnetCluster cluster, Instant now) {
     CanarySpec spec = cluster.getSpec().canary;
     long generation = cluster.getMetadata().getGeneration();
@@ -61,18 +88,27 @@ public class CanaryController {
     State state = state(cluster, previous);
     CanaryAnalysisStatus analysis = previous == null ? null : previous.lastAnalysis;
     Duration interval = Durations.parse(spec.stepInterval, "spec.canary.stepInterval");
+    Optional<StepWindow> recorded =
+        WindowRecords.read(previous == null ? null : previous.window)
+            .filter(w -> w.judges(state.currentWeight(), state.stepStartedAt()));
 
     Map<String, MetricsScraper.Result> scrapes = null;
-    Instant windowStart = null;
+    StepWindow window = recorded.orElse(null);
     CanaryJudge.Verdict verdict = null;
     CanaryProgression.Step step = CanaryProgression.next(state, spec, generation, null, now);
     if (step instanceof CanaryProgression.NeedsAnalysis) {
       scrapes = scraper.scrape(cluster);
-      StepWindows.Observation observed = windows.observe(key(cluster, state), scrapes, now);
-      verdict = judge(spec, observed);
-      windowStart = observed.startedAt();
-      analysis = CanaryReport.analysis(state.currentWeight(), observed, verdict, now);
-      boolean complete = !now.isBefore(windowStart.plus(interval));
+      if (window == null) {
+        // No window recorded for this step (an operator older than the window record): the
+        // routers join from this scrape, so the step is observed afresh, never skipped.
+        window = StepWindows.open(state.currentWeight(), state.stepStartedAt(), Map.of(), now);
+      }
+      StepWindows.Observed observed = StepWindows.observe(window, scrapes);
+      window = observed.window();
+      StepWindows.Observation observation = scrubbed(cluster, observed.observation());
+      verdict = judge(spec, observation);
+      analysis = CanaryReport.analysis(state.currentWeight(), observation, verdict, now);
+      boolean complete = !now.isBefore(window.startedAt().plus(interval));
       step =
           CanaryProgression.next(
               state, spec, generation, new Analysis(verdict.decision(), complete), now);
@@ -80,21 +116,23 @@ public class CanaryController {
     Decided decided = (Decided) step;
     State next = decided.state();
 
-    String uid = cluster.getMetadata().getUid();
     Optional<Duration> recheck = Optional.empty();
     if (next.phase() == CanaryPhase.PROGRESSING) {
-      StepWindows.Key key = key(cluster, next);
-      if (!windows.isOpen(key)) {
+      if (window == null || !window.judges(next.currentWeight(), next.stepStartedAt())) {
         // A new step: its window starts from the counts just read, so nothing falls between steps.
-        windows.open(key, scrapes != null ? scrapes : scraper.scrape(cluster), now);
-        windowStart = now;
+        window =
+            StepWindows.open(
+                next.currentWeight(),
+                next.stepStartedAt(),
+                scrapes != null ? scrapes : scraper.scrape(cluster),
+                now);
       }
-      Instant stepEnd = (windowStart == null ? now : windowStart).plus(interval);
+      Instant stepEnd = window.startedAt().plus(interval);
       Duration untilEnd = Duration.between(now, stepEnd);
       Duration wait = untilEnd.compareTo(analysisInterval) < 0 ? untilEnd : analysisInterval;
       recheck = Optional.of(wait.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : wait);
     } else {
-      windows.close(uid);
+      window = null;
     }
 
     List<Notice> notices = new ArrayList<>();
@@ -103,7 +141,8 @@ public class CanaryController {
     }
     String message = message(next, spec, previous, notices, analysis);
     CanaryStatus status = CanaryReport.status(next, spec, analysis, message);
-    return new Outcome(next.currentWeight(), status, recheck, notices);
+    status.window = window == null ? null : WindowRecords.record(window);
+    return new Outcome(next.currentWeight(), status, recheck, notices, verdict);
   }
 
   /**
@@ -136,9 +175,34 @@ public class CanaryController {
         previous.observedGeneration == null ? -1 : previous.observedGeneration);
   }
 
-  private static StepWindows.Key key(MixnetCluster cluster, State state) {
-    return new StepWindows.Key(
-        cluster.getMetadata().getUid(), state.currentWeight(), state.stepStartedAt());
+  /**
+   * {@code observed} with each unreachable router's reason cut to words that carry no data (they go
+   * into status and events); the full reasons go to the log.
+   */
+  private static StepWindows.Observation scrubbed(
+      MixnetCluster cluster, StepWindows.Observation observed) {
+    List<String> unreachable = new ArrayList<>();
+    for (String entry : observed.unreachable()) {
+      LOG.infof("%s: router metrics unreadable: %s", id(cluster), entry);
+      int colon = entry.indexOf(": ");
+      unreachable.add(
+          colon < 0
+              ? StatusText.unreachable(entry)
+              : entry.substring(0, colon)
+                  + ": "
+                  + StatusText.unreachable(entry.substring(colon + 2)));
+    }
+    return new StepWindows.Observation(
+        observed.mixnet(),
+        observed.fallback(),
+        observed.answered(),
+        observed.total(),
+        List.copyOf(unreachable),
+        observed.startedAt());
+  }
+
+  private static String id(MixnetCluster cluster) {
+    return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
   }
 
   /** The judge's verdict, held back while any router is unreadable unless a breach is proven. */
@@ -208,7 +272,7 @@ public class CanaryController {
           case ROLLED_BACK ->
               new Notice(
                   true,
-                  "CanaryRolledBack",
+                  ROLLED_BACK,
                   "canary weight "
                       + t.fromWeight()
                       + " → "
@@ -278,7 +342,7 @@ public class CanaryController {
               + spec.weight;
       case ROLLED_BACK ->
           notices.stream()
-              .filter(n -> n.reason().equals("CanaryRolledBack"))
+              .filter(n -> n.reason().equals(ROLLED_BACK))
               .map(Notice::message)
               .findFirst()
               .orElse(

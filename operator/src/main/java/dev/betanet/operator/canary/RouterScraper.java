@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -39,17 +38,19 @@ public class RouterScraper {
   /** Where one router's metrics are, or why they cannot be read. */
   public record Target(String pod, URI uri, String problem) {}
 
-  @Inject KubernetesClient client;
+  private final KubernetesClient client;
+  private final MetricsScraper scraper;
 
-  /** How long one router may take to answer; all routers are read in parallel. */
-  @ConfigProperty(name = "betanet.operator.canary.scrape-timeout", defaultValue = "5s")
-  Duration timeout;
-
-  private MetricsScraper scraper;
-
-  @PostConstruct
-  void start() {
-    scraper = new MetricsScraper(timeout);
+  /**
+   * @param timeout how long one router may take to answer; all routers are read in parallel
+   */
+  @Inject
+  public RouterScraper(
+      KubernetesClient client,
+      @ConfigProperty(name = "betanet.operator.canary.scrape-timeout", defaultValue = "5s")
+          Duration timeout) {
+    this.client = client;
+    this.scraper = new MetricsScraper(timeout);
   }
 
   /**
@@ -102,7 +103,7 @@ public class RouterScraper {
       return new Target(
           name, URI.create("http://" + host + ":" + managementPort(pod) + METRICS_PATH), null);
     } catch (IllegalArgumentException e) {
-      return new Target(name, null, "pod IP " + ip + " is not an address");
+      return new Target(name, null, "pod IP is not an address");
     }
   }
 

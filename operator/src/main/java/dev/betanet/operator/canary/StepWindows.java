@@ -3,28 +3,47 @@ package dev.betanet.operator.canary;
 import dev.betanet.operator.analysis.MetricsScraper;
 import dev.betanet.operator.analysis.RequestCounts;
 import dev.betanet.operator.analysis.Window;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 
 /**
- * What the routers of each cluster counted since the current canary step began, summed over
- * routers. Each router's counters are followed scrape to scrape, like Prometheus's {@code
- * increase()}, so a router that restarts mid-step loses nothing it had counted before.
+ * What the routers of a cluster counted since the current canary step began, summed over routers.
+ * Each router's counters are followed scrape to scrape, like Prometheus's {@code increase()}, so a
+ * router that restarts mid-step loses nothing it had counted before.
  *
- * <p>Kept in memory, one entry per cluster: after an operator restart the current step's window
- * starts again at the first scrape (the step itself is kept in status). A router seen for the first
- * time in a step joins the window from that scrape on. JOSDK never reconciles one cluster on two
- * threads at once, so one cluster's window is never updated concurrently.
+ * <p>Plain values, no memory of its own: the window travels in {@code status.canary.window} (see
+ * {@link WindowRecords}), so an operator that restarts, or a new leader, judges the step on with
+ * the same start and the same counts. A router seen for the first time in a step joins the window
+ * from that scrape on.
  */
-@ApplicationScoped
-public class StepWindows {
+public final class StepWindows {
 
-  /** One step of one cluster: a new weight or a new start time is a new window. */
-  public record Key(String clusterUid, int weight, Instant stepStartedAt) {}
+  /**
+   * One step's window.
+   *
+   * @param weight the weight of the step it judges
+   * @param stepStartedAt when that step came into force: with the weight, which step it is
+   * @param startedAt when the window began
+   * @param routers each router's counters, by pod name
+   */
+  public record StepWindow(
+      int weight, Instant stepStartedAt, Instant startedAt, Map<String, Followed> routers) {
+    public StepWindow {
+      routers = Map.copyOf(routers);
+    }
+
+    /** Whether this is the window of the step at {@code weight} that came into force then. */
+    public boolean judges(int weight, Instant stepStartedAt) {
+      return this.weight == weight && Objects.equals(this.stepStartedAt, stepStartedAt);
+    }
+  }
+
+  /** One router within a window: its last counters and what it added since the window began. */
+  public record Followed(RequestCounts last, Window mixnet, Window fallback) {}
 
   /**
    * The step's window so far.
@@ -40,40 +59,27 @@ public class StepWindows {
       List<String> unreachable,
       Instant startedAt) {}
 
-  /** One router within a window: its last counters and what it added since the window began. */
-  private record Followed(RequestCounts last, Window mixnet, Window fallback) {}
+  /** A window moved forward by one scrape, and its totals. */
+  public record Observed(StepWindow window, Observation observation) {}
 
-  private record Tracked(Key key, Instant startedAt, Map<String, Followed> routers) {}
+  private StepWindows() {}
 
-  private final Map<String, Tracked> byCluster = new ConcurrentHashMap<>();
-
-  /** Whether a window for {@code key} is open. */
-  public boolean isOpen(Key key) {
-    Tracked tracked = byCluster.get(key.clusterUid());
-    return tracked != null && tracked.key().equals(key);
-  }
-
-  /** Opens the window of {@code key} with {@code scrapes} as its starting counts. */
-  public void open(Key key, Map<String, MetricsScraper.Result> scrapes, Instant now) {
-    Tracked tracked = new Tracked(key, now, new ConcurrentHashMap<>());
+  /** A new window for the step, with {@code scrapes} as its starting counts. */
+  public static StepWindow open(
+      int weight, Instant stepStartedAt, Map<String, MetricsScraper.Result> scrapes, Instant now) {
+    Map<String, Followed> routers = new LinkedHashMap<>();
     scrapes.forEach(
         (pod, result) -> {
           if (result instanceof MetricsScraper.Scraped scraped) {
-            tracked.routers().put(pod, new Followed(scraped.counts(), Window.EMPTY, Window.EMPTY));
+            routers.put(pod, new Followed(scraped.counts(), Window.EMPTY, Window.EMPTY));
           }
         });
-    byCluster.put(key.clusterUid(), tracked);
+    return new StepWindow(weight, stepStartedAt, now, routers);
   }
 
-  /**
-   * Adds {@code scrapes} to the window of {@code key} (opening it at {@code now} if it is not open)
-   * and returns its totals.
-   */
-  public Observation observe(Key key, Map<String, MetricsScraper.Result> scrapes, Instant now) {
-    if (!isOpen(key)) {
-      open(key, Map.of(), now);
-    }
-    Tracked tracked = byCluster.get(key.clusterUid());
+  /** Adds {@code scrapes} to {@code window}. */
+  public static Observed observe(StepWindow window, Map<String, MetricsScraper.Result> scrapes) {
+    Map<String, Followed> routers = new LinkedHashMap<>(window.routers());
     int answered = 0;
     List<String> unreachable = new ArrayList<>();
     for (Map.Entry<String, MetricsScraper.Result> entry : scrapes.entrySet()) {
@@ -82,29 +88,31 @@ public class StepWindows {
         case MetricsScraper.Scraped scraped -> {
           answered++;
           RequestCounts counts = scraped.counts();
-          tracked
-              .routers()
-              .merge(
-                  pod,
-                  new Followed(counts, Window.EMPTY, Window.EMPTY),
-                  (was, joined) -> follow(was, counts));
+          routers.merge(
+              pod,
+              new Followed(counts, Window.EMPTY, Window.EMPTY),
+              (was, joined) -> follow(was, counts));
         }
         case MetricsScraper.Unreachable down -> unreachable.add(pod + ": " + down.reason());
       }
     }
     Window mixnet = Window.EMPTY;
     Window fallback = Window.EMPTY;
-    for (Followed router : tracked.routers().values()) {
+    for (Followed router : routers.values()) {
       mixnet = mixnet.plus(router.mixnet());
       fallback = fallback.plus(router.fallback());
     }
-    return new Observation(
-        mixnet, fallback, answered, scrapes.size(), List.copyOf(unreachable), tracked.startedAt());
-  }
-
-  /** Drops the window of a cluster that is not progressing. */
-  public void close(String clusterUid) {
-    byCluster.remove(clusterUid);
+    StepWindow moved =
+        new StepWindow(window.weight(), window.stepStartedAt(), window.startedAt(), routers);
+    return new Observed(
+        moved,
+        new Observation(
+            mixnet,
+            fallback,
+            answered,
+            scrapes.size(),
+            List.copyOf(unreachable),
+            window.startedAt()));
   }
 
   private static Followed follow(Followed was, RequestCounts now) {

@@ -34,4 +34,10 @@ public class CanaryStatus {
 
   /** The newest judgement of router metrics. */
   public CanaryAnalysisStatus lastAnalysis;
+
+  /**
+   * The analysis window of the step in force (while {@code Progressing}): its start and each
+   * router's counters, so a restarted operator or a new leader judges the step on from there.
+   */
+  public CanaryWindowStatus window;
 }

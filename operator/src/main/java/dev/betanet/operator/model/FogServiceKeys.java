@@ -20,9 +20,9 @@ import java.util.TreeMap;
 
 /**
  * The Ed25519 keys of a cluster's {@code .fog} services, by service name, as kept in Secret {@code
- * <cluster>-fog-services} (key {@code fog-keys.json}, mounted only into routers). A service's
- * {@code .fog} name is derived from its key, so the key is generated once and never rotated: a new
- * key would be a new name.
+ * <cluster>-fog-services} (key {@code fog-keys.json}); no pod mounts it: the operator derives the
+ * services' {@code .fog} names from it. A service's {@code .fog} name is derived from its key, so
+ * the key is generated once and never rotated: a new key would be a new name.
  *
  * <pre>{@code {"<fog name>": {"service": "echo", "privateKey": "<base64 Ed25519 private>"}}}</pre>
  */

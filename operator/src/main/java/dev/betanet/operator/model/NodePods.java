@@ -35,7 +35,6 @@ public final class NodePods {
   public static final String KEYS_DIR = "/etc/betanet/keys";
   public static final String TOPOLOGY_DIR = "/etc/betanet/topology";
   public static final String SERVICES_DIR = "/etc/betanet/services";
-  public static final String FOG_KEYS_DIR = "/etc/betanet/fog-keys";
   public static final int PACKET_PORT = 1789;
   public static final int TUNNEL_PORT = 1790;
   public static final int PROXY_PORT = 8080;

@@ -57,6 +57,12 @@ public final class RouterModel {
     return nodes().stream().map(this::statefulSet).toList();
   }
 
+  /**
+   * One router's StatefulSet. Its pod mounts only what a router reads: its own keys, the topology,
+   * the services' backends. Not the {@code .fog} services' private keys (Secret {@code
+   * <cluster>-fog-services}): no router code signs with them, and a router that did would need only
+   * the keys of the services it hosts, not every service's.
+   */
   public StatefulSet statefulSet(String router) {
     List<NodePods.MountedFile> files = new ArrayList<>(NodePods.commonFiles(names, router));
     files.add(
@@ -67,14 +73,6 @@ public final class RouterModel {
             NodePods.SERVICES_DIR,
             SERVICES_FILE,
             "BETANET_SERVICES_FILE"));
-    files.add(
-        new NodePods.MountedFile(
-            "fog-keys",
-            names.fogServicesSecret(),
-            true,
-            NodePods.FOG_KEYS_DIR,
-            FogServiceKeys.FILE_NAME,
-            "BETANET_FOG_KEYS_FILE"));
     return NodePods.statefulSet(
         names,
         ClusterNames.ROUTER,

@@ -82,7 +82,9 @@ public final class SpecValidation {
       URI uri = new URI(backend == null ? "" : backend);
       if (uri.getHost() == null
           || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        problems.add(at + " must be an http(s) URL with a host, got " + backend);
+        // The backend itself is not echoed: status and events are read more widely than the spec
+        // is written, and a backend's host and port are the service's to disclose.
+        problems.add(at + " must be an http(s) URL with a host");
       }
     } catch (URISyntaxException e) {
       problems.add(at + " is not a URL: " + e.getReason());

@@ -7,8 +7,9 @@ import dev.betanet.operator.analysis.MetricsScraper.Scraped;
 import dev.betanet.operator.analysis.MetricsScraper.Unreachable;
 import dev.betanet.operator.analysis.RequestCounts;
 import dev.betanet.operator.analysis.RouterPage;
-import dev.betanet.operator.canary.StepWindows.Key;
 import dev.betanet.operator.canary.StepWindows.Observation;
+import dev.betanet.operator.canary.StepWindows.Observed;
+import dev.betanet.operator.canary.StepWindows.StepWindow;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,16 +18,13 @@ import org.junit.jupiter.api.Test;
 class StepWindowsTest {
 
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
-  private static final Key STEP = new Key("uid-1", 10, T0);
-
-  private final StepWindows windows = new StepWindows();
 
   @Test
   void sumsWhatEachRouterCountedSinceTheStepBegan() throws Exception {
-    windows.open(STEP, scrapes("a", router(100, 1), "b", router(50, 0)), T0);
+    StepWindow window = open(scrapes("a", router(100, 1), "b", router(50, 0)));
 
     Observation observed =
-        windows.observe(STEP, scrapes("a", router(190, 3), "b", router(80, 0)), T0.plusSeconds(5));
+        StepWindows.observe(window, scrapes("a", router(190, 3), "b", router(80, 0))).observation();
 
     assertThat(observed.mixnet().ok()).isEqualTo(120);
     assertThat(observed.mixnet().errors()).isEqualTo(2);
@@ -36,30 +34,36 @@ class StepWindowsTest {
 
   @Test
   void aRouterThatRestartsMidStepKeepsWhatItHadCounted() throws Exception {
-    windows.open(STEP, scrapes("a", router(100, 0)), T0);
-    windows.observe(STEP, scrapes("a", router(160, 0)), T0.plusSeconds(1));
+    StepWindow window = open(scrapes("a", router(100, 0)));
+    window = StepWindows.observe(window, scrapes("a", router(160, 0))).window();
 
     // Restarted: counters begin again from zero.
-    Observation observed = windows.observe(STEP, scrapes("a", router(30, 0)), T0.plusSeconds(2));
-    assertThat(observed.mixnet().ok()).isEqualTo(90);
+    Observed observed = StepWindows.observe(window, scrapes("a", router(30, 0)));
+    assertThat(observed.observation().mixnet().ok()).isEqualTo(90);
     // And counting on from the restart is not mistaken for a drop from 160.
-    assertThat(windows.observe(STEP, scrapes("a", router(70, 0)), T0.plusSeconds(3)).mixnet().ok())
+    assertThat(
+            StepWindows.observe(observed.window(), scrapes("a", router(70, 0)))
+                .observation()
+                .mixnet()
+                .ok())
         .isEqualTo(130);
   }
 
   @Test
   void aRouterFirstSeenMidStepJoinsFromThatScrapeAndUnreachableOnesAreListed() throws Exception {
-    windows.open(STEP, scrapes("a", router(0, 0), "b", new Unreachable("ConnectException")), T0);
+    StepWindow window = open(scrapes("a", router(0, 0), "b", new Unreachable("ConnectException")));
 
-    Map<String, Result> second = scrapes("a", router(10, 0), "b", router(5000, 0));
-    Observation joined = windows.observe(STEP, second, T0.plusSeconds(1));
-    assertThat(joined.mixnet().ok()).as("b's history before the step is not counted").isEqualTo(10);
+    Observed joined =
+        StepWindows.observe(window, scrapes("a", router(10, 0), "b", router(5000, 0)));
+    assertThat(joined.observation().mixnet().ok())
+        .as("b's history before the step is not counted")
+        .isEqualTo(10);
 
     Observation later =
-        windows.observe(
-            STEP,
-            scrapes("a", new Unreachable("HttpTimeoutException"), "b", router(5005, 0)),
-            T0.plusSeconds(2));
+        StepWindows.observe(
+                joined.window(),
+                scrapes("a", new Unreachable("HttpTimeoutException"), "b", router(5005, 0)))
+            .observation();
     assertThat(later.mixnet().ok()).as("a's counts so far are kept").isEqualTo(15);
     assertThat(later.answered()).isEqualTo(1);
     assertThat(later.total()).isEqualTo(2);
@@ -67,16 +71,36 @@ class StepWindowsTest {
   }
 
   @Test
-  void aNewStepIsANewWindow() throws Exception {
-    windows.open(STEP, scrapes("a", router(0, 0)), T0);
-    windows.observe(STEP, scrapes("a", router(100, 0)), T0.plusSeconds(1));
+  void aWindowJudgesOnlyItsOwnStep() throws Exception {
+    StepWindow window = open(scrapes("a", router(0, 0)));
 
-    Key next = new Key("uid-1", 25, T0.plusSeconds(1));
-    assertThat(windows.isOpen(next)).isFalse();
-    Observation fresh = windows.observe(next, scrapes("a", router(150, 0)), T0.plusSeconds(2));
-    assertThat(fresh.mixnet().ok()).isZero();
-    assertThat(fresh.startedAt()).isEqualTo(T0.plusSeconds(2));
-    assertThat(windows.isOpen(STEP)).isFalse();
+    assertThat(window.judges(10, T0)).isTrue();
+    assertThat(window.judges(25, T0)).as("another weight").isFalse();
+    assertThat(window.judges(10, T0.plusSeconds(1))).as("the same weight, resumed").isFalse();
+  }
+
+  @Test
+  void aRecordedWindowReadBackCountsOnExactlyAsTheOriginal() throws Exception {
+    StepWindow window =
+        StepWindows.observe(
+                open(scrapes("a", router(100, 1), "b", router(7, 0))),
+                scrapes("a", router(160, 4), "b", router(2, 0)))
+            .window();
+
+    StepWindow readBack = WindowRecords.read(WindowRecords.record(window)).orElseThrow();
+
+    assertThat(readBack.startedAt()).isEqualTo(T0);
+    assertThat(readBack.judges(10, T0)).isTrue();
+    Map<String, Result> next = scrapes("a", router(200, 4), "b", router(3, 1));
+    assertThat(StepWindows.observe(readBack, next).observation())
+        .isEqualTo(StepWindows.observe(window, next).observation());
+    assertThat(StepWindows.observe(readBack, next).observation().mixnet().ok())
+        .as("a: 60 + 40; b restarted: 2 + 1")
+        .isEqualTo(103);
+  }
+
+  private static StepWindow open(Map<String, Result> scrapes) {
+    return StepWindows.open(10, T0, scrapes, T0);
   }
 
   /** A router's page (the recorded real one) that has counted {@code ok} and {@code errors}. */

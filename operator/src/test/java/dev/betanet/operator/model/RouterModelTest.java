@@ -30,16 +30,17 @@ class RouterModelTest {
     assertThat(env)
         .containsEntry("BETANET_NODE_ID", "demo-router-1-0")
         .containsEntry("BETANET_SERVICES_FILE", "/etc/betanet/services/services.json")
-        .containsEntry("BETANET_FOG_KEYS_FILE", "/etc/betanet/fog-keys/fog-keys.json");
+        .doesNotContainKey("BETANET_FOG_KEYS_FILE");
   }
 
   @Test
-  void routerMountsItsOwnKeysAndTheFogServiceKeys() {
-    var volumes = model.statefulSet("demo-router-0").getSpec().getTemplate().getSpec().getVolumes();
-    assertThat(volumes)
-        .filteredOn(v -> v.getSecret() != null)
-        .extracting(v -> v.getSecret().getSecretName())
-        .containsExactlyInAnyOrder("demo-router-0-0-keys", "demo-fog-services");
+  void eachRouterPodReachesItsOwnKeysAndNoOtherSecret() {
+    for (String router : model.nodes()) {
+      var pod = model.statefulSet(router).getSpec().getTemplate().getSpec();
+      assertThat(SecretReferences.of(pod))
+          .as("secrets %s can read", router)
+          .containsExactly(router + "-0-keys");
+    }
   }
 
   @Test

@@ -25,10 +25,23 @@ class SpecValidationTest {
         .containsExactly(
             "spec.routers.services[1].name echo is used twice or missing",
             "spec.routers.services[1].alias echo.fog is used twice",
-            "spec.routers.services[1].backend must be an http(s) URL with a host, got ftp://x",
+            "spec.routers.services[1].backend must be an http(s) URL with a host",
             "spec.routers.services[2].alias must be a DNS label followed by .fog (e.g. echo.fog),"
                 + " got Not_A_Label.fog",
             "spec.routers.services[2].backend is not a URL: Expected authority");
+  }
+
+  @Test
+  void aBadBackendIsNamedByItsFieldNotEchoed() {
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().routers.services =
+        List.of(new FogServiceSpec("echo", "echo.fog", "tcp://10.1.2.3:5432"));
+    assertThat(SpecValidation.problems(cluster))
+        .singleElement()
+        .asString()
+        .contains("spec.routers.services[0].backend")
+        .doesNotContain("10.1.2.3")
+        .doesNotContain("5432");
   }
 
   @Test

@@ -87,38 +87,51 @@ public final class MetricNames {
   /** Topology reloads the node refused. */
   public static final MetricName MIXNODE_RELOAD_REJECTED = gauge("betanet.mixnode.reload.rejected");
 
-  // ---------------------------------------------------------------------------------------------
-  // Names that other branches add with their meters (the operator's metrics, the mixnode's
-  // anonymity estimate, the router's reload counter), declared here so the alert rules and the
-  // dashboard in k8s/monitoring can be checked against them. Same constant names and spellings as
-  // on those branches: when they merge, keep their declaration (with its Javadoc) and drop this.
-  /** Operator: the canary weight in force, by {@code namespace} and {@code cluster}. */
+  // Operator: every series carries {@code namespace} and {@code cluster} (the MixnetCluster).
+  /** The canary weight in force (published in the topology). */
   public static final MetricName OPERATOR_CANARY_WEIGHT = gauge("betanet.operator.canary.weight");
 
-  /** Operator: {@code spec.canary.weight}. */
+  /** {@code spec.canary.weight}: where the canary is headed. */
   public static final MetricName OPERATOR_CANARY_DESIRED_WEIGHT =
       gauge("betanet.operator.canary.desired.weight");
 
-  /** Operator: 1 for the canary's {@code phase}, else 0. */
+  /** 1 for the canary's {@code phase} (Idle, Progressing, Paused, Promoted, RolledBack), else 0. */
   public static final MetricName OPERATOR_CANARY_PHASE = gauge("betanet.operator.canary.phase");
 
-  /** Operator: canary rollbacks. */
+  /** The last analysis of each step ({@code weight}): mixnet error rate, 0..1. */
+  public static final MetricName OPERATOR_ANALYSIS_ERROR_RATE =
+      gauge("betanet.operator.canary.analysis.error.rate");
+
+  /** The last analysis of each step ({@code weight}): mixnet p95 latency; NaN when unknown. */
+  public static final MetricName OPERATOR_ANALYSIS_P95_SECONDS =
+      gauge("betanet.operator.canary.analysis.p95.seconds");
+
+  /** The last analysis of each step ({@code weight}): mixnet requests judged. */
+  public static final MetricName OPERATOR_ANALYSIS_SAMPLES =
+      gauge("betanet.operator.canary.analysis.samples");
+
+  /** The last analysis of each step ({@code weight}): 1, labelled with its {@code verdict}. */
+  public static final MetricName OPERATOR_ANALYSIS_VERDICT =
+      gauge("betanet.operator.canary.analysis.verdict");
+
+  /** Canary rollbacks the operator made. */
   public static final MetricName OPERATOR_ROLLBACKS = counter("betanet.operator.canary.rollbacks");
 
-  /** Operator: reconciliations by {@code result} (ok, invalid_spec, failed). */
+  /** Reconciliations by {@code result}: ok, invalid_spec, failed. */
   public static final MetricName OPERATOR_RECONCILIATIONS =
       counter("betanet.operator.reconciliations");
 
-  /** Operator: packet key rotations handed out. */
+  /** Packet key rotations handed out. */
   public static final MetricName OPERATOR_KEY_ROTATIONS = counter("betanet.operator.key.rotations");
 
-  /** Operator: the newest packet key epoch. */
+  /** The newest packet key epoch. */
   public static final MetricName OPERATOR_KEY_EPOCH = gauge("betanet.operator.key.epoch");
 
-  /** Operator: the epoch of the topology last published. */
+  /** The epoch of the topology last published. */
   public static final MetricName OPERATOR_TOPOLOGY_EPOCH = gauge("betanet.operator.topology.epoch");
 
-  // ---------------------------------------------------------------------------------------------
+  /** 1 when this operator replica may act (holds the leader Lease, or election is off), else 0. */
+  public static final MetricName OPERATOR_LEADER = gauge("betanet.operator.leader");
 
   private MetricNames() {}
 

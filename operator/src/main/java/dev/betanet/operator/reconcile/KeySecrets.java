@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * reconcile; private keys never leave their Secrets (not in logs, events or status).
  */
 @ApplicationScoped
-public class KeyRing {
+public class KeySecrets {
 
   private final SecureRandom random = new SecureRandom();
 
@@ -80,7 +80,7 @@ public class KeyRing {
                 ClusterNames.LABEL_CLUSTER, names.cluster(), ClusterNames.LABEL_NODE_KEYS, "true"),
             components.keySet().stream().map(names::nodeKeysSecret).collect(Collectors.toSet()));
     if (!removed.isEmpty()) {
-      org.jboss.logging.Logger.getLogger(KeyRing.class)
+      org.jboss.logging.Logger.getLogger(KeySecrets.class)
           .infof(
               "%s/%s: deleted keys of removed nodes %s",
               names.namespace(), names.cluster(), removed);
