@@ -1,8 +1,8 @@
 package dev.betanet.operator;
 
-import dev.betanet.operator.analysis.PrometheusText;
-import dev.betanet.operator.analysis.PrometheusText.Sample;
 import dev.betanet.protocol.metrics.MetricName;
+import dev.betanet.protocol.metrics.PrometheusTextParser;
+import dev.betanet.protocol.metrics.Scrape.Sample;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -26,8 +26,8 @@ record MetricsPage(List<Sample> samples) {
       if (response.statusCode() != 200) {
         throw new AssertionError("GET " + metrics + ": HTTP " + response.statusCode());
       }
-      return new MetricsPage(PrometheusText.parse(response.body()));
-    } catch (IOException | PrometheusText.FormatException e) {
+      return new MetricsPage(PrometheusTextParser.parse(response.body()).samples());
+    } catch (IOException | PrometheusTextParser.FormatException e) {
       throw new AssertionError("scrape of " + metrics + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
