@@ -57,7 +57,7 @@ class MixnetClusterReconcilerTest {
   }
 
   @Test
-  void createsEveryOwnedResourceWithTheRightContent() {
+  void createsEveryOwnedResourceWithTheRightContent() throws Exception {
     String ns = "create";
     MixnetCluster cluster = client.resource(TestClusters.demo(ns, "demo")).create();
     Topology topology = objects.awaitTopology(ns, "demo", 1);
@@ -91,7 +91,6 @@ class MixnetClusterReconcilerTest {
     assertThat(router.services()).hasSize(1);
     String fogName = router.services().getFirst().name();
     assertThat(router.services().getFirst().alias()).isEqualTo("echo.fog");
-    assertThat(FogName.publicKeyOf(fogName)).isNotNull();
     assertThat(topology.canary().weight()).isZero();
 
     String servicesJson =
@@ -104,7 +103,15 @@ class MixnetClusterReconcilerTest {
             .get("services.json");
     assertThat(servicesJson)
         .contains("\"echo.fog\"", "\"" + fogName + "\"", "http://echo.create.svc:8080");
-    assertThat(objects.secretFile(ns, "demo-fog-services", "fog-keys.json")).contains(fogName);
+    // The name is the service's key: the private key kept for it derives the key the name encodes.
+    var fogKeys =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(objects.secretFile(ns, "demo-fog-services", "fog-keys.json"));
+    byte[] privateKey =
+        java.util.Base64.getDecoder().decode(fogKeys.path(fogName).path("privateKey").asText());
+    assertThat(fogKeys.path(fogName).path("service").asText()).isEqualTo("echo");
+    assertThat(dev.betanet.protocol.topology.Ed25519Keys.publicOf(privateKey))
+        .isEqualTo(FogName.publicKeyOf(fogName));
 
     NetworkPolicy mixPolicy =
         client.network().v1().networkPolicies().inNamespace(ns).withName("demo-mixnode").get();

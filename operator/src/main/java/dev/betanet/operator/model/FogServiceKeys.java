@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.FogName;
+import dev.betanet.protocol.topology.ServicesDocument;
 import dev.betanet.protocol.topology.Topology.FogService;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -107,14 +108,14 @@ public final class FogServiceKeys {
 
   /** {@code services.json}: backend by fog name and by alias, as routers read it. */
   public String servicesJson(List<FogServiceSpec> services) {
-    Map<String, Map<String, String>> byName = new TreeMap<>();
+    Map<String, String> backends = new TreeMap<>();
     for (FogServiceSpec service : services) {
-      byName.put(fogName(service.name), Map.of("backend", service.backend));
+      backends.put(fogName(service.name), service.backend);
       if (service.alias != null && !service.alias.isEmpty()) {
-        byName.put(service.alias, Map.of("backend", service.backend));
+        backends.put(service.alias, service.backend);
       }
     }
-    return write(byName);
+    return new ServicesDocument(backends).toJson();
   }
 
   public Secret secret(ClusterNames names) {

@@ -176,9 +176,11 @@ class ExitDuplicateTest {
   }
 
   private static void await(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within 5 s").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("condition met (a bound against hanging, not a timing claim)")
+          .isLessThan(deadline);
       Thread.sleep(10);
     }
   }
