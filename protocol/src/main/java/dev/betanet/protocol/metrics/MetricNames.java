@@ -51,9 +51,6 @@ public final class MetricNames {
    */
   public static final MetricName ROUTER_SURBS_REFUSED = counter("betanet.router.surbs.refused");
 
-  /** Mix layers' nodes a router would avoid but does not, because of the per-layer cap. */
-  public static final MetricName ROUTER_SUSPECTS_CAPPED = counter("betanet.router.suspects.capped");
-
   /** Tunnel connection events by {@code role} and {@code event}. */
   public static final MetricName ROUTER_TUNNEL_CONNECTIONS =
       counter("betanet.router.tunnel.connections");

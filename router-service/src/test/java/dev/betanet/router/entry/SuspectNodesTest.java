@@ -91,8 +91,10 @@ class SuspectNodesTest {
 
   /**
    * Path steering played out: paths chosen by the real {@link PathSelector} for packets and SURBs,
-   * a first-layer node that drops every packet it should pass to a node other than its colluder,
-   * rounds answered only when both paths avoided the drop. However long it runs, the dropping node
+   * a few rounds at a time (an entry has several requests in flight), and a first-layer node that
+   * drops what it should pass to a node other than its colluder — but only when, in the same
+   * moment, it also passes a packet to its colluder, whose answer gives it an alibi. Rounds are
+   * answered only when both their paths avoided a drop. However long it runs, the dropping node
    * never gets more than half of the next layer avoided.
    */
   @Test
@@ -102,19 +104,32 @@ class SuspectNodesTest {
     String dropper = "l0-0";
     String colluder = "l1-0";
     int mostAvoided = 0;
-    for (int round = 0; round < 2000; round++) {
+    for (int batch = 0; batch < 2000; batch++) {
       now.addAndGet(50);
       long startedAt = now.get();
-      List<String> forward = ids(selector.select(topology).orElseThrow());
-      List<String> reply = ids(selector.select(topology).orElseThrow());
-      boolean dropped = drops(forward, dropper, colluder) || drops(reply, dropper, colluder);
-      now.addAndGet(50);
-      if (dropped) {
-        suspects.lost(List.of(withSender("entry", forward), withSender("exit", reply)), startedAt);
-      } else {
-        suspects.confirm(forward);
-        suspects.confirm(reply);
+      List<List<String>> paths = new ArrayList<>();
+      for (int i = 0; i < 8; i++) { // four rounds: a forward path and a SURB path each
+        paths.add(ids(selector.select(topology).orElseThrow()));
       }
+      boolean alibi =
+          paths.stream().anyMatch(p -> p.get(0).equals(dropper) && p.get(1).equals(colluder));
+      List<List<String>> lostPaths = new ArrayList<>();
+      List<List<String>> answered = new ArrayList<>();
+      for (int round = 0; round < 4; round++) {
+        List<String> forward = paths.get(2 * round);
+        List<String> reply = paths.get(2 * round + 1);
+        if (alibi && (drops(forward, dropper, colluder) || drops(reply, dropper, colluder))) {
+          lostPaths.add(withSender("entry", forward));
+          lostPaths.add(withSender("exit", reply));
+        } else {
+          answered.add(forward);
+          answered.add(reply);
+        }
+      }
+      now.addAndGet(50);
+      answered.forEach(suspects::confirm); // answers come back while the lost rounds wait
+      now.addAndGet(50);
+      suspects.lost(lostPaths, startedAt);
       Set<String> avoided = suspects.avoidable(topology);
       int layerOneAvoided = (int) avoided.stream().filter(id -> id.startsWith("l1-")).count();
       mostAvoided = Math.max(mostAvoided, layerOneAvoided);
