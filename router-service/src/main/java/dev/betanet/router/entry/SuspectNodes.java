@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  *       is direct evidence and is suspected at once.
  *   <li><b>A cap.</b> {@link #avoidable} never lists more than half of a layer's healthy nodes
  *       (rounded down): however the evidence was made, paths keep at least half of every layer to
- *       choose from. The suspects kept are those suspected first.
+ *       choose from. The suspects kept are those with the freshest evidence.
  * </ol>
  */
 public final class SuspectNodes {
@@ -47,11 +47,8 @@ public final class SuspectNodes {
   private final Duration suspicion;
   private final LongSupplier clock;
   private final Map<String, Long> confirmedAt = new ConcurrentHashMap<>();
-  private final Map<String, Suspicion> suspects = new ConcurrentHashMap<>();
+  private final Map<String, Long> suspectUntil = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Long>> lossesVia = new ConcurrentHashMap<>();
-
-  /** A node suspected since {@code since}, until {@code until}. */
-  private record Suspicion(long since, long until) {}
 
   public SuspectNodes(Duration suspicion, LongSupplier clockMillis) {
     this.suspicion = suspicion;
@@ -63,7 +60,7 @@ public final class SuspectNodes {
     long now = clock.getAsLong();
     for (String id : nodeIds) {
       confirmedAt.put(id, now);
-      suspects.remove(id);
+      suspectUntil.remove(id);
       lossesVia.remove(id);
     }
   }
@@ -113,25 +110,22 @@ public final class SuspectNodes {
   }
 
   private void suspect(String node, long now) {
-    suspects.merge(
-        node,
-        new Suspicion(now, now + suspicion.toMillis()),
-        (old, fresh) -> old.until() > now ? new Suspicion(old.since(), fresh.until()) : fresh);
+    suspectUntil.put(node, now + suspicion.toMillis());
   }
 
   /** Ids suspected now (before the per-layer cap). */
   public Set<String> current() {
     long now = clock.getAsLong();
-    suspects.values().removeIf(s -> s.until() <= now);
-    return suspects.entrySet().stream()
-        .filter(e -> e.getValue().until() > now)
+    suspectUntil.values().removeIf(until -> until <= now);
+    return suspectUntil.entrySet().stream()
+        .filter(e -> e.getValue() > now)
         .map(Map.Entry::getKey)
         .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
    * The suspects path selection may avoid in {@code topology}: per layer, at most half of its
-   * healthy nodes (rounded down), those suspected first.
+   * healthy nodes (rounded down), those with the freshest evidence.
    */
   public Set<String> avoidable(Topology topology) {
     Set<String> now = current();
@@ -147,12 +141,10 @@ public final class SuspectNodes {
           suspected.add(node.id());
         }
       }
+      // Freshest evidence first: a node avoided since an old suspicion is never on a path, so it
+      // is never cleared, and must not keep a newly dead node of its layer in use until it expires.
       suspected.sort(
-          Comparator.comparingLong(
-                  (String id) -> {
-                    Suspicion s = suspects.get(id);
-                    return s == null ? Long.MAX_VALUE : s.since();
-                  })
+          Comparator.comparingLong((String id) -> -suspectUntil.getOrDefault(id, Long.MIN_VALUE))
               .thenComparing(id -> id));
       avoid.addAll(suspected.subList(0, Math.min(suspected.size(), healthy.size() / 2)));
     }

@@ -75,6 +75,17 @@ class SuspectNodesTest {
   }
 
   @Test
+  void aStaleSuspectDoesNotKeepANewlyDeadNodeOfItsLayerInUse() {
+    var topology = layers(2, 2);
+    suspects.unanswered(List.of("l1-0"), Long.MAX_VALUE); // suspected, then avoided: never cleared
+    now.addAndGet(5_000);
+    suspects.lost(List.of(List.of("entry", "l0-0", "l1-1"), List.of("exit", "l0-1", "l1-1")), 0);
+
+    assertThat(suspects.current()).contains("l1-0", "l1-1");
+    assertThat(suspects.avoidable(topology)).contains("l1-1").doesNotContain("l1-0");
+  }
+
+  @Test
   void noMoreThanHalfOfALayerIsEverAvoided() {
     var topology = layers(4, 4);
     // Direct evidence against three of four nodes of layer 1, one after the other.
@@ -85,8 +96,8 @@ class SuspectNodesTest {
 
     assertThat(suspects.current()).contains("l1-0", "l1-1", "l1-2");
     assertThat(suspects.avoidable(topology))
-        .as("the two suspected first, and no more")
-        .containsExactlyInAnyOrder("l1-0", "l1-1");
+        .as("the two with the freshest evidence, and no more")
+        .containsExactlyInAnyOrder("l1-1", "l1-2");
   }
 
   /**
