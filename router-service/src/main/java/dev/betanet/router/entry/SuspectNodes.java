@@ -144,7 +144,7 @@ public final class SuspectNodes {
       // Freshest evidence first: a node avoided since an old suspicion is never on a path, so it
       // is never cleared, and must not keep a newly dead node of its layer in use until it expires.
       suspected.sort(
-          Comparator.comparingLong((String id) -> -suspectUntil.getOrDefault(id, Long.MIN_VALUE))
+          Comparator.comparingLong((String id) -> -suspectUntil.getOrDefault(id, 0L))
               .thenComparing(id -> id));
       avoid.addAll(suspected.subList(0, Math.min(suspected.size(), healthy.size() / 2)));
     }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -105,8 +104,7 @@ class HostileExitTest {
    * response still misses, and at most two asks per request are heard; the rest are counted.
    */
   @Test
-  void anExitAskingForSurbsAgainAndAgainGetsNoMoreThanOneResponseNeeds(TestReporter report)
-      throws Exception {
+  void anExitAskingForSurbsAgainAndAgainGetsNoMoreThanOneResponseNeeds() throws Exception {
     int asks = 6;
     exit.behaviour =
         (hostile, requestId) -> {
@@ -145,17 +143,6 @@ class HostileExitTest {
     // bucket; everything else came from the exit's asks.
     double ownRounds = (1 + rounds) * Topology.Mixing.DEFAULT_SURB_BUCKETS.getLast();
     double made = entryCounter(surbsMade) - madeBefore;
-    report.publishEntry(
-        "surbs",
-        "made "
-            + made
-            + ", exit received "
-            + exit.surbsReceived(requestId)
-            + ", bound "
-            + (maxPerRequest + ownRounds)
-            + " ("
-            + rounds
-            + " retransmissions)");
     assertThat(made).as("SURBs the entry made").isLessThanOrEqualTo(maxPerRequest + ownRounds);
     assertThat(exit.surbsReceived(requestId))
         .as("SURBs the exit received")
