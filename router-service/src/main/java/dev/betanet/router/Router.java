@@ -94,7 +94,7 @@ public final class Router {
     metrics.rejectedReloads(this::rejectedReloads);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.links = new PacketLinks(vertx, 4096, this::unreachable);
-    var paths = new PathSelector(random);
+    var paths = new PathSelector(random, suspects);
     this.client =
         new MixnetClient(vertx, state::get, links, paths, suspects, settings, metrics, random);
     this.backend =

@@ -79,7 +79,7 @@ class RouterAppTest {
         .contains("betanet_router_request_seconds_bucket{transport=\"mixnet\",le=\"")
         .contains("betanet_router_request_seconds_bucket{transport=\"fallback\",le=\"")
         .contains("betanet_router_downgrades_total{reason=\"unavailable\"} 0.0")
-        .contains("betanet_router_downgrades_total{reason=\"timeout\"} 0.0")
+        .contains("betanet_router_downgrades_withheld_total{reason=\"timeout\"} 0.0")
         .containsPattern("betanet_router_flows_total\\{transport=\"(mixnet|fallback)\"} 1.0");
   }
 }

@@ -37,6 +37,20 @@ public final class MetricNames {
   /** Mixnet attempts moved to the tunnel, by {@code reason}. */
   public static final MetricName ROUTER_DOWNGRADES = counter("betanet.router.downgrades");
 
+  /**
+   * Requests the fallback policy did not move to the tunnel because their packets had already left
+   * through the mixnet, by {@code reason} (the mixnet outcome).
+   */
+  public static final MetricName ROUTER_DOWNGRADES_WITHHELD =
+      counter("betanet.router.downgrades.withheld");
+
+  /**
+   * SURBs an exit asked for ({@code MORE_SURBS}) and the entry did not send, by {@code reason}:
+   * {@code not_missing} (more than the response still needs), {@code repeated} (past the asks a
+   * request may make).
+   */
+  public static final MetricName ROUTER_SURBS_REFUSED = counter("betanet.router.surbs.refused");
+
   /** Tunnel connection events by {@code role} and {@code event}. */
   public static final MetricName ROUTER_TUNNEL_CONNECTIONS =
       counter("betanet.router.tunnel.connections");

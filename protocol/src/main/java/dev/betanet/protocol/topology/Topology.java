@@ -1,8 +1,15 @@
 package dev.betanet.protocol.topology;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The signed description of a cluster that every mixnode and router follows: its packet size,
@@ -45,8 +52,114 @@ public record Topology(
   /**
    * @param meanDelayMillis mean of the exponential per-hop delay (Poisson mixing); 0 disables it
    * @param coverMeanIntervalMillis mean time between cover packets a node emits; 0 disables them
+   * @param surbBuckets the only numbers of response SURBs an entry router may send with a request,
+   *     ascending: an entry rounds what it expects a response to need up to one of them, so the
+   *     count an exit sees says no more than the bucket (docs/anonymity-attacks.md, "Size
+   *     fingerprints"). Optional in the document: absent means {@link #DEFAULT_SURB_BUCKETS}, and
+   *     the default is written as absent, so a document with the default buckets is the same
+   *     document nodes from before the field read.
    */
-  public record Mixing(long meanDelayMillis, long coverMeanIntervalMillis) {}
+  public record Mixing(
+      long meanDelayMillis, long coverMeanIntervalMillis, @JsonIgnore List<Integer> surbBuckets) {
+
+    /** The buckets of a document that names none. */
+    public static final List<Integer> DEFAULT_SURB_BUCKETS = List.of(1, 4, 16, 64);
+
+    /** Most buckets a document may list (a few are the point: each is an anonymity set). */
+    public static final int MAX_SURB_BUCKETS = 8;
+
+    /** Largest bucket: 1,024 SURBs are 1.5 MB of response in 2048-byte packets. */
+    public static final int MAX_SURB_BUCKET = 1024;
+
+    private static final Set<String> FIELDS =
+        Set.of("meanDelayMillis", "coverMeanIntervalMillis", "surbBuckets");
+
+    public Mixing {
+      surbBuckets = List.copyOf(surbBuckets);
+      if (surbBuckets.isEmpty() || surbBuckets.size() > MAX_SURB_BUCKETS) {
+        throw new IllegalArgumentException(
+            "surbBuckets must hold 1.." + MAX_SURB_BUCKETS + " buckets, got " + surbBuckets);
+      }
+      int previous = 0;
+      for (int bucket : surbBuckets) {
+        if (bucket <= previous || bucket > MAX_SURB_BUCKET) {
+          throw new IllegalArgumentException(
+              "surbBuckets must ascend strictly within 1.."
+                  + MAX_SURB_BUCKET
+                  + ", got "
+                  + surbBuckets);
+        }
+        previous = bucket;
+      }
+    }
+
+    /** Mixing with the default SURB buckets. */
+    public Mixing(long meanDelayMillis, long coverMeanIntervalMillis) {
+      this(meanDelayMillis, coverMeanIntervalMillis, DEFAULT_SURB_BUCKETS);
+    }
+
+    /** The buckets as the document carries them: none (absent) when they are the default. */
+    @JsonProperty("surbBuckets")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    List<Integer> surbBucketsInDocument() {
+      return surbBuckets.equals(DEFAULT_SURB_BUCKETS) ? null : surbBuckets;
+    }
+
+    /** The smallest bucket that holds {@code surbs}, or the largest when none does. */
+    public int surbBucketFor(int surbs) {
+      for (int bucket : surbBuckets) {
+        if (bucket >= surbs) {
+          return bucket;
+        }
+      }
+      return surbBuckets.getLast();
+    }
+
+    /**
+     * Binds the document's {@code mixing} object by hand, because {@code surbBuckets} may be absent
+     * (documents signed before it existed) while the mapper refuses a missing record component; the
+     * other two fields stay required, and an unknown field is refused as the mapper would.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static Mixing fromJson(JsonNode node) {
+      if (node == null || !node.isObject()) {
+        throw new IllegalArgumentException("mixing must be an object, got " + node);
+      }
+      node.fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (!FIELDS.contains(name)) {
+                  throw new IllegalArgumentException("mixing has an unknown field " + name);
+                }
+              });
+      JsonNode buckets = node.get("surbBuckets");
+      List<Integer> bucketList = DEFAULT_SURB_BUCKETS;
+      if (buckets != null) {
+        if (!buckets.isArray()) {
+          throw new IllegalArgumentException("mixing.surbBuckets must be an array of integers");
+        }
+        bucketList = new ArrayList<>();
+        for (JsonNode bucket : buckets) {
+          if (!bucket.isInt()) {
+            throw new IllegalArgumentException("mixing.surbBuckets must be an array of integers");
+          }
+          bucketList.add(bucket.intValue());
+        }
+      }
+      return new Mixing(
+          longField(node, "meanDelayMillis"),
+          longField(node, "coverMeanIntervalMillis"),
+          bucketList);
+    }
+
+    private static long longField(JsonNode node, String name) {
+      JsonNode value = node.get(name);
+      if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+        throw new IllegalArgumentException("mixing." + name + " must be an integer, got " + value);
+      }
+      return value.longValue();
+    }
+  }
 
   /** Mix layer {@code index} (0 = first after the entry router). */
   public record Layer(int index, List<MixnodeEntry> mixnodes) {

@@ -80,7 +80,8 @@ public final class CoverTraffic {
 
   private Void emit() {
     RouterState current = state.get();
-    Optional<List<MixnodeEntry>> path = paths.select(current.topology(), java.util.Set.of());
+    // The same selection as requests and SURBs, suspects included: see PathSelector.
+    Optional<List<MixnodeEntry>> path = paths.select(current.topology());
     if (path.isEmpty()) {
       return null;
     }

@@ -6,6 +6,7 @@ import dev.betanet.protocol.fragment.Reassembler;
 import dev.betanet.protocol.packet.PacketException;
 import dev.betanet.protocol.packet.ProcessResult;
 import dev.betanet.router.packet.PacketLinks;
+import dev.betanet.router.state.Outcomes;
 import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
@@ -66,7 +67,7 @@ public final class MixnetClient {
     this.settings = settings;
     this.metrics = metrics;
     this.random = random;
-    this.sender = new RequestSender(links, paths, suspects, surbs, metrics, random);
+    this.sender = new RequestSender(links, paths, surbs, metrics, random);
     this.retransmission = new RetransmissionTimer(vertx, state, settings, suspects);
     this.responseSizes = new ResponseSizeHints(settings.initialSurbs());
   }
@@ -151,12 +152,17 @@ public final class MixnetClient {
       }
       p.roundStartedAt = System.currentTimeMillis();
       p.lastProgressAt = p.roundStartedAt;
-      p.roundNodes.clear();
+      p.roundPaths.clear();
       // First round: as many SURBs as this name's responses need, so the response needs no extra
       // round trip. Later rounds that find every fragment acknowledged: enough for the whole
       // response, which the exit resends.
       boolean nudge = p.rounds > 1 && p.ackedCount == p.fragments.size();
-      int expected = Math.min(p.maxSurbsPerRequest, responseSizes.surbsFor(p.host));
+      // Rounded up to a bucket of the topology, the same for every entry: the count tells the
+      // exit no more than the bucket, not the size of this name's last answer.
+      int expected =
+          Math.min(
+              p.maxSurbsPerRequest,
+              state.get().topology().mixing().surbBucketFor(responseSizes.surbsFor(p.host)));
       // A one-packet request's own SURB carries the first response fragment.
       int carried = p.fragments.size() == 1 ? 1 : 0;
       surbsToSend =
@@ -175,13 +181,34 @@ public final class MixnetClient {
             ar -> {
               if (ar.failed()) {
                 p.fail(
-                    ar.cause() instanceof RouterFailure f
-                        ? f
-                        : new RouterFailure(502, "error", "cannot send into the mixnet"));
+                    afterPacketsLeft(
+                        p,
+                        ar.cause() instanceof RouterFailure f
+                            ? f
+                            : new RouterFailure(502, "error", "cannot send into the mixnet")));
                 return;
               }
               retransmission.arm(p, () -> attempt(p));
             });
+  }
+
+  /**
+   * {@code unavailable} means nothing left this router, which is what lets the fallback policy move
+   * a request to the tunnel. A request with packets out that finds no path for its next ones has
+   * failed like a timeout: the exit may have seen it, so it must not be resent elsewhere.
+   */
+  private static RouterFailure afterPacketsLeft(PendingRequest p, RouterFailure failure) {
+    boolean left;
+    synchronized (p) {
+      left = p.packetsLeft;
+    }
+    if (!left || !Outcomes.UNAVAILABLE.equals(failure.outcome())) {
+      return failure;
+    }
+    return new RouterFailure(
+        504,
+        Outcomes.TIMEOUT,
+        "no answer from " + p.host + ", and " + failure.getMessage() + " for another attempt");
   }
 
   /** Sends {@code count} SURBs for {@code p}'s response (on a worker: they cost X25519). */
@@ -223,7 +250,7 @@ public final class MixnetClient {
       }
       case Envelope.MORE_SURBS -> {
         p.acknowledgeAll();
-        sendSurbsLater(current, p, Math.min(Envelope.number(reply), p.maxSurbsPerRequest));
+        moreSurbs(current, p, Envelope.number(reply));
       }
       case Envelope.RESPONSE -> {
         p.acknowledgeAll();
@@ -231,6 +258,42 @@ public final class MixnetClient {
       }
       default -> metrics.refused("bad_reply");
     }
+  }
+
+  /** The exit asks for {@code asked} more SURBs: send what {@link MoreSurbsGrant} allows. */
+  private void moreSurbs(RouterState current, PendingRequest p, int asked) {
+    MoreSurbsGrant.Decision decision;
+    synchronized (p) {
+      p.moreSurbsAsks++;
+      decision =
+          MoreSurbsGrant.decide(
+              asked,
+              p.moreSurbsAsks,
+              p.responseCount > 0 ? p.responseCount : p.maxSurbsPerRequest,
+              p.responseReceived.cardinality(),
+              surbs.outstanding(p.responseSurbIds) + p.surbsInPreparation,
+              p.maxSurbsPerRequest);
+      p.surbsInPreparation += decision.granted();
+    }
+    if (decision.refused() > 0) {
+      metrics.surbsRefused(decision.reason(), decision.refused());
+    }
+    int granted = decision.granted();
+    if (granted == 0) {
+      return;
+    }
+    vertx.executeBlocking(
+        () -> {
+          try {
+            sender.sendSurbs(current, p, granted);
+          } finally {
+            synchronized (p) {
+              p.surbsInPreparation -= granted;
+            }
+          }
+          return null;
+        },
+        false);
   }
 
   private void acceptFragment(PendingRequest p, byte[] fragment) {
@@ -241,7 +304,7 @@ public final class MixnetClient {
       p.fail(new RouterFailure(502, "error", "bad response from the exit: " + e.getMessage()));
       return;
     }
-    p.responseProgress(Envelope.fragmentCount(fragment));
+    p.responseProgress(Envelope.fragmentIndex(fragment), Envelope.fragmentCount(fragment));
     if (whole.isEmpty()) {
       return;
     }

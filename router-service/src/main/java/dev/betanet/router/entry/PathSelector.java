@@ -13,15 +13,26 @@ import java.util.random.RandomGenerator;
  * Picks one mixnode per layer. Rules, in order of strength: never a node the topology marks
  * unhealthy; never two nodes of one family, nor two of one non-empty zone, in a path (so one
  * operator or one failure zone never sees two hops of a packet); avoid nodes this router suspects
- * (see {@link SuspectNodes}) unless that leaves a layer with no candidate. Uniformly random among
- * what is left, so paths do not favour any node.
+ * (see {@link SuspectNodes}, at most half of a layer) unless that leaves a layer with no candidate.
+ * Uniformly random among what is left, so paths do not favour any node.
+ *
+ * <p>Every packet this router originates takes its path from {@link #select(Topology)}: requests,
+ * SURBs and loop cover alike. Were cover to choose differently (it once ignored the suspects), an
+ * observer could tell real packets from cover by the nodes they avoid.
  */
 public final class PathSelector {
 
   private final RandomGenerator random;
+  private final SuspectNodes suspects;
 
-  public PathSelector(RandomGenerator random) {
+  public PathSelector(RandomGenerator random, SuspectNodes suspects) {
     this.random = random;
+    this.suspects = suspects;
+  }
+
+  /** A path through every layer, or empty when the rules leave some layer without a node. */
+  public Optional<List<MixnodeEntry>> select(Topology topology) {
+    return select(topology, suspects.avoidable(topology));
   }
 
   /**
@@ -29,7 +40,7 @@ public final class PathSelector {
    *
    * @param avoid node ids to skip when an alternative exists
    */
-  public Optional<List<MixnodeEntry>> select(Topology topology, Set<String> avoid) {
+  Optional<List<MixnodeEntry>> select(Topology topology, Set<String> avoid) {
     Optional<List<MixnodeEntry>> preferred = select(topology, avoid, true);
     return preferred.isPresent() ? preferred : select(topology, avoid, false);
   }

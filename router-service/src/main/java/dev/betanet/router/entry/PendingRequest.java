@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,11 +27,33 @@ final class PendingRequest {
   final List<byte[]> fragments;
   final boolean[] acked;
   final Reassembler response;
+
+  /** Most response fragments a response within the size limit can take, hence SURBs it needs. */
   final int maxSurbsPerRequest;
+
   final List<SurbId> surbIds = new ArrayList<>();
-  final Set<String> roundNodes = new HashSet<>();
+
+  /** The SURBs sent for the response (not those carried by request fragments for their acks). */
+  final List<SurbId> responseSurbIds = new ArrayList<>();
+
+  /** The paths of the current round's packets and SURBs, each led by the router sending into it. */
+  final Set<List<String>> roundPaths = new HashSet<>();
+
   int ackedCount;
   int responseCount;
+
+  /** Distinct response fragments received. */
+  final BitSet responseReceived = new BitSet();
+
+  /** {@code MORE_SURBS} asks the exit made for this request, granted or not. */
+  int moreSurbsAsks;
+
+  /** SURBs granted to the exit and not yet built (they are not in the registry yet). */
+  int surbsInPreparation;
+
+  /** A packet of this request left this router: from now on the exit may have seen it. */
+  boolean packetsLeft;
+
   int rounds;
   long roundStartedAt;
   long lastProgressAt;
@@ -98,10 +121,11 @@ final class PendingRequest {
     lastProgressAt = System.currentTimeMillis();
   }
 
-  /** A response fragment arrived, out of {@code total}. */
-  synchronized void responseProgress(int total) {
+  /** Response fragment {@code index} arrived, out of {@code total}. */
+  synchronized void responseProgress(int index, int total) {
     lastProgressAt = System.currentTimeMillis();
     responseCount = total;
+    responseReceived.set(index);
   }
 
   /** SURB ids of this request, for forgetting them once it is done. */

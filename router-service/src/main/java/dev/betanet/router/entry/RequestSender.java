@@ -24,7 +24,6 @@ final class RequestSender {
 
   private final PacketLinks links;
   private final PathSelector paths;
-  private final SuspectNodes suspects;
   private final SurbRegistry surbs;
   private final RouterMetrics metrics;
   private final SecureRandom random;
@@ -32,13 +31,11 @@ final class RequestSender {
   RequestSender(
       PacketLinks links,
       PathSelector paths,
-      SuspectNodes suspects,
       SurbRegistry surbs,
       RouterMetrics metrics,
       SecureRandom random) {
     this.links = links;
     this.paths = paths;
-    this.suspects = suspects;
     this.surbs = surbs;
     this.metrics = metrics;
     this.random = random;
@@ -54,9 +51,10 @@ final class RequestSender {
         }
       }
       List<MixnodeEntry> forward = path(current);
-      SurbPair surb = newSurb(current, p, forward);
+      SurbPair surb = newSurb(current, p, exit, forward, false);
       sendForward(
           current,
+          p,
           exit,
           forward,
           current.envelope().request(p.id, surb.surb(), p.fragments.get(i)));
@@ -76,9 +74,9 @@ final class RequestSender {
       List<MixnodeEntry> forward = path(current);
       List<Surb> batch = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        batch.add(newSurb(current, p, forward).surb());
+        batch.add(newSurb(current, p, exit, forward, true).surb());
       }
-      sendForward(current, exit, forward, current.envelope().surbs(p.id, batch));
+      sendForward(current, p, exit, forward, current.envelope().surbs(p.id, batch));
       count -= n;
     }
   }
@@ -92,7 +90,12 @@ final class RequestSender {
   }
 
   /** A SURB back to this router, remembered with the nodes it and its carrier cross. */
-  private SurbPair newSurb(RouterState current, PendingRequest p, List<MixnodeEntry> carrier) {
+  private SurbPair newSurb(
+      RouterState current,
+      PendingRequest p,
+      RouterNode exit,
+      List<MixnodeEntry> carrier,
+      boolean forResponse) {
     List<MixnodeEntry> mixes = path(current);
     List<PathHop> hops = hops(current, mixes);
     hops.add(current.selfHop());
@@ -104,23 +107,49 @@ final class RequestSender {
         pair.secrets().surbId(), new SurbRegistry.SurbUse(p.id, pair.secrets(), List.copyOf(ids)));
     metrics.surbMade();
     synchronized (p) {
+      if (p.done) {
+        // Finished while this batch was being built (a one-packet request's own SURB can carry
+        // the whole response first). The batch is still sent whole, so the exit always sees the
+        // bucket's count; but the request was forgotten, so the SURB must not stay registered.
+        surbs.forget(List.of(pair.secrets().surbId()));
+      }
       p.surbIds.add(pair.secrets().surbId());
-      p.roundNodes.addAll(ids);
+      if (forResponse) {
+        p.responseSurbIds.add(pair.secrets().surbId());
+      }
+      // Each path with the router that sends into it: the forward packet leaves this router, the
+      // reply leaves the exit. SuspectNodes weighs a loss by the hop before each node.
+      p.roundPaths.add(withSender(current.files().keys().nodeId(), carrier));
+      p.roundPaths.add(withSender(exit.id(), mixes));
     }
     return pair;
   }
 
+  private static List<String> withSender(String sender, List<MixnodeEntry> mixes) {
+    List<String> path = new ArrayList<>(mixes.size() + 1);
+    path.add(sender);
+    mixes.forEach(m -> path.add(m.id()));
+    return List.copyOf(path);
+  }
+
   private void sendForward(
-      RouterState current, RouterNode exit, List<MixnodeEntry> mixes, byte[] message) {
+      RouterState current,
+      PendingRequest p,
+      RouterNode exit,
+      List<MixnodeEntry> mixes,
+      byte[] message) {
     List<PathHop> hops = hops(current, mixes);
     hops.add(RouterState.hop(exit));
     OutgoingPacket packet = current.builder().forward(hops, message);
     links.send(mixes.getFirst().address(), packet.packet());
+    synchronized (p) {
+      p.packetsLeft = true;
+    }
   }
 
   private List<MixnodeEntry> path(RouterState current) {
     return paths
-        .select(current.topology(), suspects.current())
+        .select(current.topology())
         .orElseThrow(
             () ->
                 new RouterFailure(

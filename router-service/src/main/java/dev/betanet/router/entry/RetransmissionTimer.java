@@ -5,6 +5,7 @@ import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * any: no acknowledgement, no response fragment. The window is the expected round trip through the
  * mixnet ({@link #roundTripMillis}), plus the backend's timeout while the whole request sits at the
  * exit unanswered, or plus the exit's acknowledgement hold for a one-packet request. Before calling
- * for a new round it tells {@link SuspectNodes} which nodes the silent round crossed.
+ * for a new round it tells {@link SuspectNodes} which paths the silent round took.
  */
 final class RetransmissionTimer {
 
@@ -78,25 +79,25 @@ final class RetransmissionTimer {
   }
 
   private void check(PendingRequest p, Runnable newRound) {
-    Set<String> nodes;
+    Set<List<String>> paths;
     long startedAt;
     synchronized (p) {
       if (p.done) {
         return;
       }
       if (System.currentTimeMillis() - p.lastProgressAt < window(p)) {
-        nodes = null;
+        paths = null;
         startedAt = 0;
       } else {
-        nodes = Set.copyOf(p.roundNodes);
+        paths = Set.copyOf(p.roundPaths);
         startedAt = p.roundStartedAt;
       }
     }
-    if (nodes == null) {
+    if (paths == null) {
       arm(p, newRound);
       return;
     }
-    suspects.unanswered(nodes, startedAt);
+    suspects.lost(paths, startedAt);
     LOG.log(
         System.Logger.Level.DEBUG,
         "request {0} to {1}: no progress, sending again",

@@ -34,6 +34,17 @@ final class SurbRegistry {
     ids.forEach(surbs::remove);
   }
 
+  /** How many of {@code ids} were handed out and not yet seen back (or forgotten). */
+  int outstanding(Collection<SurbId> ids) {
+    int count = 0;
+    for (SurbId id : ids) {
+      if (surbs.containsKey(id)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   int size() {
     return surbs.size();
   }

@@ -16,13 +16,21 @@ import java.util.function.Supplier;
  * Sends a flow's request over the flow's transport, applies the topology's fallback policy when the
  * mixnet cannot deliver, and counts every request per transport.
  *
- * <p>"Cannot deliver" means no usable node in a layer ({@code unavailable}) or no answer after the
- * retries ({@code timeout}). Then {@code STRICT} fails the request with the mixnet's reason, and
- * {@code FALLBACK} sends it over the tunnel and moves the rest of the flow there: a downgrade of
- * anonymity, so it is never silent. The mixnet attempt is counted with outcome {@code downgraded}
- * (a failure, for the operator's judgement of the mixnet), the tunnel's answer under {@code
- * fallback}, the downgrade in {@code betanet_router_downgrades_total{reason}}, and one log line
- * (router and reason, never payload or path).
+ * <p>The policy may move a request to the tunnel only when the mixnet was {@code unavailable}: no
+ * usable node in a layer, decided before any packet of the request left this router. Then {@code
+ * STRICT} fails the request with the mixnet's reason, and {@code FALLBACK} sends it over the tunnel
+ * and moves the rest of the flow there: a downgrade of anonymity, so it is never silent. The mixnet
+ * attempt is counted with outcome {@code downgraded} (a failure, for the operator's judgement of
+ * the mixnet), the tunnel's answer under {@code fallback}, the downgrade in {@code
+ * betanet_router_downgrades_total{reason}}, and one log line (router and reason, never payload or
+ * path).
+ *
+ * <p>A request whose packets left and got no answer ({@code timeout}) is never resent over the
+ * tunnel, whatever the policy: the tunnel's first message names this router to the exit, so a
+ * resend would let a silent exit, or anyone who drops the request's packets on the way, learn which
+ * router sent the request it just saw arrive through the mixnet (docs/anonymity-attacks.md, "Forced
+ * fallback"). Such a request fails with the mixnet's 504; under {@code FALLBACK} the withheld
+ * downgrade is counted in {@code betanet_router_downgrades_withheld_total{reason}}.
  */
 public final class FlowDispatcher {
 
@@ -64,6 +72,17 @@ public final class FlowDispatcher {
                 return Future.succeededFuture(counted(Transport.MIXNET, ar.result(), started));
               }
               RouterFailure failure = asFailure(ar.cause());
+              if (Outcomes.WITHHELD_DOWNGRADE_REASONS.contains(failure.outcome())
+                  && policy() == Topology.FallbackPolicy.FALLBACK) {
+                metrics.request(Transport.MIXNET, failure.outcome(), since(started));
+                metrics.downgradeWithheld(failure.outcome());
+                return Future.failedFuture(
+                    new RouterFailure(
+                        failure.status(),
+                        failure.outcome(),
+                        failure.getMessage()
+                            + "; not downgraded: the request already left through the mixnet"));
+              }
               if (!Outcomes.DOWNGRADE_REASONS.contains(failure.outcome())) {
                 metrics.request(Transport.MIXNET, failure.outcome(), since(started));
                 return Future.failedFuture(failure);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -19,11 +20,21 @@ import java.util.function.Supplier;
  */
 public final class RouterMetrics {
 
+  /** An exit asked for more SURBs than its response still needs. */
+  public static final String SURBS_NOT_MISSING = "not_missing";
+
+  /** An exit asked for SURBs more often than a request allows. */
+  public static final String SURBS_REPEATED = "repeated";
+
+  private static final Set<String> SURB_REFUSAL_REASONS = Set.of(SURBS_NOT_MISSING, SURBS_REPEATED);
+
   private final MeterRegistry registry;
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<Transport, Timer> latency = new EnumMap<>(Transport.class);
   private final Map<Transport, Counter> flows = new EnumMap<>(Transport.class);
   private final Map<String, Counter> downgrades = new ConcurrentHashMap<>();
+  private final Map<String, Counter> downgradesWithheld = new ConcurrentHashMap<>();
+  private final Map<String, Counter> surbsRefused = new ConcurrentHashMap<>();
   private final Map<String, Counter> tunnelEvents = new ConcurrentHashMap<>();
   private final Counter retransmissions;
   private final Counter surbsMade;
@@ -56,6 +67,12 @@ public final class RouterMetrics {
     }
     // Present at zero from the start, so "no downgrades" is a sample, not a missing series.
     downgrade(Outcomes.DOWNGRADE_REASONS, 0);
+    for (String reason : Outcomes.WITHHELD_DOWNGRADE_REASONS) {
+      withheld(reason);
+    }
+    for (String reason : SURB_REFUSAL_REASONS) {
+      surbsRefused(reason, 0);
+    }
     Gauge.builder(MetricNames.ROUTER_CANARY_WEIGHT.meter(), canaryWeight)
         .description("Percent of new flows on the mixnet, from the topology")
         .register(registry);
@@ -107,10 +124,10 @@ public final class RouterMetrics {
    * A mixnet flow moved to the tunnel by the fallback policy; {@code reason} is an outcome word.
    */
   public void downgrade(String reason) {
-    downgrade(java.util.Set.of(reason), 1);
+    downgrade(Set.of(reason), 1);
   }
 
-  private void downgrade(java.util.Set<String> reasons, int amount) {
+  private void downgrade(Set<String> reasons, int amount) {
     for (String reason : reasons) {
       downgrades
           .computeIfAbsent(
@@ -122,6 +139,37 @@ public final class RouterMetrics {
                       .register(registry))
           .increment(amount);
     }
+  }
+
+  /**
+   * A mixnet request the fallback policy did not move to the tunnel because its packets had left;
+   * {@code reason} is its mixnet outcome.
+   */
+  public void downgradeWithheld(String reason) {
+    withheld(reason).increment();
+  }
+
+  private Counter withheld(String reason) {
+    return downgradesWithheld.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder(MetricNames.ROUTER_DOWNGRADES_WITHHELD.meter())
+                .description("Mixnet requests not resent over the tunnel: their packets had left")
+                .tag("reason", r)
+                .register(registry));
+  }
+
+  /** {@code count} SURBs an exit asked for were not sent, for {@code reason}. */
+  public void surbsRefused(String reason, int count) {
+    surbsRefused
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder(MetricNames.ROUTER_SURBS_REFUSED.meter())
+                    .description("SURBs an exit asked for that the entry did not send")
+                    .tag("reason", r)
+                    .register(registry))
+        .increment(count);
   }
 
   /**

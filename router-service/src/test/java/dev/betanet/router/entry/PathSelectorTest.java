@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class PathSelectorTest {
 
-  private final PathSelector selector = new PathSelector(new Random(1));
+  private final PathSelector selector =
+      new PathSelector(new Random(1), new SuspectNodes(java.time.Duration.ofSeconds(30), () -> 0));
 
   private static MixnodeEntry node(String id, String family, String zone, boolean healthy) {
     return new MixnodeEntry(

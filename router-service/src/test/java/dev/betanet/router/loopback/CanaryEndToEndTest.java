@@ -256,18 +256,26 @@ class CanaryEndToEndTest {
 
   @Test
   @Order(6)
-  void retriesExhaustedOnADeadLayerAlsoDowngrade() throws Exception {
+  void retriesExhaustedOnADeadLayerFailWithoutADowngrade() throws Exception {
     cluster.unhealthy.clear();
     publish();
     cluster.kill(1, 0); // the topology still says healthy: only retries can find out
+    double downgrades = Scrapes.sum(scrape(), MetricNames.ROUTER_DOWNGRADES.prometheus());
+    String id = UUID.randomUUID().toString();
     try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
-      ProxyFlow.Response response = flow.get("http://echo.fog/dead");
-      assertThat(response.status()).isEqualTo(200);
-      assertThat(response.transport()).isEqualTo("fallback");
+      // Its packets left: resending it over the tunnel would name this router to the exit.
+      ProxyFlow.Response response = flow.get("http://echo.fog/dead", "X-Test-Id", id);
+      assertThat(response.status()).isEqualTo(504);
+      assertThat(response.transport()).isEqualTo("mixnet");
+      assertThat(response.header(HttpMessages.ERROR_HEADER)).contains("not downgraded");
     }
+    assertThat(backendCalls.get(id)).isNull();
+    assertThat(Scrapes.sum(scrape(), MetricNames.ROUTER_DOWNGRADES.prometheus()))
+        .isEqualTo(downgrades);
     assertThat(
             Scrapes.value(
-                scrape(), MetricNames.ROUTER_DOWNGRADES.prometheus() + "{reason=\"timeout\",}"))
+                scrape(),
+                MetricNames.ROUTER_DOWNGRADES_WITHHELD.prometheus() + "{reason=\"timeout\",}"))
         .isEqualTo(1);
   }
 }

@@ -181,18 +181,38 @@ final class TestCluster implements AutoCloseable {
 
   /** Starts every mixnode process and both routers; returns once all are ready. */
   void start(String backendUrl) throws Exception {
+    writeFiles();
+    startMixnodes();
+    startRouters(backendUrl);
+    awaitMixnodes();
+  }
+
+  /**
+   * Starts every mixnode process and the entry router only: the exit's packet and tunnel ports are
+   * left for the test to play (an exit that misbehaves); returns once all are ready.
+   */
+  void startWithoutExit() throws Exception {
+    writeFiles();
+    startMixnodes();
+    entry =
+        startRouter(entryKeys.nodeId(), entryPacketPort, entryTunnelPort, Map.of(), entryMetrics);
+    awaitMixnodes();
+  }
+
+  private void startMixnodes() throws IOException {
     if (!Files.exists(MIXNODE_JAR)) {
       throw new IllegalStateException(
           MIXNODE_JAR + " is missing: package mixnode-service first (the reactor does)");
     }
-    writeFiles();
-    List<Integer> managementPorts = mixManagementPorts;
     for (int n = 0; n < mixKeys.size(); n++) {
       int management = freePort();
-      managementPorts.add(management);
+      mixManagementPorts.add(management);
       mixProcesses.add(startMixnode(n, management));
     }
-    startRouters(backendUrl);
+  }
+
+  private void awaitMixnodes() throws Exception {
+    List<Integer> managementPorts = mixManagementPorts;
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     for (int n = 0; n < managementPorts.size(); n++) {
