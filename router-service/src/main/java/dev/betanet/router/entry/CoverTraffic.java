@@ -1,7 +1,9 @@
 package dev.betanet.router.entry;
 
+import dev.betanet.protocol.mixing.ExponentialDelay;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PathHop;
+import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Topology.MixnodeEntry;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.state.RouterMetrics;
@@ -65,7 +67,7 @@ public final class CoverTraffic {
     }
     RouterState current = state.get();
     long mean = current == null ? 0 : current.topology().mixing().coverMeanIntervalMillis();
-    long wait = mean <= 0 ? IDLE_RECHECK_MILLIS : Math.max(1, exponential(mean));
+    long wait = mean <= 0 ? IDLE_RECHECK_MILLIS : Math.max(1, ExponentialDelay.draw(mean, random));
     timer =
         vertx.setTimer(
             wait,
@@ -88,16 +90,14 @@ public final class CoverTraffic {
     long meanDelay = current.topology().mixing().meanDelayMillis();
     List<PathHop> hops = new ArrayList<>();
     for (MixnodeEntry node : path.get()) {
-      hops.add(RouterState.hop(node, exponential(meanDelay)));
+      hops.add(
+          RouterState.hop(
+              node, ExponentialDelay.drawBelow(meanDelay, ReplayWindow.DEFAULT, random)));
     }
     hops.add(current.selfHop());
     OutgoingPacket packet = current.builder().forward(hops, Envelope.cover());
     links.send(path.get().getFirst().address(), packet.packet());
     metrics.coverSent();
     return null;
-  }
-
-  private long exponential(long meanMillis) {
-    return meanMillis <= 0 ? 0 : Math.round(-Math.log1p(-random.nextDouble()) * meanMillis);
   }
 }

@@ -1,9 +1,11 @@
 package dev.betanet.router.entry;
 
+import dev.betanet.protocol.mixing.ExponentialDelay;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PathHop;
 import dev.betanet.protocol.packet.Surb;
 import dev.betanet.protocol.packet.SurbPair;
+import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Topology.MixnodeEntry;
 import dev.betanet.protocol.topology.Topology.RouterNode;
 import dev.betanet.router.packet.PacketLinks;
@@ -160,12 +162,9 @@ final class RequestSender {
     long mean = current.topology().mixing().meanDelayMillis();
     List<PathHop> hops = new ArrayList<>(mixes.size() + 1);
     for (MixnodeEntry node : mixes) {
-      hops.add(RouterState.hop(node, exponential(mean)));
+      hops.add(
+          RouterState.hop(node, ExponentialDelay.drawBelow(mean, ReplayWindow.DEFAULT, random)));
     }
     return hops;
-  }
-
-  private long exponential(long meanMillis) {
-    return meanMillis <= 0 ? 0 : Math.round(-Math.log1p(-random.nextDouble()) * meanMillis);
   }
 }
