@@ -32,7 +32,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
@@ -52,7 +51,6 @@ public final class Router {
   private final ReplayFilter replayFilter;
   private final X25519 x25519 = X25519.bestAvailable();
   private final PacketKeys packetKeys = new PacketKeys(x25519);
-  private final AtomicLong failedApplies = new AtomicLong();
   private final SecureRandom random = new SecureRandom();
   private final RouterMetrics metrics;
   private final PacketLinks links;
@@ -146,33 +144,19 @@ public final class Router {
   }
 
   /**
-   * Makes the state for files {@link NodeFiles} accepted, as the mixnode does: when it cannot be
+   * Makes the state for files {@link NodeFiles} verified, as the mixnode does: when it cannot be
    * built the update is rejected, counted ({@code betanet_router_reload_rejected}) and logged, the
-   * last good state stays in force, and the next change of either file is tried afresh. (NodeFiles
-   * has already taken these files as its own by then; see the note in docs/router.md.)
+   * last good state stays in force, and the next change of either file is tried against it.
    */
   private void apply(NodeFiles.State next) {
-    RouterState built;
-    try {
-      built = new RouterState(next, replayFilter, x25519, random, packetKeys);
-    } catch (RuntimeException e) {
-      failedApplies.incrementAndGet();
-      // The reason names epochs or sizes, never key material.
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "router {0}: could not apply the new keys/topology (epoch {1}), keeping the last good"
-              + " state: {2}",
-          settings.nodeId(),
-          next.topology().epoch(),
-          e.toString());
-      return;
-    }
-    state.set(built);
+    // A RouterState that cannot be built throws: NodeFiles then rejects the update (counted,
+    // logged, the last good state stays and the next change is checked against it).
+    state.set(new RouterState(next, replayFilter, x25519, random, packetKeys));
   }
 
-  /** Updates refused by NodeFiles (bad file) or that no state could be built for. */
+  /** Updates refused: a bad file, or one no state could be built for. */
   private long rejectedReloads() {
-    return files.rejectedUpdates() + failedApplies.get();
+    return files.rejectedUpdates();
   }
 
   private int inFlight() {

@@ -4,7 +4,6 @@ import dev.betanet.protocol.node.NodeFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -23,7 +22,6 @@ final class NodeStateWatcher {
   private final HopProcessorFactory processors;
   private final NodeFiles files;
   private final AtomicReference<ActiveState> state = new AtomicReference<>();
-  private final AtomicLong failedApplies = new AtomicLong();
   private final Promise<ActiveState> firstState = Promise.promise();
   private long timerId = -1;
 
@@ -57,9 +55,9 @@ final class NodeStateWatcher {
     return state.get();
   }
 
-  /** Updates refused: by NodeFiles (bad file) or because no processor could be made for them. */
+  /** Updates refused: a bad file, or one no processor could be made for. */
   long rejectedUpdates() {
-    return files.rejectedUpdates() + failedApplies.get();
+    return files.rejectedUpdates();
   }
 
   private void poll() {
@@ -70,14 +68,9 @@ final class NodeStateWatcher {
   }
 
   private void apply(NodeFiles.State next) {
-    ActiveState active;
-    try {
-      active = ActiveState.of(next, processors.create(next));
-    } catch (RuntimeException e) {
-      failedApplies.incrementAndGet();
-      LOG.errorf("could not apply the new keys/topology, keeping the last good state: %s", e);
-      return;
-    }
+    // No processor for these keys throws: NodeFiles then rejects the update (counted, logged, the
+    // last good state stays and the next change is checked against it).
+    ActiveState active = ActiveState.of(next, processors.create(next));
     ActiveState previous = state.getAndSet(active);
     if (previous == null) {
       firstState.tryComplete(active);

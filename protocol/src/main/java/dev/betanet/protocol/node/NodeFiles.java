@@ -27,8 +27,8 @@ import java.util.function.BiConsumer;
  * pinned in the key file and newer than the one in force (the same epoch is accepted only with the
  * same content, {@code issuedAt} aside, as a no-op: one epoch names one document); a key file must
  * parse and name this node. A bad file is logged (the reason, never the content), counted, and
- * ignored: the node keeps its last good state. Thread-safe; {@link #poll()} is meant for one
- * scheduler thread.
+ * ignored: the node keeps its last good state. So is a change its receiver cannot put in force
+ * ({@code onChange} throws). Thread-safe; {@link #poll()} is meant for one scheduler thread.
  *
  * <p>Key material: the key file's bytes are zeroed as soon as they are parsed and only their
  * SHA-256 is kept to notice the next change; keys parsed from a refused file are destroyed. The
@@ -58,8 +58,10 @@ public final class NodeFiles {
 
   /**
    * @param nodeId this node's id; a key file for another node is refused
-   * @param onChange called with (previous, current) after every accepted change, on the polling
-   *     thread; previous is null for the first load
+   * @param onChange called with (previous, next) for every change that verifies, on the polling
+   *     thread, before {@code next} becomes the state in force; previous is null for the first
+   *     load. A RuntimeException from it rejects the change like a bad file: counted, logged, the
+   *     previous state stays in force (and is what the next change is checked against)
    */
   public NodeFiles(
       String nodeId, Path keysFile, Path topologyFile, BiConsumer<State, State> onChange) {
@@ -117,6 +119,23 @@ public final class NodeFiles {
         return false; // the same document in other bytes: nothing to apply
       }
       State next = new State(keys, topology);
+      try {
+        onChange.accept(previous, next);
+      } catch (RuntimeException e) {
+        // The receiver could not put it in force: it is not the state in force either, so the
+        // next change is checked against the last good one, and tried afresh.
+        if (newKeys != null) {
+          newKeys.destroy();
+        }
+        rejected.incrementAndGet();
+        LOG.log(
+            Level.WARNING,
+            "{0}: could not apply topology epoch {1}, keeping the last good state: {2}",
+            nodeId,
+            topology.epoch(),
+            e.toString());
+        return false;
+      }
       state.set(next);
       LOG.log(
           Level.INFO,
@@ -125,7 +144,6 @@ public final class NodeFiles {
           previous == null ? "loaded" : "applied",
           topology.epoch(),
           keys.packetKeys().stream().map(NodeKeys.EpochKey::epoch).toList());
-      onChange.accept(previous, next);
       return true;
     } catch (TopologyException e) {
       if (newKeys != null) {

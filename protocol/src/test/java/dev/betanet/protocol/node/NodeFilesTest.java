@@ -67,6 +67,38 @@ class NodeFilesTest {
   }
 
   @Test
+  void aChangeItsReceiverCannotApplyIsRejectedAndTheNextIsCheckedAgainstTheGoodState()
+      throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    Files.write(dir.resolve("keys.json"), NodeKeysFile.write(keys));
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 1, 0)));
+    NodeFiles files =
+        new NodeFiles(
+            keys.nodeId(),
+            dir.resolve("keys.json"),
+            dir.resolve("topology.json"),
+            (previous, next) -> {
+              if (next.topology().canary().weight() == 13) {
+                throw new IllegalStateException("cannot build a state for this one");
+              }
+              appliedEpochs.add(next.topology().epoch());
+            });
+    assertThat(files.poll()).isTrue();
+
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 2, 13)));
+    assertThat(files.poll()).as("the receiver refused it").isFalse();
+    assertThat(files.current().topology().epoch()).as("the good state stays").isEqualTo(1);
+    assertThat(files.rejectedUpdates()).isEqualTo(1);
+    assertThat(files.poll()).as("a refused change is reported once").isFalse();
+
+    // The next change is judged against the state in force (epoch 1), not the refused one.
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 2, 20)));
+    assertThat(files.poll()).isTrue();
+    assertThat(files.current().topology().canary().weight()).isEqualTo(20);
+    assertThat(appliedEpochs).containsExactly(1L, 2L);
+  }
+
+  @Test
   void refusesADifferentDocumentUnderTheEpochInForce() throws Exception {
     NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
     NodeFiles files = watch(keys, 5);
