@@ -16,9 +16,10 @@ public class FogServiceSpec {
   @JsonPropertyDescription("Optional short name clients may use, e.g. echo.fog.")
   public String alias;
 
-  @JsonPropertyDescription("URL the exit router calls, e.g. http://echo.default.svc:8080.")
+  @JsonPropertyDescription(
+      "URL the exit router calls over plain HTTP, e.g. http://echo.default.svc:8080.")
   @Required
-  @Pattern("^https?://.+")
+  @Pattern("^http://.+")
   public String backend;
 
   public FogServiceSpec() {}

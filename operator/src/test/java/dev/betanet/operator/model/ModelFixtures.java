@@ -23,7 +23,7 @@ public final class ModelFixtures {
         new ArrayList<>(
             List.of(
                 new FogServiceSpec("echo", "echo.fog", "http://echo:8080"),
-                new FogServiceSpec("web", null, "https://web.example:443")));
+                new FogServiceSpec("web", null, "http://web.example:8443")));
     cluster.setSpec(spec);
     return cluster;
   }

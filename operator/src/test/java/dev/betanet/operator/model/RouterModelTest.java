@@ -79,6 +79,6 @@ class RouterModelTest {
         .contains("\"echo.fog\"")
         .contains("\"" + keys.fogName("echo") + "\"")
         .contains("\"" + keys.fogName("web") + "\"")
-        .contains("https://web.example:443");
+        .contains("http://web.example:8443");
   }
 }

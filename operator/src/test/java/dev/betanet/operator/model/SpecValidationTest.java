@@ -20,15 +20,19 @@ class SpecValidationTest {
         List.of(
             new FogServiceSpec("echo", "echo.fog", "http://echo"),
             new FogServiceSpec("echo", "echo.fog", "ftp://x"),
-            new FogServiceSpec("other", "Not_A_Label.fog", "http://"));
+            new FogServiceSpec("other", "Not_A_Label.fog", "http://"),
+            new FogServiceSpec("tls", null, "https://web.example:443"));
     assertThat(SpecValidation.problems(cluster))
         .containsExactly(
             "spec.routers.services[1].name echo is used twice or missing",
             "spec.routers.services[1].alias echo.fog is used twice",
-            "spec.routers.services[1].backend must be an http(s) URL with a host",
+            "spec.routers.services[1].backend must be an http:// URL with a host (the exit calls it"
+                + " over plain HTTP)",
             "spec.routers.services[2].alias must be a DNS label followed by .fog (e.g. echo.fog),"
                 + " got Not_A_Label.fog",
-            "spec.routers.services[2].backend is not a URL: Expected authority");
+            "spec.routers.services[2].backend is not a URL: Expected authority",
+            "spec.routers.services[3].backend must be an http:// URL with a host (the exit calls it"
+                + " over plain HTTP)");
   }
 
   @Test
