@@ -98,7 +98,7 @@ final class BenchRun {
                 settings.jar(), network, packetPort, x25519, settings.jvmOptions())) {
           node.awaitReady(Duration.ofSeconds(60));
           // Built only now: the node refuses packets stamped before it could vouch for them
-          // (docs/mixnode.md, "Replay across restarts"), and it is ready from that point on.
+          // (docs/mixnode.md, "Restarts and replays"), and it is ready from that point on.
           var supply = new PacketSupply(network, x25519, chunks, chunk, settings.saturatePackets());
           return measure(network, sink, node, supply);
         }

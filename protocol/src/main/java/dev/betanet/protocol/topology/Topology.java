@@ -54,10 +54,10 @@ public record Topology(
    * @param coverMeanIntervalMillis mean time between cover packets a node emits; 0 disables them
    * @param surbBuckets the only numbers of response SURBs an entry router may send with a request,
    *     ascending: an entry rounds what it expects a response to need up to one of them, so the
-   *     count an exit sees says no more than the bucket (docs/anonymity-attacks.md, "Size
-   *     fingerprints"). Optional in the document: absent means {@link #DEFAULT_SURB_BUCKETS}, and
-   *     the default is written as absent, so a document with the default buckets is the same
-   *     document nodes from before the field read.
+   *     count an exit sees says no more than the bucket (docs/anonymity.md, "Size fingerprints").
+   *     Optional in the document: absent means {@link #DEFAULT_SURB_BUCKETS}, and the default is
+   *     written as absent, so a document with the default buckets is the same document nodes from
+   *     before the field read.
    */
   public record Mixing(
       long meanDelayMillis, long coverMeanIntervalMillis, @JsonIgnore List<Integer> surbBuckets) {

@@ -7,9 +7,8 @@ import dev.betanet.router.state.RouterMetrics;
  *
  * <p>Each SURB the entry sends costs it a packet for every two, at a moment the exit chooses: an
  * exit that could ask without limit could make an anonymous entry emit bursts on demand and watch
- * for them on the entry's links (docs/anonymity-attacks.md, "Bursts on demand"). So the entry gives
- * no more than the response still misses, and listens to at most {@link #MAX_ASKS} asks per
- * request:
+ * for them on the entry's links (docs/anonymity.md, "Bursts on demand"). So the entry gives no more
+ * than the response still misses, and listens to at most {@link #MAX_ASKS} asks per request:
  *
  * <ul>
  *   <li>the response needs {@code target} SURBs: its fragment count once a fragment has told it,

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  *
  * <p>What the router learns from is also what an attacker can feed it: a node that drops the
  * packets it should pass to honest next hops makes those hops look dead, and if the router then
- * avoided them its paths would concentrate on the attacker's colluders (docs/anonymity-attacks.md,
- * "Path steering"). Hence three rules, in this order:
+ * avoided them its paths would concentrate on the attacker's colluders (docs/anonymity.md, "Path
+ * steering"). Hence three rules, in this order:
  *
  * <ol>
  *   <li><b>Alibis.</b> A node that carried an answered packet since a lost round began is not

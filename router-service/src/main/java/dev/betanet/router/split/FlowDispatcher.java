@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <p>A request whose packets left and got no answer ({@code timeout}) is never resent over the
  * tunnel, whatever the policy: the tunnel's first message names this router to the exit, so a
  * resend would let a silent exit, or anyone who drops the request's packets on the way, learn which
- * router sent the request it just saw arrive through the mixnet (docs/anonymity-attacks.md, "Forced
+ * router sent the request it just saw arrive through the mixnet (docs/anonymity.md, "Forced
  * fallback"). Such a request fails with the mixnet's 504; under {@code FALLBACK} the withheld
  * downgrade is counted in {@code betanet_router_downgrades_withheld_total{reason}}.
  */

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An entry router against an exit that attacks it (docs/anonymity-attacks.md): real mixnode
- * processes and a real entry, and an exit played by {@link HostileExit}, which sees what a real
- * exit sees and answers as an attacker chooses.
+ * An entry router against an exit that attacks it (docs/anonymity.md): real mixnode processes and a
+ * real entry, and an exit played by {@link HostileExit}, which sees what a real exit sees and
+ * answers as an attacker chooses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Size fingerprints (docs/anonymity-attacks.md): the number of SURBs an entry sends with a request
- * is what the exit sees of it beyond the request itself. It used to be the packet count of the
- * name's last answer (an exit answering once in 37 packets could recognise that entry's next
- * request by its 37 SURBs) and 8 for a name the entry had never reached (a first contact). Now it
- * is always one of the topology's published buckets.
+ * Size fingerprints (docs/anonymity.md): the number of SURBs an entry sends with a request is what
+ * the exit sees of it beyond the request itself. It used to be the packet count of the name's last
+ * answer (an exit answering once in 37 packets could recognise that entry's next request by its 37
+ * SURBs) and 8 for a name the entry had never reached (a first contact). Now it is always one of
+ * the topology's published buckets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
