@@ -9,19 +9,17 @@ import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.Command;
 
 /**
- * Asks the operator for a packet-key rotation ahead of {@code spec.keyRotationInterval} by stamping
- * the cluster with the time of the request. An annotation rather than a spec field: a request is an
- * event, not desired state, and a new time is a new request.
+ * Asks the operator for a packet-key rotation ahead of {@code spec.keyRotationInterval} by setting
+ * {@code spec.rotateKeysAt} to the time of the request (as Argo Rollouts' {@code restart} sets
+ * {@code spec.restartAt}): a spec change reaches the operator at once, and a new time is a new
+ * request.
  */
 @Command(
     name = "rotate-keys",
     description =
-        "Request a packet-key rotation now: sets annotation "
-            + RotateKeysCommand.ANNOTATION
-            + " to the current time (RFC 3339).")
+        "Request a packet-key rotation now: sets spec.rotateKeysAt to the current time (RFC"
+            + " 3339).")
 final class RotateKeysCommand extends ClusterCommand {
-
-  static final String ANNOTATION = "betanet.dev/rotate-keys-requested-at";
 
   Clock clock = Clock.systemUTC();
 
@@ -29,16 +27,14 @@ final class RotateKeysCommand extends ClusterCommand {
   int run(MixnetClusters clusters, PrintWriter out) {
     String requestedAt = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.putObject("metadata").putObject("annotations").put(ANNOTATION, requestedAt);
+    patch.putObject("spec").put("rotateKeysAt", requestedAt);
     clusters.mergePatch(name, patch);
     out.println(
         qualifiedName(clusters)
-            + ": key rotation requested ("
-            + ANNOTATION
-            + "="
+            + ": key rotation requested (spec.rotateKeysAt="
             + requestedAt
-            + "); watch status.keyEpoch go up (an operator that honours the request rotates at"
-            + " its next reconcile)");
+            + "); the operator rotates now, or when a rotation in progress ends: watch the key"
+            + " epoch go up in `kubectl betanet status`");
     return 0;
   }
 }

@@ -285,12 +285,12 @@ class KubectlBetanetIT {
   }
 
   @Test
-  void rotateKeysStampsTheRequestTime() throws Exception {
+  void rotateKeysAsksForARotationAtTheRequestTime() throws Exception {
     Resource<GenericKubernetesResource> resource = create("default", "rotating");
     Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     assertThat(plugin.run("rotate-keys", "rotating").exit()).isZero();
-    String stamp =
-        resource.get().getMetadata().getAnnotations().get("betanet.dev/rotate-keys-requested-at");
+    Map<?, ?> spec = (Map<?, ?>) resource.get().getAdditionalProperties().get("spec");
+    String stamp = (String) spec.get("rotateKeysAt");
     assertThat(stamp).isNotNull();
     assertThat(Instant.parse(stamp)).isBetween(before, Instant.now());
   }

@@ -45,6 +45,13 @@ public class MixnetClusterSpec {
   @Default("10m")
   public String keyOverlap = "10m";
 
+  @JsonPropertyDescription(
+      "Asks for a packet-key rotation now (an RFC 3339 time; what `kubectl betanet rotate-keys`"
+          + " sets): when it is later than the last rotation, the operator rotates at once instead"
+          + " of waiting for keyRotationInterval. A request made during a rotation's overlap is"
+          + " honoured when that overlap ends; each new time is a new request.")
+  public String rotateKeysAt;
+
   @JsonPropertyDescription("Cover traffic every node emits.")
   public CoverTrafficSpec coverTraffic = new CoverTrafficSpec();
 }

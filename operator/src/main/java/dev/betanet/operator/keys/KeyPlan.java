@@ -44,6 +44,7 @@ public final class KeyPlan {
    * @param nodeSecrets existing key Secrets by node id (absent for new nodes)
    * @param components the component (mixnode/router) of every desired node, by node id
    * @param fogSecret the existing fog service Secret, or null
+   * @param rotationRequestedAt when a rotation was asked for ({@code spec.rotateKeysAt}), or null
    */
   public ClusterKeys plan(
       Secret identitySecret,
@@ -51,12 +52,13 @@ public final class KeyPlan {
       Map<String, String> components,
       Secret fogSecret,
       List<FogServiceSpec> fogServices,
+      Instant rotationRequestedAt,
       Instant now) {
     OperatorIdentity identity = OperatorIdentity.fromSecret(identitySecret);
     boolean rotated = false;
     if (identity == null) {
       identity = OperatorIdentity.generate(now, random);
-    } else if (policy.rotationDue(identity.rotatedAt(), now)) {
+    } else if (policy.rotationDue(identity.rotatedAt(), rotationRequestedAt, now)) {
       identity = identity.rotated(now);
       rotated = true;
     }

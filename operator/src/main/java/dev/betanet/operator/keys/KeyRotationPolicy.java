@@ -30,6 +30,22 @@ public record KeyRotationPolicy(Duration interval, Duration overlap) {
     return !now.isBefore(rotatedAt.plus(interval));
   }
 
+  /**
+   * Due on schedule, or because a rotation was asked for ({@code spec.rotateKeysAt}) after the last
+   * one: at the time asked, and never inside a rotation's overlap (a second rotation then would
+   * retire a key senders still use).
+   *
+   * @param requestedAt the time asked for, or null
+   */
+  public boolean rotationDue(Instant rotatedAt, Instant requestedAt, Instant now) {
+    boolean requested =
+        requestedAt != null
+            && requestedAt.isAfter(rotatedAt)
+            && !now.isBefore(requestedAt)
+            && overlapOver(rotatedAt, now);
+    return requested || rotationDue(rotatedAt, now);
+  }
+
   /** Whether the topology publishes the newest key (else still the previous one). */
   public boolean newestKeyInUse(Instant rotatedAt, Instant now) {
     return !now.isBefore(rotatedAt.plus(overlap.dividedBy(2)));

@@ -107,6 +107,15 @@ public final class SpecValidation {
               + spec.keyRotationInterval
               + ")");
     }
+    if (spec.rotateKeysAt != null && !spec.rotateKeysAt.isBlank()) {
+      try {
+        java.time.Instant.parse(spec.rotateKeysAt);
+      } catch (java.time.format.DateTimeParseException e) {
+        problems.add(
+            "spec.rotateKeysAt must be an RFC 3339 time such as 2026-12-01T15:00:00Z, got "
+                + spec.rotateKeysAt);
+      }
+    }
   }
 
   private static void checkSteps(List<Integer> steps, List<String> problems) {

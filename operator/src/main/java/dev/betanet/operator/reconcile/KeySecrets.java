@@ -40,6 +40,12 @@ public class KeySecrets {
         Durations.parse(cluster.getSpec().keyOverlap, "spec.keyOverlap"));
   }
 
+  /** {@code spec.rotateKeysAt}; SpecValidation has refused a malformed one before this runs. */
+  private static Instant rotationRequestedAt(MixnetCluster cluster) {
+    String at = cluster.getSpec().rotateKeysAt;
+    return at == null || at.isBlank() ? null : Instant.parse(at);
+  }
+
   public ClusterKeys reconcile(MixnetCluster cluster, Instant now) {
     ClusterNames names = ClusterNames.of(cluster);
     Map<String, String> components = new LinkedHashMap<>();
@@ -70,6 +76,7 @@ public class KeySecrets {
                 components,
                 byName.get(names.fogServicesSecret()),
                 cluster.getSpec().routers.services,
+                rotationRequestedAt(cluster),
                 now);
     keys.secrets().forEach(secret -> applier.apply(cluster, secret));
     List<String> removed =

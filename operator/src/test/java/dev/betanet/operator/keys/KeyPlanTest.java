@@ -35,6 +35,10 @@ class KeyPlanTest {
   private Map<String, Secret> stored = new HashMap<>();
 
   private ClusterKeys reconcileAt(Instant now) {
+    return reconcileAt(now, null);
+  }
+
+  private ClusterKeys reconcileAt(Instant now, Instant rotationRequestedAt) {
     Map<String, Secret> nodeSecrets = new HashMap<>();
     NODES.keySet().forEach(id -> nodeSecrets.put(id, stored.get(names.nodeKeysSecret(id))));
     ClusterKeys keys =
@@ -44,6 +48,7 @@ class KeyPlanTest {
             NODES,
             stored.get(names.fogServicesSecret()),
             SERVICES,
+            rotationRequestedAt,
             now);
     keys.secrets().forEach(s -> stored.put(s.getMetadata().getName(), s));
     return keys;
@@ -102,6 +107,38 @@ class KeyPlanTest {
     assertThat(after.node("demo-router-0-0").packetKeys())
         .extracting(NodeKeys.EpochKey::epoch)
         .containsExactly(2L);
+  }
+
+  @Test
+  void aRequestedRotationHappensAtOnceAndOnlyOnce() {
+    reconcileAt(T0);
+    Instant asked = T0.plus(Duration.ofMinutes(20));
+    assertThat(reconcileAt(T0.plus(Duration.ofMinutes(19)), asked).rotated())
+        .as("not before the time asked")
+        .isFalse();
+
+    ClusterKeys rotated = reconcileAt(asked, asked);
+    assertThat(rotated.rotated()).isTrue();
+    assertThat(rotated.identity().keyEpoch()).isEqualTo(2);
+    assertThat(reconcileAt(asked.plus(Duration.ofMinutes(30)), asked).rotated())
+        .as("the same request is honoured once")
+        .isFalse();
+    assertThat(reconcileAt(asked.plus(Duration.ofMinutes(30)), T0).rotated())
+        .as("a request older than the last rotation")
+        .isFalse();
+  }
+
+  @Test
+  void aRequestDuringARotationsOverlapWaitsForItsEnd() {
+    reconcileAt(T0);
+    Instant first = T0.plus(Duration.ofMinutes(20));
+    assertThat(reconcileAt(first, first).rotated()).isTrue();
+
+    Instant second = first.plus(Duration.ofMinutes(3)); // inside the 10-minute overlap
+    assertThat(reconcileAt(second, second).rotated()).isFalse();
+    ClusterKeys later = reconcileAt(first.plus(Duration.ofMinutes(10)), second);
+    assertThat(later.rotated()).isTrue();
+    assertThat(later.identity().keyEpoch()).isEqualTo(3);
   }
 
   @Test

@@ -79,4 +79,16 @@ class SpecValidationTest {
         .containsExactly(
             "spec.mixnodes.meanDelay must be a duration like 500ms, 30s, 10m or 24h, got fast");
   }
+
+  @Test
+  void aRotationRequestMustBeATime() {
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().rotateKeysAt = "tomorrow";
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.rotateKeysAt must be an RFC 3339 time such as 2026-12-01T15:00:00Z, got"
+                + " tomorrow");
+    cluster.getSpec().rotateKeysAt = "2026-12-01T15:00:00Z";
+    assertThat(SpecValidation.problems(cluster)).isEmpty();
+  }
 }

@@ -32,7 +32,7 @@ class TopologyModelTest {
             ClusterNames.of(cluster),
             new KeyRotationPolicy(Duration.ofHours(24), Duration.ofMinutes(10)),
             new SecureRandom())
-        .plan(null, Map.of(), nodes, null, cluster.getSpec().routers.services, NOW);
+        .plan(null, Map.of(), nodes, null, cluster.getSpec().routers.services, null, NOW);
   }
 
   @Test
