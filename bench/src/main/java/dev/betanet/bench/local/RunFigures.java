@@ -33,7 +33,7 @@ record RunFigures(
     long mixnodeDrops) {
 
   /** Results of {@code betanet_mixnode_packets_total} that are not a packet lost. */
-  private static final Set<String> DELIVERED = Set.of("forwarded", "delivered", "cover_dropped");
+  private static final Set<String> DELIVERED = Set.of("forwarded", "delivered");
 
   static RunFigures measure(
       BenchedCluster cluster,

@@ -7,10 +7,11 @@ package dev.betanet.mixnode.core;
 public enum PacketResult {
   /** Written to the next hop's connection. */
   FORWARDED("forwarded"),
-  /** This node was the last hop (a loop cover packet that came home); consumed. */
+  /**
+   * This node was the last hop (a loop cover packet that came home, or drop cover addressed to it:
+   * the node cannot tell them apart, which is the point of cover); consumed.
+   */
   DELIVERED("delivered"),
-  /** A drop cover packet addressed to this node; consumed by design. */
-  COVER_DROPPED("cover_dropped"),
   /** Its replay tag was seen before in the current window. */
   REPLAYED("replayed"),
   /** Right length, but it failed the MAC or header checks (forged or corrupted). */
