@@ -41,7 +41,7 @@ public class PacketProcessing {
         "X25519 implementation: %s (betanet.crypto.x25519=%s); replay filter %d MiB for %d"
             + " packets/s",
         x25519.name(),
-        config.crypto().x25519().name().toLowerCase(),
+        config.crypto().x25519().name().toLowerCase(java.util.Locale.ROOT),
         filter.memoryBytes() >> 20,
         config.mixnode().replayExpectedRate());
     LOG.infof(

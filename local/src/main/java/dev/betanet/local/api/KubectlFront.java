@@ -116,7 +116,7 @@ final class KubectlFront implements AutoCloseable {
         .getRequestHeaders()
         .forEach(
             (name, values) -> {
-              if (!RESTRICTED.contains(name.toLowerCase())) {
+              if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 values.forEach(v -> request.header(name, v));
               }
             });
@@ -127,7 +127,8 @@ final class KubectlFront implements AutoCloseable {
         .map()
         .forEach(
             (name, values) -> {
-              if (!RESTRICTED.contains(name.toLowerCase()) && !name.startsWith(":")) {
+              if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))
+                  && !name.startsWith(":")) {
                 exchange.getResponseHeaders().put(name, values);
               }
             });
