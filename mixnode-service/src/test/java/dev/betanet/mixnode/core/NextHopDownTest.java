@@ -2,6 +2,8 @@ package dev.betanet.mixnode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,11 @@ class NextHopDownTest {
   void aDeadNextHopDoesNotBlockOtherTrafficAndIsReachedOnceItComesUp() throws Exception {
     try (var net = new TestNet(2, Kits.create())) {
       net.writeFiles();
-      // Node 1 is in the topology but not running: node 0's link to it cannot connect.
+      // Node 1 is in the topology but not running: node 0's link to it cannot connect. Its port
+      // is held by a bound socket that does not listen, so connecting is refused and never lands
+      // on anything else (on loopback a connect to a free ephemeral port can even reach itself).
+      Socket deadHop = new Socket();
+      deadHop.bind(new InetSocketAddress("127.0.0.1", net.ports.get(1)));
       Mixnode node = net.start(0, net.settings(0));
       int queueBound = net.settings(0).nextHopQueue();
       int toDeadHop = queueBound + 100;
@@ -36,6 +42,7 @@ class NextHopDownTest {
                     == unreachableBefore + toDeadHop - queueBound);
 
         // Node 1 comes up: the link reconnects (with backoff) and delivers what it queued.
+        deadHop.close();
         net.start(1, net.settings(1));
         Eventually.await(
             "the queued packets delivered through node 1",
