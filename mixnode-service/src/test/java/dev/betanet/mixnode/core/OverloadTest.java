@@ -72,10 +72,15 @@ class OverloadTest {
         assertThat(node.isLive()).isTrue();
         assertThat(node.isReady()).isTrue();
 
+        // Forwarded means written to the link: wait until the sink has read them all, so the
+        // count below is not raced by the burst's last packets still on the wire.
+        Eventually.await(
+            "the admitted packets at the sink", () -> net.sink.packets.size() == admitted);
+
         // Once the burst is over, packets flow again.
-        int before = net.sink.packets.size();
         client.send(net.packet(0, "after-the-burst", 0));
-        Eventually.await("the next packet forwarded", () -> net.sink.packets.size() == before + 1);
+        Eventually.await(
+            "the next packet forwarded", () -> net.sink.packets.size() == admitted + 1);
         assertThat(client.closed).isFalse();
       }
     }
