@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Waiting on a condition (polled), never on the clock alone. */
-final class Eventually {
+public final class Eventually {
 
   private Eventually() {}
 
   /** Polls {@code condition} until it holds; fails naming {@code what} after {@code max}. */
-  static void await(String what, Duration max, BooleanSupplier condition) {
+  public static void await(String what, Duration max, BooleanSupplier condition) {
     long deadline = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

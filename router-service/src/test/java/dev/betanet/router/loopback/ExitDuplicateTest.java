@@ -175,14 +175,9 @@ class ExitDuplicateTest {
     exit.onForward(state, message, 2 << 20);
   }
 
-  private static void await(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime())
-          .as("condition met (a bound against hanging, not a timing claim)")
-          .isLessThan(deadline);
-      Thread.sleep(10);
-    }
+  /** A bound against hanging, not a timing claim. */
+  private static void await(String what, java.util.function.BooleanSupplier condition) {
+    Eventually.await(what, java.time.Duration.ofSeconds(30), condition);
   }
 
   /** Runs every timer the exit set so far (as if its wait had passed), once. */
@@ -227,7 +222,9 @@ class ExitDuplicateTest {
       deliver(envelope.request(id, surb(), fragment)); // a retransmission after lost acks
     }
     deliver(envelope.surbs(id, List.of(surb(), surb())));
-    await(() -> sent.size() >= 2 * fragments.size() + 1);
+    await(
+        "every copy acknowledged and the response sent",
+        () -> sent.size() >= 2 * fragments.size() + 1);
     fenceBackendCalls();
 
     assertThat(callsTo("/x")).isEqualTo(1);
@@ -258,7 +255,7 @@ class ExitDuplicateTest {
 
     deliver(envelope.request(id, surb(), fragment));
     deliver(envelope.surbs(id, List.of(surb(), surb())));
-    await(() -> sent.size() >= 3);
+    await("two response fragments and the ask for more", () -> sent.size() >= 3);
     fireTimers(); // the wait for a quick answer is over: no acknowledgement may follow
 
     // the request's SURB and one more carry two response fragments (which acknowledge the
@@ -284,7 +281,7 @@ class ExitDuplicateTest {
     byte[] fragment = onePacketRequest(id, "/quick");
 
     deliver(state.envelope().request(id, surb(), fragment));
-    await(() -> !sent.isEmpty());
+    await("a reply sent", () -> !sent.isEmpty());
     fireTimers(); // the wait for a quick answer is over: no acknowledgement may follow
 
     assertThat(replyKinds()).containsExactly(Envelope.RESPONSE);
@@ -297,18 +294,18 @@ class ExitDuplicateTest {
     byte[] fragment = onePacketRequest(id, "/slow");
 
     deliver(state.envelope().request(id, surb(), fragment));
-    await(() -> callsTo("/slow") == 1);
+    await("the backend called", () -> callsTo("/slow") == 1);
 
     // not acknowledged at once: the exit waits for a quick answer first
     assertThat(sent).isEmpty();
     assertThat(timers).hasSize(1);
     fireTimers();
     // acknowledged once the wait is over, not only with the response
-    await(() -> !sent.isEmpty());
+    await("a reply sent", () -> !sent.isEmpty());
     assertThat(replyKinds()).containsExactly(Envelope.ACK);
     slowBackend.complete();
     deliver(state.envelope().surbs(id, List.of(surb()))); // what the entry sends on that ack
-    await(() -> sent.size() >= 2);
+    await("the response through the fresh SURB", () -> sent.size() >= 2);
 
     assertThat(replyKinds()).containsExactly(Envelope.ACK, Envelope.RESPONSE);
     assertThat(callsTo("/slow")).isEqualTo(1);

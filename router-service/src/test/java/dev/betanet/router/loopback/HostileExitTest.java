@@ -9,8 +9,8 @@ import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
 import dev.betanet.router.wire.HttpMessages;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,14 +51,6 @@ class HostileExitTest {
     String scrape = cluster.entryMetrics.scrape();
     assertThat(scrape).as("series %s is published", series).contains(series + " ");
     return Scrapes.value(scrape, series);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-      Thread.sleep(20);
-    }
   }
 
   /**
@@ -126,7 +118,8 @@ class HostileExitTest {
       // The exit never answers: the request ends when the entry gives up.
       assertThat(flow.get("http://echo.fog/greedy").status()).isEqualTo(504);
     }
-    await("the exit's asks", () -> exit.moreSurbsSent.get() >= asks);
+    Eventually.await(
+        "the exit's asks", Duration.ofSeconds(60), () -> exit.moreSurbsSent.get() >= asks);
     long requestId =
         exit.requestIds().stream().filter(id -> !known.contains(id)).findFirst().orElseThrow();
 

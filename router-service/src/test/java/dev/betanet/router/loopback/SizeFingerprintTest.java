@@ -11,6 +11,7 @@ import dev.betanet.router.wire.Envelope;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,11 +94,10 @@ class SizeFingerprintTest {
     }
     // The response can come back through the request's own SURB while the entry is still building
     // the batch it sends after it: wait for the batch (or a deadline) before counting.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (counter(MetricNames.ROUTER_SURBS.prometheus()) - surbs < minimum
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Eventually.await(
+        "the SURB batch built",
+        Duration.ofSeconds(10),
+        () -> counter(MetricNames.ROUTER_SURBS.prometheus()) - surbs >= minimum);
     return new Sent(
         counter(MetricNames.ROUTER_SURBS.prometheus()) - surbs,
         counter(MetricNames.ROUTER_RETRANSMISSIONS.prometheus()) - rounds);
