@@ -47,15 +47,7 @@ class CanaryEndToEndTest {
     cluster = new TestCluster(3, 1, 1);
     cluster.canaryWeight = 30;
     cluster.entrySplitRandom = new Random(20_240_601L);
-    backend =
-        cluster
-            .vertx
-            .createHttpServer()
-            .requestHandler(this::serve)
-            .listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    backend = cluster.backend(this::serve);
     cluster.start("http://127.0.0.1:" + backend.actualPort());
   }
 

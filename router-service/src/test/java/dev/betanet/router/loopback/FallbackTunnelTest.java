@@ -57,15 +57,7 @@ class FallbackTunnelTest {
   void start() throws Exception {
     cluster = new TestCluster(3, 1, 5);
     cluster.canaryWeight = 0;
-    backend =
-        cluster
-            .vertx
-            .createHttpServer()
-            .requestHandler(this::serve)
-            .listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    backend = cluster.backend(this::serve);
     backendUrl = "http://127.0.0.1:" + backend.actualPort();
     cluster.startRouters(backendUrl);
   }

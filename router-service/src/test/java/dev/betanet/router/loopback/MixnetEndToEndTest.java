@@ -47,15 +47,7 @@ class MixnetEndToEndTest {
   @BeforeAll
   void start() throws Exception {
     cluster = new TestCluster(3, 2, 5);
-    backend =
-        cluster
-            .vertx
-            .createHttpServer()
-            .requestHandler(this::serve)
-            .listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    backend = cluster.backend(this::serve);
     cluster.start("http://127.0.0.1:" + backend.actualPort());
     client =
         HttpClient.newBuilder()

@@ -44,15 +44,7 @@ class SizeFingerprintTest {
                 new Envelope(new PacketGeometry(2048, RouterState.MAX_HOPS))
                     .responseFragmentBytes())
             .dataBytesPerFragment();
-    backend =
-        cluster
-            .vertx
-            .createHttpServer()
-            .requestHandler(this::serve)
-            .listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    backend = cluster.backend(this::serve);
     cluster.start("http://127.0.0.1:" + backend.actualPort());
   }
 

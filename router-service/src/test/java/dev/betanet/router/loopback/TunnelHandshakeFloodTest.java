@@ -41,15 +41,7 @@ class TunnelHandshakeFloodTest {
             64L << 20,
             4,
             Duration.ofMinutes(1));
-    backend =
-        cluster
-            .vertx
-            .createHttpServer()
-            .requestHandler(r -> r.response().end(Buffer.buffer("hello " + r.uri())))
-            .listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    backend = cluster.backend(r -> r.response().end(Buffer.buffer("hello " + r.uri())));
     cluster.startRouters("http://127.0.0.1:" + backend.actualPort());
   }
 
