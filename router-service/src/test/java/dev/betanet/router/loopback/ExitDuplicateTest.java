@@ -253,8 +253,10 @@ class ExitDuplicateTest {
     Envelope envelope = state.envelope();
     byte[] fragment = new Fragments(envelope.requestFragmentBytes()).split(id, request).getFirst();
 
-    deliver(envelope.request(id, surb(), fragment));
+    // The SURBs first: they wait for their request at the exit, so all three are there when the
+    // backend answers (sent after the request, a quick backend could answer before they arrive).
     deliver(envelope.surbs(id, List.of(surb(), surb())));
+    deliver(envelope.request(id, surb(), fragment));
     await("two response fragments and the ask for more", () -> sent.size() >= 3);
     fireTimers(); // the wait for a quick answer is over: no acknowledgement may follow
 
