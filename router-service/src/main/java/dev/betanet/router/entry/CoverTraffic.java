@@ -5,7 +5,7 @@ import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PathHop;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Topology.MixnodeEntry;
-import dev.betanet.router.packet.PacketLinks;
+import dev.betanet.router.packet.PacketOutlet;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
@@ -30,7 +30,7 @@ public final class CoverTraffic {
   private final Vertx vertx;
   private final Supplier<RouterState> state;
   private final PathSelector paths;
-  private final PacketLinks links;
+  private final PacketOutlet links;
   private final RouterMetrics metrics;
   private final SecureRandom random;
   private volatile boolean running;
@@ -40,7 +40,7 @@ public final class CoverTraffic {
       Vertx vertx,
       Supplier<RouterState> state,
       PathSelector paths,
-      PacketLinks links,
+      PacketOutlet links,
       RouterMetrics metrics,
       SecureRandom random) {
     this.vertx = vertx;

@@ -5,7 +5,7 @@ import dev.betanet.protocol.fragment.Fragments;
 import dev.betanet.protocol.fragment.Reassembler;
 import dev.betanet.protocol.packet.PacketException;
 import dev.betanet.protocol.packet.ProcessResult;
-import dev.betanet.router.packet.PacketLinks;
+import dev.betanet.router.packet.PacketOutlet;
 import dev.betanet.router.state.Outcomes;
 import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
@@ -55,7 +55,7 @@ public final class MixnetClient {
   public MixnetClient(
       Vertx vertx,
       Supplier<RouterState> state,
-      PacketLinks links,
+      PacketOutlet links,
       PathSelector paths,
       SuspectNodes suspects,
       RouterSettings settings,

@@ -8,7 +8,7 @@ import dev.betanet.protocol.packet.SurbPair;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Topology.MixnodeEntry;
 import dev.betanet.protocol.topology.Topology.RouterNode;
-import dev.betanet.router.packet.PacketLinks;
+import dev.betanet.router.packet.PacketOutlet;
 import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
@@ -24,14 +24,14 @@ import java.util.List;
  */
 final class RequestSender {
 
-  private final PacketLinks links;
+  private final PacketOutlet links;
   private final PathSelector paths;
   private final SurbRegistry surbs;
   private final RouterMetrics metrics;
   private final SecureRandom random;
 
   RequestSender(
-      PacketLinks links,
+      PacketOutlet links,
       PathSelector paths,
       SurbRegistry surbs,
       RouterMetrics metrics,

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * (retransmission covers it) and memory must stay bounded. A failed connect drops the queue and is
  * reported, so the sender can suspect that first hop.
  */
-public final class PacketLinks {
+public final class PacketLinks implements PacketOutlet {
 
   private final Vertx vertx;
   private final NetClient client;
@@ -37,6 +37,7 @@ public final class PacketLinks {
   }
 
   /** Queues one packet (length-prefixed on the wire) for {@code address}; never blocks. */
+  @Override
   public void send(String address, byte[] packet) {
     Buffer frame = Buffer.buffer(4 + packet.length).appendInt(packet.length).appendBytes(packet);
     Link link = links.computeIfAbsent(address, a -> new Link(a, vertx.getOrCreateContext()));
