@@ -5,8 +5,8 @@ import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.ProcessResult;
 import dev.betanet.protocol.replay.BloomReplayFilter;
-import dev.betanet.protocol.replay.ReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
+import dev.betanet.protocol.replay.SinceStartReplayFilter;
 import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.entry.CoverTraffic;
 import dev.betanet.router.entry.MixnetClient;
@@ -32,6 +32,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
@@ -44,11 +46,18 @@ public final class Router {
 
   private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
+  /**
+   * The timestamp quantum senders round down to (PacketBuilder's default): a packet made now may be
+   * stamped up to this much in the past.
+   */
+  static final long SENDER_TIMESTAMP_QUANTUM_MILLIS = 10_000;
+
   private final Vertx vertx;
   private final RouterSettings settings;
   private final AtomicReference<RouterState> state = new AtomicReference<>();
   private final NodeFiles files;
-  private final ReplayFilter replayFilter;
+  private final SinceStartReplayFilter replayFilter;
+  private final long readyFromMillis;
   private final X25519 x25519 = X25519.bestAvailable();
   private final PacketKeys packetKeys = new PacketKeys(x25519);
   private final SecureRandom random = new SecureRandom();
@@ -87,7 +96,16 @@ public final class Router {
             settings.keysFile(),
             settings.topologyFile(),
             (previous, next) -> apply(next));
-    this.replayFilter = BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 20_000);
+    // The router peels the last layer of requests (exit) and replies (entry). Its Bloom filter is
+    // in memory, so a packet captured before a restart would be peeled again after it: the exit
+    // would call its backend and answer a second time, linking the replayed input to its output.
+    // Refuse what this process cannot vouch for, as the mixnode does (docs/protocol.md, Restarts).
+    this.replayFilter =
+        new SinceStartReplayFilter(
+            BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 20_000),
+            ReplayWindow.DEFAULT,
+            InstantSource.system());
+    this.readyFromMillis = replayFilter.acceptsFromMillis() + SENDER_TIMESTAMP_QUANTUM_MILLIS;
     this.metrics = new RouterMetrics(registry, this::canaryWeight, this::inFlight);
     metrics.rejectedReloads(this::rejectedReloads);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
@@ -205,12 +223,15 @@ public final class Router {
               LOG.log(
                   System.Logger.Level.INFO,
                   "router {0}: proxy port {1,number,#}, packet port {2,number,#}, tunnel port"
-                      + " {3,number,#}, hosting {4}",
+                      + " {3,number,#}, hosting {4}; refusing packets stamped before {5} (ready"
+                      + " from {6})",
                   settings.nodeId(),
                   port,
                   packetPort,
                   tunnelPort,
-                  settings.services().keySet());
+                  settings.services().keySet(),
+                  Instant.ofEpochMilli(replayFilter.acceptsFromMillis()),
+                  Instant.ofEpochMilli(readyFromMillis));
               return null;
             });
   }
@@ -270,9 +291,21 @@ public final class Router {
     }
   }
 
-  /** Ready: keys and a verified topology loaded, all three ports bound. */
+  /**
+   * Ready: keys and a verified topology loaded, all three ports bound, and packets made now carry
+   * timestamps this process accepts (about 15 s after a start; before that its own SURBs and the
+   * requests of other entries would be refused as stamped before the start).
+   */
   public boolean isReady() {
-    return ready && state.get() != null;
+    return ready && state.get() != null && System.currentTimeMillis() >= readyFromMillis;
+  }
+
+  /**
+   * When this router becomes ready at the earliest (ms since the Unix epoch): once packets made now
+   * pass the restart replay guard.
+   */
+  public long readyFromMillis() {
+    return readyFromMillis;
   }
 
   public int proxyPort() {

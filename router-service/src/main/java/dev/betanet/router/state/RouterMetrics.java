@@ -73,6 +73,9 @@ public final class RouterMetrics {
     for (String reason : SURB_REFUSAL_REASONS) {
       surbsRefused(reason, 0);
     }
+    // Replays, in this process's window and from before its start: "none" is a sample too.
+    refusedCounter("replay");
+    refusedCounter("before_start");
     Gauge.builder(MetricNames.ROUTER_CANARY_WEIGHT.meter(), canaryWeight)
         .description("Percent of new flows on the mixnet, from the topology")
         .register(registry);
@@ -231,13 +234,15 @@ public final class RouterMetrics {
 
   /** A packet or message refused at this router, by a short reason word. */
   public void refused(String reason) {
-    refused
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder(MetricNames.ROUTER_PACKETS_REFUSED.meter())
-                    .tag("reason", r)
-                    .register(registry))
-        .increment();
+    refusedCounter(reason).increment();
+  }
+
+  private Counter refusedCounter(String reason) {
+    return refused.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder(MetricNames.ROUTER_PACKETS_REFUSED.meter())
+                .tag("reason", r)
+                .register(registry));
   }
 }
