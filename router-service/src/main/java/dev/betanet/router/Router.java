@@ -30,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +89,19 @@ public final class Router {
    */
   public Router(
       Vertx vertx, RouterSettings settings, MeterRegistry registry, RandomGenerator splitRandom) {
+    this(vertx, settings, registry, splitRandom, null);
+  }
+
+  /**
+   * @param stateDir the router's writable state directory, or null: the last accepted topology is
+   *     kept there, so that after a restart an older document is refused (docs/router.md)
+   */
+  public Router(
+      Vertx vertx,
+      RouterSettings settings,
+      MeterRegistry registry,
+      RandomGenerator splitRandom,
+      Path stateDir) {
     this.vertx = vertx;
     this.settings = settings;
     this.files =
@@ -95,6 +109,7 @@ public final class Router {
             settings.nodeId(),
             settings.keysFile(),
             settings.topologyFile(),
+            stateDir,
             (previous, next) -> apply(next));
     // The router peels the last layer of requests (exit) and replies (entry). Its Bloom filter is
     // in memory, so a packet captured before a restart would be peeled again after it: the exit
@@ -108,6 +123,7 @@ public final class Router {
     this.readyFromMillis = replayFilter.acceptsFromMillis() + SENDER_TIMESTAMP_QUANTUM_MILLIS;
     this.metrics = new RouterMetrics(registry, this::canaryWeight, this::inFlight);
     metrics.rejectedReloads(this::rejectedReloads);
+    metrics.rejectedReloadsByReason(files::rejectedUpdates);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.links = new PacketLinks(vertx, 4096, this::unreachable);
     var paths = new PathSelector(random, suspects);

@@ -21,6 +21,13 @@ public interface RouterConfig {
 
   Optional<Path> topologyFile();
 
+  /**
+   * A writable directory that outlives the process ({@code BETANET_STATE_DIR}): the last accepted
+   * topology is kept there, so a restart refuses an older one. None: a restart accepts any signed
+   * topology.
+   */
+  Optional<Path> stateDir();
+
   /** JSON {@code {"<fog name or alias>": {"backend": "http://host:port"}}}; none: no exit role. */
   Optional<Path> servicesFile();
 

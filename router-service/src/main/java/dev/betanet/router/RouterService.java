@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -70,7 +71,8 @@ public class RouterService {
                 s.maxPendingBodyBytes(),
                 s.maxTunnelHandshakes(),
                 s.tunnelHandshakeTimeout()));
-    router = new Router(vertx, settings, registry);
+    router =
+        new Router(vertx, settings, registry, new SecureRandom(), config.stateDir().orElse(null));
     // Not awaited: the router waits for its files (the operator may mount them late) and turns
     // ready when both ports are bound; a bind failure is fatal to this process.
     router

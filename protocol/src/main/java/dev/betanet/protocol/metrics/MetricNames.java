@@ -64,6 +64,12 @@ public final class MetricNames {
   /** Key/topology updates the router refused or could not apply (the mixnode's equivalent). */
   public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
 
+  /**
+   * The same updates by {@code reason} (NodeFiles.REJECTION_REASONS: {@code stale_epoch}, {@code
+   * epoch_conflict}, {@code bad_signature}, {@code not_applied}, ...).
+   */
+  public static final MetricName ROUTER_RELOAD_REFUSED = counter("betanet.router.reload.refused");
+
   // Mixnode.
   /** Packets by {@code result}: forwarded, replayed, invalid, malformed, expired, … */
   public static final MetricName MIXNODE_PACKETS = counter("betanet.mixnode.packets");
@@ -100,6 +106,9 @@ public final class MetricNames {
 
   /** Topology reloads the node refused. */
   public static final MetricName MIXNODE_RELOAD_REJECTED = gauge("betanet.mixnode.reload.rejected");
+
+  /** The same updates by {@code reason} (NodeFiles.REJECTION_REASONS). */
+  public static final MetricName MIXNODE_RELOAD_REFUSED = counter("betanet.mixnode.reload.refused");
 
   // Operator: every series carries {@code namespace} and {@code cluster} (the MixnetCluster).
   /** The canary weight in force (published in the topology). */

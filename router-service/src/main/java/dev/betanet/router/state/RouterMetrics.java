@@ -1,7 +1,9 @@
 package dev.betanet.router.state;
 
 import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.node.NodeFiles;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The router's metrics under the names docs/architecture.md fixes, every request metric labelled
@@ -230,6 +233,17 @@ public final class RouterMetrics {
     Gauge.builder(MetricNames.ROUTER_RELOAD_REJECTED.meter(), count)
         .description("Key/topology updates refused or not applied; the last good state stays")
         .register(registry);
+  }
+
+  /** Registers the same count by reason, each reason present from the start. */
+  public void rejectedReloadsByReason(ToLongFunction<String> count) {
+    for (String reason : NodeFiles.REJECTION_REASONS) {
+      FunctionCounter.builder(
+              MetricNames.ROUTER_RELOAD_REFUSED.meter(), reason, r -> count.applyAsLong(r))
+          .description("Key/topology updates refused or not applied, by reason")
+          .tag("reason", reason)
+          .register(registry);
+    }
   }
 
   /** A packet or message refused at this router, by a short reason word. */
