@@ -42,6 +42,7 @@ public final class NodePods {
    * failed liveness), not the pod (docs/operations.md).
    */
   public static final String STATE_DIR = "/var/lib/betanet";
+
   public static final int PACKET_PORT = 1789;
   public static final int TUNNEL_PORT = 1790;
   public static final int PROXY_PORT = 8080;
