@@ -3,6 +3,7 @@ package dev.betanet.operator.model;
 import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterSpec;
+import dev.betanet.protocol.topology.Topology;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -51,7 +52,41 @@ public final class SpecValidation {
     duration(spec.canary.stepInterval, "spec.canary.stepInterval", problems);
     duration(spec.canary.analysis.maxP95Latency, "spec.canary.analysis.maxP95Latency", problems);
     checkSteps(spec.canary.steps, problems);
+    checkSurbBuckets(spec.mixnodes.surbBuckets, problems);
     return problems;
+  }
+
+  /**
+   * The topology's rule for SURB buckets (Topology.Mixing), said in the spec's words before a
+   * document is built: absent is the default; else 1..8 values, strictly ascending, within 1..1024.
+   */
+  private static void checkSurbBuckets(List<Integer> buckets, List<String> problems) {
+    if (buckets == null) {
+      return;
+    }
+    String field = "spec.mixnodes.surbBuckets";
+    if (buckets.isEmpty() || buckets.size() > Topology.Mixing.MAX_SURB_BUCKETS) {
+      problems.add(
+          field
+              + " must hold 1 to "
+              + Topology.Mixing.MAX_SURB_BUCKETS
+              + " values (or be left out for [1, 4, 16, 64]), got "
+              + buckets.size());
+      return;
+    }
+    int previous = 0;
+    for (Integer bucket : buckets) {
+      if (bucket == null || bucket <= previous || bucket > Topology.Mixing.MAX_SURB_BUCKET) {
+        problems.add(
+            field
+                + " must ascend strictly within 1.."
+                + Topology.Mixing.MAX_SURB_BUCKET
+                + ", got "
+                + buckets);
+        return;
+      }
+      previous = bucket;
+    }
   }
 
   private static void checkServices(List<FogServiceSpec> services, List<String> problems) {

@@ -85,7 +85,10 @@ public final class TopologyModel {
         spec.mixnodes.packetSize,
         new Topology.Mixing(
             Durations.parse(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay").toMillis(),
-            coverIntervalMillis),
+            coverIntervalMillis,
+            spec.mixnodes.surbBuckets == null
+                ? Topology.Mixing.DEFAULT_SURB_BUCKETS
+                : spec.mixnodes.surbBuckets),
         layers,
         routerNodes,
         new Topology.Canary(canaryWeight, fallbackPolicy(spec.fallbackPolicy)));

@@ -49,6 +49,38 @@ class SpecValidationTest {
   }
 
   @Test
+  void surbBucketsAreLeftOutOrAscendWithinBounds() {
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().mixnodes.surbBuckets = null;
+    assertThat(SpecValidation.problems(cluster)).isEmpty();
+    cluster.getSpec().mixnodes.surbBuckets = List.of(2, 8, 32);
+    assertThat(SpecValidation.problems(cluster)).isEmpty();
+
+    cluster.getSpec().mixnodes.surbBuckets = List.of(4, 4, 16);
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.mixnodes.surbBuckets must ascend strictly within 1..1024, got [4, 4, 16]");
+    cluster.getSpec().mixnodes.surbBuckets = List.of(0, 4);
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.mixnodes.surbBuckets must ascend strictly within 1..1024, got [0, 4]");
+    cluster.getSpec().mixnodes.surbBuckets = List.of(1, 2048);
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.mixnodes.surbBuckets must ascend strictly within 1..1024, got [1, 2048]");
+    cluster.getSpec().mixnodes.surbBuckets = List.of();
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.mixnodes.surbBuckets must hold 1 to 8 values (or be left out for [1, 4, 16, 64]),"
+                + " got 0");
+    cluster.getSpec().mixnodes.surbBuckets = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.mixnodes.surbBuckets must hold 1 to 8 values (or be left out for [1, 4, 16, 64]),"
+                + " got 9");
+  }
+
+  @Test
   void overlapMustBeShorterThanTheRotationInterval() {
     var cluster = ModelFixtures.cluster(1);
     cluster.getSpec().keyRotationInterval = "10m";
