@@ -20,6 +20,7 @@ final class AccessReviews {
 
   static final String RULES = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
   static final String ACCESS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+  static final String WHOAMI = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +31,8 @@ final class AccessReviews {
   }
 
   static boolean isReview(String method, String bare) {
-    return "POST".equals(method) && (bare.equals(RULES) || bare.equals(ACCESS));
+    return "POST".equals(method)
+        && (bare.equals(RULES) || bare.equals(ACCESS) || bare.equals(WHOAMI));
   }
 
   MockResponse answer(UserInfo user, String bare, String body) {
@@ -44,7 +46,11 @@ final class AccessReviews {
       return ApiStatus.json(400, badRequest("the review is not a JSON object"));
     }
     ObjectNode answer = ((ObjectNode) review).deepCopy();
-    if (bare.equals(RULES)) {
+    if (bare.equals(WHOAMI)) {
+      ObjectNode userInfo = answer.putObject("status").putObject("userInfo");
+      userInfo.put("username", user.name());
+      userInfo.set("groups", JSON.valueToTree(user.groups()));
+    } else if (bare.equals(RULES)) {
       answer.set("status", rules(user, review.path("spec").path("namespace").asText("")));
     } else {
       answer.set("status", access(user, review.path("spec")));

@@ -89,6 +89,22 @@ public final class RbacDispatcher extends Dispatcher {
     return inner.dispatch(request);
   }
 
+  /**
+   * The 401 or 403 answer for a request that a front serving the API by other means (a watch
+   * streamed over plain HTTP for kubectl) must refuse, or empty if the caller may make it.
+   */
+  public Optional<MockResponse> refusal(String method, String path, String authorization) {
+    Optional<UserInfo> caller = tokens.authenticate(authorization);
+    if (caller.isEmpty()) {
+      return Optional.of(ApiStatus.unauthorized());
+    }
+    RequestAttributes attributes = RequestAttributes.of(method, path);
+    if (caller.get().isAdmin() || policy.allows(caller.get(), attributes)) {
+      return Optional.empty();
+    }
+    return Optional.of(ApiStatus.forbidden(caller.get(), attributes));
+  }
+
   /** A stored object or list as JSON, read through the wrapped dispatcher. */
   private Optional<String> read(String path) {
     MockResponse response =
