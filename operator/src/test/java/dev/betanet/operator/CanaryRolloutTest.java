@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +31,14 @@ import org.junit.jupiter.api.Test;
  * a step ends only when the test moves the clock: nothing depends on how fast this machine is.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithRbacApiServer
 class CanaryRolloutTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Duration STEP = Duration.ofSeconds(1);
   private static final String ROUTER = "demo-router-0-0";
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   MovableClock clock = new MovableClock();
   ClusterObjects objects;

@@ -40,9 +40,14 @@ public final class LocalRuntime implements AutoCloseable {
 
   /**
    * {@code repository} holds the built modules; {@code stateDir} gets the pods' files, logs and the
-   * hosts files; pods that mount a service account token get {@code kubeconfig} instead.
+   * hosts files; pods that mount a service account token get a kubeconfig from {@code credentials}
+   * instead.
    */
-  public LocalRuntime(KubernetesClient client, Path repository, Path stateDir, Path kubeconfig) {
+  public LocalRuntime(
+      KubernetesClient client,
+      Path repository,
+      Path stateDir,
+      ServiceAccountCredentials credentials) {
     this.client = client;
     this.dns = new ClusterDns(stateDir.resolve("hosts"));
     this.controller = new WorkloadController(client);
@@ -53,7 +58,7 @@ public final class LocalRuntime implements AutoCloseable {
             new LoopbackAddresses(),
             dns,
             stateDir.resolve("pods"),
-            kubeconfig);
+            credentials);
   }
 
   public LocalRuntime start() {

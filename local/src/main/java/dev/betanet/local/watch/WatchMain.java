@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -192,7 +193,12 @@ public final class WatchMain implements Callable<Integer> {
             .formatted(
                 text(status.path("canaryWeight")),
                 text(spec.path("canary").path("weight")),
-                canary(status.path("canary"))));
+                CanaryText.progression(status.path("canary"))));
+    out.append(
+        "          last analysis %s%n"
+            .formatted(
+                CanaryText.lastAnalysis(
+                    status.path("canary").path("lastAnalysis"), Instant.now())));
     out.append(
         "mixnodes  %s ready   routers %s ready%s%n%n"
             .formatted(
@@ -235,22 +241,6 @@ public final class WatchMain implements Callable<Integer> {
       }
     }
     return "-";
-  }
-
-  private static String canary(JsonNode canary) {
-    if (canary.isMissingNode() || canary.isNull()) {
-      return "(no status.canary: the operator reports no canary progression)";
-    }
-    StringBuilder s = new StringBuilder();
-    canary
-        .properties()
-        .forEach(
-            e ->
-                s.append(e.getKey())
-                    .append('=')
-                    .append(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue())
-                    .append("  "));
-    return s.toString().trim();
   }
 
   private static String layers(Snapshot snapshot) {
