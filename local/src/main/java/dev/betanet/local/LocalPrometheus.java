@@ -56,10 +56,16 @@ public final class LocalPrometheus implements AutoCloseable {
                     """
                       - job_name: %s
                         metrics_path: /q/metrics
+                        honor_labels: %s
                         file_sd_configs:
                           - files: ['%s']
                     """
-                        .formatted(job, PrometheusTargets.file(targets, job)))
+                        .formatted(
+                            job,
+                            // As the operator's PodMonitor: its series name the cluster they
+                            // describe (namespace, cluster), not the operator pod's own.
+                            job.equals(PrometheusTargets.OPERATOR_JOB),
+                            PrometheusTargets.file(targets, job)))
             .collect(Collectors.joining());
     return """
         # Written by make run (dev.betanet.local.LocalPrometheus); targets kept by the local runtime.
