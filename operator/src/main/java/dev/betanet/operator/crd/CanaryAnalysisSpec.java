@@ -25,4 +25,13 @@ public class CanaryAnalysisSpec {
   @Max(1000000)
   @Default("100")
   public int minSamples = 100;
+
+  @JsonPropertyDescription(
+      "Where the routers' request metrics come from: direct (the operator scrapes each router)"
+          + " or prometheus (PromQL against prometheus.address).")
+  @Default("direct")
+  public AnalysisProvider provider = AnalysisProvider.DIRECT;
+
+  @JsonPropertyDescription("The Prometheus server asked when provider is prometheus.")
+  public PrometheusProviderSpec prometheus;
 }

@@ -1,5 +1,7 @@
 package dev.betanet.operator.model;
 
+import dev.betanet.operator.crd.AnalysisProvider;
+import dev.betanet.operator.crd.CanaryAnalysisSpec;
 import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterSpec;
@@ -53,6 +55,7 @@ public final class SpecValidation {
     duration(spec.canary.analysis.maxP95Latency, "spec.canary.analysis.maxP95Latency", problems);
     checkSteps(spec.canary.steps, problems);
     checkSurbBuckets(spec.mixnodes.surbBuckets, problems);
+    checkAnalysisProvider(spec.canary.analysis, problems);
     return problems;
   }
 
@@ -151,6 +154,39 @@ public final class SpecValidation {
                 + spec.rotateKeysAt);
       }
     }
+  }
+
+  private static void checkAnalysisProvider(CanaryAnalysisSpec analysis, List<String> problems) {
+    if (analysis.provider != AnalysisProvider.PROMETHEUS) {
+      return;
+    }
+    String at = "spec.canary.analysis.prometheus.address";
+    if (analysis.prometheus == null || analysis.prometheus.address == null) {
+      problems.add(at + " is required with provider prometheus");
+      return;
+    }
+    try {
+      URI uri = new URI(analysis.prometheus.address);
+      if (uri.getHost() == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        problems.add(at + " must be an http:// or https:// URL with a host");
+      } else if (uri.getRawUserInfo() != null) {
+        // Never echoed: it would be a credential. The token belongs in a Secret.
+        problems.add(at + " must not carry credentials: use bearerTokenSecret");
+      } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        problems.add(at + " must be the server's base URL, without query or fragment");
+      }
+    } catch (URISyntaxException e) {
+      problems.add(at + " is not a URL: " + e.getReason());
+    }
+    var token = analysis.prometheus.bearerTokenSecret;
+    if (token != null && (isBlank(token.name) || isBlank(token.key))) {
+      problems.add("spec.canary.analysis.prometheus.bearerTokenSecret needs a name and a key");
+    }
+  }
+
+  private static boolean isBlank(String text) {
+    return text == null || text.isBlank();
   }
 
   private static void checkSteps(List<Integer> steps, List<String> problems) {

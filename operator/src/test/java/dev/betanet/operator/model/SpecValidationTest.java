@@ -2,7 +2,9 @@ package dev.betanet.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.betanet.operator.crd.AnalysisProvider;
 import dev.betanet.operator.crd.FogServiceSpec;
+import dev.betanet.operator.crd.PrometheusProviderSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,32 @@ class SpecValidationTest {
             "spec.routers.services[2].backend is not a URL: Expected authority",
             "spec.routers.services[3].backend must be an http:// URL with a host (the exit calls it"
                 + " over plain HTTP)");
+  }
+
+  @Test
+  void thePrometheusProviderNeedsAnAddressWithoutCredentials() {
+    var cluster = ModelFixtures.cluster(1);
+    cluster.getSpec().canary.analysis.provider = AnalysisProvider.PROMETHEUS;
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.canary.analysis.prometheus.address is required with provider prometheus");
+
+    cluster.getSpec().canary.analysis.prometheus = new PrometheusProviderSpec();
+    cluster.getSpec().canary.analysis.prometheus.address = "http://reader:hunter2@prom:9090";
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.canary.analysis.prometheus.address must not carry credentials: use"
+                + " bearerTokenSecret")
+        .noneMatch(p -> p.contains("hunter2"));
+
+    cluster.getSpec().canary.analysis.prometheus.address = "ftp://prom:9090";
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.canary.analysis.prometheus.address must be an http:// or https:// URL with a"
+                + " host");
+
+    cluster.getSpec().canary.analysis.prometheus.address = "https://prom.monitoring:9090/";
+    assertThat(SpecValidation.problems(cluster)).isEmpty();
   }
 
   @Test
