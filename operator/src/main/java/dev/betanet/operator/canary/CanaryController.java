@@ -2,11 +2,13 @@ package dev.betanet.operator.canary;
 
 import dev.betanet.operator.analysis.CanaryJudge;
 import dev.betanet.operator.analysis.MetricsScraper;
+import dev.betanet.operator.anonymity.EntropyGate;
 import dev.betanet.operator.canary.CanaryProgression.Analysis;
 import dev.betanet.operator.canary.CanaryProgression.Decided;
 import dev.betanet.operator.canary.CanaryProgression.State;
 import dev.betanet.operator.canary.CanaryProgression.Transition;
 import dev.betanet.operator.canary.StepWindows.StepWindow;
+import dev.betanet.operator.crd.AnonymityStatus;
 import dev.betanet.operator.crd.CanaryAnalysisStatus;
 import dev.betanet.operator.crd.CanaryPhase;
 import dev.betanet.operator.crd.CanarySpec;
@@ -55,6 +57,9 @@ public class CanaryController {
   /** The reason of the event a rollback records. */
   public static final String ROLLED_BACK = "CanaryRolledBack";
 
+  /** The reason of the event a step held below the minimum entropy records. */
+  public static final String HELD_FOR_ANONYMITY = "CanaryHeldForAnonymity";
+
   private static final Logger LOG = Logger.getLogger(CanaryController.class);
 
   private static final Duration MIN_RECHECK = Duration.ofSeconds(1);
@@ -80,8 +85,11 @@ public class CanaryController {
    * Everything this reads is in the API server ({@code status.canary}, router pods) or the routers'
    * metrics; nothing is kept in memory between reconciles, so a restarted operator, or a new
    * leader, goes on exactly where the last one wrote status.
+   *
+   * @param anonymity this reconcile's reading of the mix layers, for the anonymity gate ({@link
+   *     EntropyGate})
    */
-  public Outcome reconcile(MixnetCluster cluster, Instant now) {
+  public Outcome reconcile(MixnetCluster cluster, AnonymityStatus anonymity, Instant now) {
     CanarySpec spec = cluster.getSpec().canary;
     long generation = cluster.getMetadata().getGeneration();
     CanaryStatus previous = liveStatus(cluster);
@@ -106,9 +114,11 @@ public class CanaryController {
       StepWindows.Observed observed = StepWindows.observe(window, scrapes);
       window = observed.window();
       StepWindows.Observation observation = scrubbed(cluster, observed.observation());
-      verdict = judge(spec, observation);
+      EntropyGate.Result gate = EntropyGate.judge(anonymity, spec.analysis.minEntropyBits);
+      verdict = withAnonymity(judge(spec, observation), gate);
       analysis = CanaryReport.analysis(state.currentWeight(), observation, verdict, now);
-      boolean complete = !now.isBefore(window.startedAt().plus(interval));
+      // A step passes after a full stepInterval at or above the minimum entropy.
+      boolean complete = !now.isBefore(gate.windowCountsFrom(window.startedAt()).plus(interval));
       step =
           CanaryProgression.next(
               state, spec, generation, new Analysis(verdict.decision(), complete), now);
@@ -129,7 +139,11 @@ public class CanaryController {
       }
       Instant stepEnd = window.startedAt().plus(interval);
       Duration untilEnd = Duration.between(now, stepEnd);
-      Duration wait = untilEnd.compareTo(analysisInterval) < 0 ? untilEnd : analysisInterval;
+      // Past the end (a step held for samples or anonymity): judge at the usual pace, not at once.
+      Duration wait =
+          untilEnd.isNegative() || untilEnd.compareTo(analysisInterval) > 0
+              ? analysisInterval
+              : untilEnd;
       recheck = Optional.of(wait.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : wait);
     } else {
       window = null;
@@ -138,6 +152,19 @@ public class CanaryController {
     List<Notice> notices = new ArrayList<>();
     for (Transition transition : decided.transitions()) {
       notice(transition, spec, verdict, previous).ifPresent(notices::add);
+    }
+    if (verdict != null
+        && EntropyGate.BELOW.equals(verdict.reason())
+        && !alreadyHeldForAnonymity(previous, state.currentWeight())) {
+      notices.add(
+          new Notice(
+              false,
+              HELD_FOR_ANONYMITY,
+              "canary weight "
+                  + state.currentWeight()
+                  + " held (no rollback): "
+                  + verdict.message()
+                  + "; more flows or cover traffic raise it"));
     }
     String message = message(next, spec, previous, notices, analysis);
     CanaryStatus status = CanaryReport.status(next, spec, analysis, message);
@@ -203,6 +230,26 @@ public class CanaryController {
 
   private static String id(MixnetCluster cluster) {
     return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+  }
+
+  /**
+   * The request verdict, held back while the weakest layer is below the minimum or unmeasured; a
+   * proven breach still rolls back (low anonymity does not excuse failing requests).
+   */
+  private static CanaryJudge.Verdict withAnonymity(
+      CanaryJudge.Verdict requests, EntropyGate.Result gate) {
+    if (requests.decision() == CanaryJudge.Decision.ROLLBACK || gate.passes()) {
+      return requests;
+    }
+    return new CanaryJudge.Verdict(CanaryJudge.Decision.HOLD, gate.reason(), gate.message());
+  }
+
+  /** Whether the step at {@code weight} was already held for anonymity: one event per hold. */
+  private static boolean alreadyHeldForAnonymity(CanaryStatus previous, int weight) {
+    return previous != null
+        && previous.lastAnalysis != null
+        && previous.lastAnalysis.weight == weight
+        && EntropyGate.BELOW.equals(previous.lastAnalysis.reason);
   }
 
   /** The judge's verdict, held back while any router is unreadable unless a breach is proven. */
@@ -321,6 +368,20 @@ public class CanaryController {
             && analysis != null
             && analysis.weight == next.currentWeight()
             && CanaryReport.BREACHES.contains(analysis.reason);
+    boolean anonymityHeld =
+        next.phase() == CanaryPhase.PROGRESSING
+            && analysis != null
+            && analysis.weight == next.currentWeight()
+            && EntropyGate.BELOW.equals(analysis.reason);
+    if (anonymityHeld) {
+      return "held at weight "
+          + next.currentWeight()
+          + " for anonymity: "
+          + analysis.message
+          + "; the step advances after "
+          + spec.stepInterval
+          + " at or above it";
+    }
     if (breachHeld) {
       return "held at weight "
           + next.currentWeight()

@@ -14,7 +14,8 @@ public class CanaryAnalysisStatus {
 
   /**
    * The verdict as a CamelCase word: Healthy, InsufficientSamples, RouterUnreachable, NoMetrics,
-   * ErrorRateExceeded, LatencyExceeded.
+   * ErrorRateExceeded, LatencyExceeded; and from the anonymity gate EntropyBelowMinimum,
+   * EntropyUnknown (the step holds).
    */
   public String reason;
 
