@@ -1,5 +1,6 @@
 package dev.betanet.operator.anonymity;
 
+import dev.betanet.operator.analysis.CanaryJudge;
 import dev.betanet.operator.crd.AnonymityStatus;
 import dev.betanet.operator.crd.LayerAnonymityStatus;
 import java.time.Instant;
@@ -40,6 +41,18 @@ public final class EntropyGate {
      */
     public Instant windowCountsFrom(Instant windowStart) {
       return countsFrom != null && countsFrom.isAfter(windowStart) ? countsFrom : windowStart;
+    }
+
+    /**
+     * The requests' verdict with this gate applied: held while the weakest layer is below the
+     * minimum or unmeasured; a proven breach still rolls back (low anonymity does not excuse
+     * failing requests).
+     */
+    public CanaryJudge.Verdict applyTo(CanaryJudge.Verdict requests) {
+      if (requests.decision() == CanaryJudge.Decision.ROLLBACK || passes) {
+        return requests;
+      }
+      return new CanaryJudge.Verdict(CanaryJudge.Decision.HOLD, reason, message);
     }
   }
 

@@ -115,7 +115,7 @@ public class CanaryController {
       window = observed.window();
       StepWindows.Observation observation = scrubbed(cluster, observed.observation());
       EntropyGate.Result gate = EntropyGate.judge(anonymity, spec.analysis.minEntropyBits);
-      verdict = withAnonymity(judge(spec, observation), gate);
+      verdict = gate.applyTo(judge(spec, observation));
       analysis = CanaryReport.analysis(state.currentWeight(), observation, verdict, now);
       // A step passes after a full stepInterval at or above the minimum entropy.
       boolean complete = !now.isBefore(gate.windowCountsFrom(window.startedAt()).plus(interval));
@@ -230,18 +230,6 @@ public class CanaryController {
 
   private static String id(MixnetCluster cluster) {
     return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-  }
-
-  /**
-   * The request verdict, held back while the weakest layer is below the minimum or unmeasured; a
-   * proven breach still rolls back (low anonymity does not excuse failing requests).
-   */
-  private static CanaryJudge.Verdict withAnonymity(
-      CanaryJudge.Verdict requests, EntropyGate.Result gate) {
-    if (requests.decision() == CanaryJudge.Decision.ROLLBACK || gate.passes()) {
-      return requests;
-    }
-    return new CanaryJudge.Verdict(CanaryJudge.Decision.HOLD, gate.reason(), gate.message());
   }
 
   /** Whether the step at {@code weight} was already held for anonymity: one event per hold. */

@@ -2,6 +2,7 @@ package dev.betanet.operator.anonymity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.betanet.operator.analysis.CanaryJudge;
 import dev.betanet.operator.crd.AnonymityStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,13 @@ class EntropyGateTest {
 
     assertThat(result.passes()).isFalse();
     assertThat(result.reason()).isEqualTo(EntropyGate.BELOW);
+    CanaryJudge.Verdict healthy =
+        new CanaryJudge.Verdict(CanaryJudge.Decision.ADVANCE, "Healthy", "");
+    assertThat(result.applyTo(healthy).decision()).isEqualTo(CanaryJudge.Decision.HOLD);
+    assertThat(result.applyTo(healthy).reason()).isEqualTo(EntropyGate.BELOW);
+    CanaryJudge.Verdict breach =
+        new CanaryJudge.Verdict(CanaryJudge.Decision.ROLLBACK, "ErrorRateExceeded", "");
+    assertThat(result.applyTo(breach)).as("a breach still rolls back").isEqualTo(breach);
     assertThat(result.message())
         .isEqualTo(
             "weakest layer 1: departure entropy 0.84 bits (mean pool 1.0 packets, 13% cover)"
@@ -34,6 +42,9 @@ class EntropyGateTest {
 
     assertThat(result.passes()).isTrue();
     assertThat(result.countsFrom()).isEqualTo(SINCE);
+    CanaryJudge.Verdict held =
+        new CanaryJudge.Verdict(CanaryJudge.Decision.HOLD, "InsufficientSamples", "");
+    assertThat(result.applyTo(held)).isEqualTo(held);
     assertThat(result.reason()).isEqualTo(EntropyGate.AT_MINIMUM);
     assertThat(result.windowCountsFrom(SINCE.minusSeconds(60)))
         .as("a window that began below the minimum counts from when it got there")
