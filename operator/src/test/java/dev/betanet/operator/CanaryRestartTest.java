@@ -168,7 +168,7 @@ class CanaryRestartTest {
     CanaryController.Outcome reconcileAt(Instant now) {
       MixnetCluster cluster =
           client.resources(MixnetCluster.class).inNamespace(NS).withName("demo").get();
-      CanaryController.Outcome outcome = controller.reconcile(cluster, now);
+      CanaryController.Outcome outcome = controller.reconcile(cluster, null, now);
       MixnetClusterStatus status =
           cluster.getStatus() == null ? new MixnetClusterStatus() : cluster.getStatus();
       status.canary = outcome.status();

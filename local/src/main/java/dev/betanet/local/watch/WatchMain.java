@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code make watch}: one screen, redrawn every second, of the cluster {@code make run} started:
  * per transport requests/s, p50/p95 latency and error rate over the last {@value #WINDOW} s (from
- * the routers' /q/metrics), the canary weight and phase (the MixnetCluster's status), and the
- * mixnode pools (ready of desired, and per layer as the first router sees them). Options (picocli;
+ * the routers' /q/metrics), the canary weight and phase (the MixnetCluster's status), the mixnode
+ * pools (ready of desired, and per layer as the first router sees them), and each layer's departure
+ * entropy and the cover rate ({@code status.anonymity}, {@link AnonymityView}). Options (picocli;
  * {@code --help} lists them): {@code --kubeconfig FILE}, {@code --namespace NS}, {@code --cluster
  * NAME}, {@code --once}.
  */
@@ -203,6 +204,9 @@ public final class WatchMain implements Callable<Integer> {
         "mixnodes  %s ready   routers %s ready%s%n%n"
             .formatted(
                 text(status.path("mixnodes")), text(status.path("routers")), layers(snapshot)));
+    out.append(
+        AnonymityView.render(status, spec.path("canary").path("analysis").path("minEntropyBits")));
+    out.append('\n');
     out.append(
         "%-10s %10s %10s %10s %10s %10s%n"
             .formatted("transport", "req/s", "p50", "p95", "errors", "requests"));

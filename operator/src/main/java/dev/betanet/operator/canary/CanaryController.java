@@ -1,12 +1,14 @@
 package dev.betanet.operator.canary;
 
 import dev.betanet.operator.analysis.CanaryJudge;
+import dev.betanet.operator.anonymity.EntropyGate;
 import dev.betanet.operator.canary.CanaryProgression.Analysis;
 import dev.betanet.operator.canary.CanaryProgression.Decided;
 import dev.betanet.operator.canary.CanaryProgression.State;
 import dev.betanet.operator.canary.CanaryProgression.Transition;
 import dev.betanet.operator.canary.StepWindows.StepWindow;
 import dev.betanet.operator.crd.AnalysisProvider;
+import dev.betanet.operator.crd.AnonymityStatus;
 import dev.betanet.operator.crd.CanaryAnalysisStatus;
 import dev.betanet.operator.crd.CanaryPhase;
 import dev.betanet.operator.crd.CanarySpec;
@@ -57,6 +59,8 @@ public class CanaryController {
 
   /** The reason of the event recorded when the metrics provider cannot measure a step. */
   public static final String METRICS_UNAVAILABLE = "CanaryMetricsUnavailable";
+  /** The reason of the event a step held below the minimum entropy records. */
+  public static final String HELD_FOR_ANONYMITY = "CanaryHeldForAnonymity";
 
   private static final Logger LOG = Logger.getLogger(CanaryController.class);
 
@@ -86,8 +90,11 @@ public class CanaryController {
    * Everything this reads is in the API server ({@code status.canary}, router pods) or the routers'
    * metrics; nothing is kept in memory between reconciles, so a restarted operator, or a new
    * leader, goes on exactly where the last one wrote status.
+   *
+   * @param anonymity this reconcile's reading of the mix layers, for the anonymity gate ({@link
+   *     EntropyGate})
    */
-  public Outcome reconcile(MixnetCluster cluster, Instant now) {
+  public Outcome reconcile(MixnetCluster cluster, AnonymityStatus anonymity, Instant now) {
     CanarySpec spec = cluster.getSpec().canary;
     long generation = cluster.getMetadata().getGeneration();
     CanaryStatus previous = liveStatus(cluster);
@@ -112,10 +119,12 @@ public class CanaryController {
       observed = provider.observe(cluster, window, now);
       window = observed.window();
       StepWindows.Observation observation = scrubbed(cluster, observed.observation());
-      verdict = judge(spec, observation);
+      EntropyGate.Result gate = EntropyGate.judge(anonymity, spec.analysis.minEntropyBits);
+      verdict = gate.applyTo(judge(spec, observation));
       analysis = CanaryReport.analysis(state.currentWeight(), observation, verdict, now);
       analysis.provider = provider.kind().value();
-      boolean complete = !now.isBefore(window.startedAt().plus(interval));
+      // A step passes after a full stepInterval at or above the minimum entropy.
+      boolean complete = !now.isBefore(gate.windowCountsFrom(window.startedAt()).plus(interval));
       step =
           CanaryProgression.next(
               state, spec, generation, new Analysis(verdict.decision(), complete), now);
@@ -131,7 +140,11 @@ public class CanaryController {
       }
       Instant stepEnd = window.startedAt().plus(interval);
       Duration untilEnd = Duration.between(now, stepEnd);
-      Duration wait = untilEnd.compareTo(analysisInterval) < 0 ? untilEnd : analysisInterval;
+      // Past the end (a step held for samples or anonymity): judge at the usual pace, not at once.
+      Duration wait =
+          untilEnd.isNegative() || untilEnd.compareTo(analysisInterval) > 0
+              ? analysisInterval
+              : untilEnd;
       recheck = Optional.of(wait.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : wait);
     } else {
       window = null;
@@ -143,6 +156,19 @@ public class CanaryController {
     }
     if (observed != null && observed.observation().unavailable() != null) {
       unavailable(state.currentWeight(), verdict, previous).ifPresent(notices::add);
+    }
+    if (verdict != null
+        && EntropyGate.BELOW.equals(verdict.reason())
+        && !alreadyHeldForAnonymity(previous, state.currentWeight())) {
+      notices.add(
+          new Notice(
+              false,
+              HELD_FOR_ANONYMITY,
+              "canary weight "
+                  + state.currentWeight()
+                  + " held (no rollback): "
+                  + verdict.message()
+                  + "; more flows or cover traffic raise it"));
     }
     String message = message(next, spec, previous, notices, analysis);
     CanaryStatus status = CanaryReport.status(next, spec, analysis, message);
@@ -213,6 +239,14 @@ public class CanaryController {
 
   private static String id(MixnetCluster cluster) {
     return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+  }
+
+  /** Whether the step at {@code weight} was already held for anonymity: one event per hold. */
+  private static boolean alreadyHeldForAnonymity(CanaryStatus previous, int weight) {
+    return previous != null
+        && previous.lastAnalysis != null
+        && previous.lastAnalysis.weight == weight
+        && EntropyGate.BELOW.equals(previous.lastAnalysis.reason);
   }
 
   /** The judge's verdict, held back while any router is unreadable unless a breach is proven. */
@@ -355,6 +389,20 @@ public class CanaryController {
             && analysis != null
             && analysis.weight == next.currentWeight()
             && CanaryReport.BREACHES.contains(analysis.reason);
+    boolean anonymityHeld =
+        next.phase() == CanaryPhase.PROGRESSING
+            && analysis != null
+            && analysis.weight == next.currentWeight()
+            && EntropyGate.BELOW.equals(analysis.reason);
+    if (anonymityHeld) {
+      return "held at weight "
+          + next.currentWeight()
+          + " for anonymity: "
+          + analysis.message
+          + "; the step advances after "
+          + spec.stepInterval
+          + " at or above it";
+    }
     if (breachHeld) {
       return "held at weight "
           + next.currentWeight()

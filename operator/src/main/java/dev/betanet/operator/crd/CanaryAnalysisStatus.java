@@ -18,7 +18,8 @@ public class CanaryAnalysisStatus {
   /**
    * The verdict as a CamelCase word: Healthy, InsufficientSamples, RouterUnreachable, NoMetrics,
    * ErrorRateExceeded, LatencyExceeded, or (provider prometheus) PrometheusUnreachable,
-   * PrometheusQueryFailed, PrometheusNoData, PrometheusTokenUnavailable.
+   * PrometheusQueryFailed, PrometheusNoData, PrometheusTokenUnavailable; and from the anonymity
+   * gate EntropyBelowMinimum, EntropyUnknown (the step holds).
    */
   public String reason;
 

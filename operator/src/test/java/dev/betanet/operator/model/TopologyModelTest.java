@@ -41,7 +41,9 @@ class TopologyModelTest {
     cluster.getSpec().canary.weight = 100;
     cluster.getSpec().fallbackPolicy = FallbackPolicy.STRICT;
     cluster.getSpec().coverTraffic.rate = 4;
-    Topology topology = TopologyModel.build(cluster, keys, Set.of("demo-mix-0-0"), 40, 7, NOW);
+    Topology topology =
+        TopologyModel.build(
+            cluster, keys, Set.of("demo-mix-0-0"), 40, cluster.getSpec().coverTraffic.rate, 7, NOW);
 
     assertThat(topology.layers()).hasSize(3);
     var node = topology.mixnode("demo-mix-0-0-0").orElseThrow();
@@ -80,7 +82,7 @@ class TopologyModelTest {
 
   @Test
   void sameInputsGiveTheSameDocument() {
-    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW))
-        .isEqualTo(TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW));
+    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW))
+        .isEqualTo(TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW));
   }
 }
