@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * measures every second ({@code %test.betanet.operator.anonymity.interval=1s}).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithRbacApiServer
 class AnonymityGateTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
