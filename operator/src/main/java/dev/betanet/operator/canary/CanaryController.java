@@ -59,6 +59,7 @@ public class CanaryController {
 
   /** The reason of the event recorded when the metrics provider cannot measure a step. */
   public static final String METRICS_UNAVAILABLE = "CanaryMetricsUnavailable";
+
   /** The reason of the event a step held below the minimum entropy records. */
   public static final String HELD_FOR_ANONYMITY = "CanaryHeldForAnonymity";
 

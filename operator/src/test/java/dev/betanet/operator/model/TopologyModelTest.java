@@ -67,12 +67,12 @@ class TopologyModelTest {
 
   @Test
   void publishesTheSpecsSurbBucketsInTheSignedDocument() throws Exception {
-    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW).mixing().surbBuckets())
+    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW).mixing().surbBuckets())
         .as("left out: the protocol default")
         .isEqualTo(Topology.Mixing.DEFAULT_SURB_BUCKETS);
 
     cluster.getSpec().mixnodes.surbBuckets = java.util.List.of(2, 8, 32, 128);
-    Topology topology = TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW);
+    Topology topology = TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW);
     byte[] signed = new TopologySigner(keys.identity().privateKey()).sign(topology);
     // What a router reads: the verified document carries the spec's buckets.
     assertThat(
