@@ -70,6 +70,13 @@ final class TestCluster implements AutoCloseable {
 
   RouterSettings.Limits exitLimits = RouterSettings.Limits.DEFAULTS;
 
+  /** The exit's declared TCP ports (name → port → tcp://host:port); stream tests set them. */
+  Map<String, Map<Integer, String>> exitTcpPorts = Map.of();
+
+  /** Both routers' stream bounds. */
+  dev.betanet.router.state.StreamSettings streamSettings =
+      dev.betanet.router.state.StreamSettings.DEFAULTS;
+
   /** The entry's canary draw; null for a SecureRandom. */
   java.util.random.RandomGenerator entrySplitRandom;
 
@@ -345,7 +352,9 @@ final class TestCluster implements AutoCloseable {
       throws Exception {
     RouterSettings settings =
         settings(nodeId, packetPort, tunnelPort, services)
-            .withLimits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits);
+            .withLimits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
+            .withStreams(
+                0, nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of(), streamSettings);
     var router =
         nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
             ? new Router(vertx, settings, registry, entrySplitRandom)
