@@ -350,6 +350,7 @@ public final class Router {
             .put("tunnelHandshakesIn", tunnelServer.handshaking())
             .put("socksConnections", socks.connections())
             .put("streamsEntry", streams.held())
+            .put("streamRoundTripMillis", streams.longestRoundTripMillis())
             .put("streamsExit", streamExit.held())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
     if (current == null) {

@@ -238,6 +238,11 @@ public final class MixnetStreams {
     return streams.size();
   }
 
+  /** The longest smoothed round trip among open streams, in ms (-1 with none measured). */
+  public long longestRoundTripMillis() {
+    return endpoints().mapToLong(StreamEndpoint::srttMillis).max().orElse(-1);
+  }
+
   /**
    * A reply for this router (on a crypto thread): true when it came through a stream's SURB (then
    * it is handled here), false when the SURB is not a stream's.

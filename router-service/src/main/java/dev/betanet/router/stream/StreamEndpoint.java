@@ -50,6 +50,13 @@ public final class StreamEndpoint {
 
   private static final long ACK_DELAY_MILLIS = 15;
 
+  /**
+   * The least retransmission timeout. Mixnet round trips spread widely (exponential delays at each
+   * hop, queues on a loaded node), so a short floor mistakes slow packets for lost ones and halves
+   * the window for nothing.
+   */
+  private static final long MIN_RTO_MILLIS = 400;
+
   private final StreamSettings settings;
   private final Carrier carrier;
   private final Listener listener;
@@ -93,7 +100,7 @@ public final class StreamEndpoint {
     this.receive = new ReceiveBuffer(settings.maxWindowSegments(), firstReceiveSeq);
     this.cwnd =
         new CongestionWindow(settings.initialWindowSegments(), settings.maxWindowSegments());
-    this.rtt = new RttEstimator(initialRtoMillis, 150, 10_000);
+    this.rtt = new RttEstimator(initialRtoMillis, MIN_RTO_MILLIS, 10_000);
     this.peerWindow = settings.initialWindowSegments();
     this.lastAdvertised = receive.window();
     this.lastActivity = clock.getAsLong();

@@ -35,10 +35,12 @@ public final class StreamMetrics {
     this.role = role;
     Gauge.builder(MetricNames.ROUTER_STREAMS_OPEN.meter(), totals, t -> t.open())
         .description("Streams open now")
+        .strongReference(true)
         .tag("role", role)
         .register(registry);
     Gauge.builder(MetricNames.ROUTER_STREAM_WINDOW_SEGMENTS.meter(), totals, t -> t.window())
         .description("Sum of the congestion windows of open streams, in segments")
+        .strongReference(true)
         .tag("role", role)
         .register(registry);
     gauge(totals, "send", t -> t.sendBuffered());
@@ -93,6 +95,7 @@ public final class StreamMetrics {
   private void gauge(Totals totals, String buffer, java.util.function.ToDoubleFunction<Totals> f) {
     Gauge.builder(MetricNames.ROUTER_STREAM_BUFFERED_BYTES.meter(), totals, f)
         .description("Stream bytes held in send and receive buffers")
+        .strongReference(true)
         .tag("role", role)
         .tag("buffer", buffer)
         .register(registry);

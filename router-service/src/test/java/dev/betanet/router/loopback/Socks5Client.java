@@ -16,7 +16,17 @@ final class Socks5Client {
   record Connected(int reply, Socket socket) {}
 
   static Connected connect(int socksPort, String host, int port) throws IOException {
-    Socket socket = new Socket(InetAddress.getLoopbackAddress(), socksPort);
+    return connect(socksPort, host, port, 0);
+  }
+
+  /** With a receive buffer of {@code receiveBuffer} bytes when positive (a slow reader's). */
+  static Connected connect(int socksPort, String host, int port, int receiveBuffer)
+      throws IOException {
+    Socket socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort));
     socket.setSoTimeout(60_000);
     socket.setTcpNoDelay(true);
     OutputStream out = socket.getOutputStream();

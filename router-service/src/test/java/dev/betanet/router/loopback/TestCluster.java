@@ -224,14 +224,14 @@ final class TestCluster implements AutoCloseable {
   private void awaitMixnodes() throws Exception {
     List<Integer> managementPorts = mixManagementPorts;
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     for (int n = 0; n < managementPorts.size(); n++) {
       while (!ready(http, managementPorts.get(n))) {
         if (!mixProcesses.get(n).isAlive()) {
           throw new IllegalStateException("mixnode " + n + " exited during start");
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("mixnode " + n + " not ready within 90 s");
+          throw new IllegalStateException("mixnode " + n + " not ready within 240 s");
         }
         Thread.sleep(200);
       }
