@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  */
 public final class MixnetStreams {
 
-  private static final long TICK_MILLIS = 20;
+  private static final long TICK_MILLIS = 50;
   private static final long LINGER_MILLIS = 5_000;
 
   /** Builds and sends one stream packet. */

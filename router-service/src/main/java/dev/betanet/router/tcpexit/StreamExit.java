@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  */
 public final class StreamExit {
 
-  private static final long TICK_MILLIS = 20;
+  private static final long TICK_MILLIS = 50;
   private static final long LINGER_MILLIS = 5_000;
   private static final int REMEMBERED_CLOSED = 16_384;
 
