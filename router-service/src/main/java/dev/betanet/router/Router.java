@@ -8,6 +8,9 @@ import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.replay.SinceStartReplayFilter;
 import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.connect.MixnetStreams;
+import dev.betanet.router.connect.Socks5Server;
+import dev.betanet.router.connect.StreamDispatcher;
 import dev.betanet.router.entry.CoverTraffic;
 import dev.betanet.router.entry.MixnetClient;
 import dev.betanet.router.entry.PathSelector;
@@ -23,8 +26,11 @@ import dev.betanet.router.state.PacketKeys;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
+import dev.betanet.router.tcpexit.StreamExit;
+import dev.betanet.router.tcpexit.TcpBackends;
 import dev.betanet.router.tunnel.TunnelClient;
 import dev.betanet.router.tunnel.TunnelServer;
+import dev.betanet.router.wire.Envelope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -73,6 +79,10 @@ public final class Router {
   private final TunnelServer tunnelServer;
   private final ProxyServer proxy;
   private final CoverTraffic cover;
+  private final MixnetStreams streams;
+  private final StreamExit streamExit;
+  private final Socks5Server socks;
+  private volatile int socksPort;
   private volatile boolean ready;
   private volatile int proxyPort;
   private volatile int packetPort;
@@ -158,7 +168,28 @@ public final class Router {
     var dispatcher =
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
-    this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings);
+    this.streams =
+        new MixnetStreams(
+            vertx,
+            state::get,
+            links,
+            paths,
+            suspects,
+            settings.streams(),
+            metrics,
+            registry,
+            random);
+    this.streamExit =
+        new StreamExit(
+            vertx,
+            new TcpBackends(settings.tcpPorts()),
+            this::sendReply,
+            settings.streams(),
+            metrics,
+            registry);
+    var streamDispatcher = new StreamDispatcher(streams, metrics);
+    this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
+    this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
   }
 
@@ -231,21 +262,27 @@ public final class Router {
               tunnelPort = port;
               return proxy.listen(settings.host(), settings.proxyPort());
             })
-        .map(
+        .compose(
             port -> {
               proxyPort = port;
+              return socks.listen(settings.host(), settings.socksPort());
+            })
+        .map(
+            port -> {
+              socksPort = port;
               cover.start();
               ready = true;
               LOG.log(
                   System.Logger.Level.INFO,
                   "router {0}: proxy port {1,number,#}, packet port {2,number,#}, tunnel port"
-                      + " {3,number,#}, hosting {4}; refusing packets stamped before {5} (ready"
-                      + " from {6})",
+                      + " {3,number,#}, SOCKS port {5,number,#}, hosting {4}; refusing packets"
+                      + " stamped before {6} (ready from {7})",
                   settings.nodeId(),
-                  port,
+                  proxyPort,
                   packetPort,
                   tunnelPort,
                   settings.services().keySet(),
+                  port,
                   Instant.ofEpochMilli(replayFilter.acceptsFromMillis()),
                   Instant.ofEpochMilli(readyFromMillis));
               return null;
@@ -293,12 +330,18 @@ public final class Router {
   private final class Dispatch implements PacketReceiver.Sink {
     @Override
     public void deliver(RouterState current, ProcessResult.Deliver deliver) {
-      exit.onForward(current, deliver.message(), settings.maxMessageBytes());
+      if (Envelope.isStream(deliver.message())) {
+        streamExit.onForward(current, deliver.message());
+      } else {
+        exit.onForward(current, deliver.message(), settings.maxMessageBytes());
+      }
     }
 
     @Override
     public void reply(RouterState current, ProcessResult.ReplyDelivery reply) {
-      client.onReply(current, reply);
+      if (!streams.onReply(reply)) {
+        client.onReply(current, reply);
+      }
     }
 
     @Override
@@ -336,6 +379,10 @@ public final class Router {
     return tunnelPort;
   }
 
+  public int socksPort() {
+    return socksPort;
+  }
+
   /** The document served at {@code /api/v1/status}. */
   public JsonObject status() {
     RouterState current = state.get();
@@ -350,6 +397,10 @@ public final class Router {
             .put("tunnelsOut", tunnelClient.tunnels())
             .put("tunnelsIn", tunnelServer.connections())
             .put("tunnelHandshakesIn", tunnelServer.handshaking())
+            .put("socksConnections", socks.connections())
+            .put("streamsEntry", streams.held())
+            .put("streamRoundTripMillis", streams.longestRoundTripMillis())
+            .put("streamsExit", streamExit.held())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
     if (current == null) {
       return json;
@@ -378,8 +429,11 @@ public final class Router {
     ready = false;
     cover.stop();
     vertx.cancelTimer(pollTimer);
+    streams.close();
+    streamExit.close();
     return Future.join(
             proxy.close(),
+            socks.close(),
             tunnelServer.close(),
             receiver.close(),
             tunnelClient.close(),

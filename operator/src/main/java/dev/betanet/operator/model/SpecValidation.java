@@ -112,6 +112,37 @@ public final class SpecValidation {
         }
       }
       checkBackend(service.backend, at + ".backend", problems);
+      checkPorts(service, at, problems);
+    }
+  }
+
+  /** Declared TCP ports: each once, each with a tcp://host:port backend (not echoed back). */
+  private static void checkPorts(FogServiceSpec service, String at, List<String> problems) {
+    if (service.ports == null) {
+      return;
+    }
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int j = 0; j < service.ports.size(); j++) {
+      var port = service.ports.get(j);
+      String where = at + ".ports[" + j + "]";
+      if (port.port < 1 || port.port > 65535) {
+        problems.add(where + ".port must be 1..65535, got " + port.port);
+      } else if (!seen.add(port.port)) {
+        problems.add(where + ".port " + port.port + " is declared twice");
+      }
+      URI uri = null;
+      try {
+        uri = new URI(port.backend == null ? "" : port.backend);
+      } catch (URISyntaxException e) {
+        // reported below
+      }
+      if (uri == null
+          || !"tcp".equals(uri.getScheme())
+          || uri.getHost() == null
+          || uri.getPort() < 1
+          || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
+        problems.add(where + ".backend must be tcp://host:port");
+      }
     }
   }
 

@@ -109,6 +109,33 @@ class SpecValidationTest {
   }
 
   @Test
+  void declaredPortsAreWrittenForTheRouterAndCheckedOnce() {
+    var cluster = ModelFixtures.cluster(1);
+    var echo = new FogServiceSpec("echo", "echo.fog", "http://echo");
+    echo.ports =
+        List.of(
+            new dev.betanet.operator.crd.FogServicePortSpec(22, "tcp://ssh:22"),
+            new dev.betanet.operator.crd.FogServicePortSpec(22, "tcp://other:22"),
+            new dev.betanet.operator.crd.FogServicePortSpec(5432, "http://db:5432"));
+    cluster.getSpec().routers.services = List.of(echo);
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.routers.services[0].ports[1].port 22 is declared twice",
+            "spec.routers.services[0].ports[2].backend must be tcp://host:port");
+    echo.ports = List.of(new dev.betanet.operator.crd.FogServicePortSpec(22, "tcp://ssh:22"));
+    assertThat(SpecValidation.problems(cluster)).isEmpty();
+    var keys =
+        FogServiceKeys.fromSecret(null)
+            .forServices(List.of(echo), new java.security.SecureRandom());
+    var written =
+        dev.betanet.protocol.topology.ServicesDocument.parse(keys.servicesJson(List.of(echo)));
+    assertThat(written.tcpPorts().get("echo.fog"))
+        .containsExactlyEntriesOf(java.util.Map.of(22, "tcp://ssh:22"));
+    assertThat(written.tcpPorts().get(keys.fogName("echo")))
+        .containsExactlyEntriesOf(java.util.Map.of(22, "tcp://ssh:22"));
+  }
+
+  @Test
   void overlapMustBeShorterThanTheRotationInterval() {
     var cluster = ModelFixtures.cluster(1);
     cluster.getSpec().keyRotationInterval = "10m";
