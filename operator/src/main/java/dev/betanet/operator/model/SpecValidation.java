@@ -48,6 +48,9 @@ public final class SpecValidation {
       problems.add("spec is required");
       return problems;
     }
+    if (missingSections(spec, problems)) {
+      return problems;
+    }
     checkServices(spec.routers.services, problems);
     checkKeyTimes(spec, problems);
     duration(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay", problems);
@@ -89,6 +92,37 @@ public final class SpecValidation {
         return;
       }
       previous = bucket;
+    }
+  }
+
+  /**
+   * Whether a section the rules below read is null: the CRD schema defaults them, but an API server
+   * that does not apply the schema (the local one) stores an explicit null as it is. Found by
+   * SpecValidationFuzzTest (input null-services-list): it was a NullPointerException here, so the
+   * reconcile failed and retried for ever instead of reporting InvalidSpec.
+   */
+  private static boolean missingSections(MixnetClusterSpec spec, List<String> problems) {
+    int before = problems.size();
+    required(spec.mixnodes, "spec.mixnodes", problems);
+    required(spec.canary, "spec.canary", problems);
+    if (spec.canary != null) {
+      required(spec.canary.analysis, "spec.canary.analysis", problems);
+      required(spec.canary.steps, "spec.canary.steps", problems);
+    }
+    required(spec.routers, "spec.routers", problems);
+    if (spec.routers != null) {
+      required(spec.routers.services, "spec.routers.services", problems);
+      if (spec.routers.services != null
+          && spec.routers.services.stream().anyMatch(java.util.Objects::isNull)) {
+        problems.add("spec.routers.services must not hold null entries");
+      }
+    }
+    return problems.size() > before;
+  }
+
+  private static void required(Object section, String field, List<String> problems) {
+    if (section == null) {
+      problems.add(field + " must not be null");
     }
   }
 

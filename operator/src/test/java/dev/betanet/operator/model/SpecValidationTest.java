@@ -156,6 +156,26 @@ class SpecValidationTest {
             "spec.canary.steps must ascend within 1..100, got [5, 5, 50]");
   }
 
+  /** Found by SpecValidationFuzzTest (input null-services-list): a NullPointerException before. */
+  @Test
+  void nullSectionsAreProblemsNotCrashes() {
+    var cluster =
+        new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+            .unmarshal(
+                """
+                {"apiVersion":"betanet.dev/v1alpha1","kind":"MixnetCluster",
+                 "metadata":{"name":"demo"},
+                 "spec":{"routers":{"services":null},"canary":{"analysis":null,"steps":null}}}
+                """,
+                dev.betanet.operator.crd.MixnetCluster.class);
+
+    assertThat(SpecValidation.problems(cluster))
+        .containsExactly(
+            "spec.canary.analysis must not be null",
+            "spec.canary.steps must not be null",
+            "spec.routers.services must not be null");
+  }
+
   @Test
   void durationsAreParsed() {
     assertThat(Durations.parse("1h30m", "f").toMinutes()).isEqualTo(90);

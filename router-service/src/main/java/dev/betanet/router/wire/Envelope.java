@@ -192,7 +192,10 @@ public final class Envelope {
     }
     long requestId = in.getLong();
     int count = in.get() & 0xFF;
-    if (in.remaining() < count * surbBytes || (kind == REQUEST && count != 1)) {
+    // The counts the encoder produces: one SURB with a request fragment, 1..surbsPerPacket alone
+    // (an empty SURBS message would still count at the exit as the entry asking again).
+    boolean countFits = kind == REQUEST ? count == 1 : count >= 1 && count <= surbsPerPacket();
+    if (in.remaining() < count * surbBytes || !countFits) {
       throw new MessageException("forward message with a bad SURB count " + count);
     }
     List<Surb> surbs = new ArrayList<>(count);
