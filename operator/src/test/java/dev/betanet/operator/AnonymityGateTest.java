@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ class AnonymityGateTest {
   /** Cover packets per second into one node per unit of rate: 7 senders over 2 nodes a layer. */
   private static final double COVER_PER_NODE = 7 / 2.0;
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   MovableClock clock = new MovableClock();
   ClusterObjects objects;
