@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -52,7 +51,7 @@ class PrometheusProviderFailuresTest {
   private static final String ROUTER = "demo-router-0-0";
   private static final String TOKEN = "t0ken-that-must-stay-secret";
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   MovableClock clock = new MovableClock();
   ClusterObjects objects;
