@@ -112,22 +112,26 @@ public final class EntropyBench {
   /**
    * One cell: the load and cover rate it ran at and what came of them.
    *
+   * @param coverSentPerNode cover each node sent per second while settling, on average: what the
+   *     rate set became on a machine that may not keep up with it
    * @param requestsPerSecond answered requests per second (0 without load)
-   * @param forwardedPerNode packets each mixnode forwarded per second, on average, while settling
+   * @param arrivalsPerNode packets that entered each mixnode's pool per second, on average, while
+   *     settling: λ
    * @param meanDelaySeconds the per-hop mean delay 1/μ
    * @param reading the operator's first reading after the window filled
    */
   record Cell(
       int flows,
       int coverRate,
+      double coverSentPerNode,
       double requestsPerSecond,
-      double forwardedPerNode,
+      double arrivalsPerNode,
       double meanDelaySeconds,
       AnonymityReading reading) {
 
     /** Loopix's mean pool λ/μ for the measured arrival rate. */
     double modelPool() {
-      return forwardedPerNode * meanDelaySeconds;
+      return arrivalsPerNode * meanDelaySeconds;
     }
   }
 
@@ -179,10 +183,10 @@ public final class EntropyBench {
           say(
               String.format(
                   Locale.ROOT,
-                  "  weakest layer %.2f bits; %.1f requests/s, %.1f packets/s per mixnode",
+                  "  weakest layer %.2f bits; %.1f requests/s, %.1f packets/s into each mixnode's pool",
                   cell.reading().weakestBits(),
                   cell.requestsPerSecond(),
-                  cell.forwardedPerNode()));
+                  cell.arrivalsPerNode()));
         }
       }
       String setup =
@@ -231,20 +235,26 @@ public final class EntropyBench {
                 });
     long from = System.nanoTime();
     double forwardedBefore = cluster.mixnodesForwarded(mixnodes);
+    double ownCoverBefore = cluster.coverSent(mixnodes);
+    double coverBefore = cluster.coverSent(pods);
     Thread.sleep(Duration.ofSeconds(options.settle));
     Instant windowFull = Instant.now();
     AnonymityReading reading = awaitReadingAfter(cluster, windowFull);
     double forwarded = cluster.mixnodesForwarded(mixnodes) - forwardedBefore;
+    double ownCover = cluster.coverSent(mixnodes) - ownCoverBefore;
+    double coverSent = cluster.coverSent(pods) - coverBefore;
     double seconds = (System.nanoTime() - from) / 1e9;
     FlowLoad.Result result = loaded.get();
     if (result != null && result.failed() > 0) {
       say("  " + result.failed() + " requests failed during the cell");
     }
+    // A mixnode counts the cover it makes as forwarded, but that packet never enters its pool.
     return new Cell(
         flows,
         cover,
+        coverSent / seconds / pods.size(),
         result == null ? 0 : result.answeredPerSecond(),
-        forwarded / seconds / mixnodes.size(),
+        (forwarded - ownCover) / seconds / mixnodes.size(),
         meanDelaySeconds,
         reading);
   }

@@ -38,8 +38,10 @@ final class EntropyReport {
         example cluster (%s layers × %s mixnodes, %s router, per-hop mean delay %s) on the local \
         system at canary weight 100. For each load and each fixed cover rate (packets/s sent by \
         every mixnode and router), the cell's traffic runs %d s, longer than the mixnodes' 60 s \
-        entropy window, and the row is the operator's next `status.anonymity`. λ/μ is Loopix's \
-        mean pool for the measured arrival rate λ per mixnode and mean delay 1/μ.""",
+        entropy window, and the row is the operator's next `status.anonymity`; "sent" is the \
+        cover rate the nodes achieved. λ is the packets per second that entered each \
+        mixnode's pool (forwarded, less the node's own cover, which it never holds), and λ/μ \
+        Loopix's mean pool for it at mean delay 1/μ, to compare with the measured pool.""",
         began.truncatedTo(ChronoUnit.MINUTES),
         Runtime.getRuntime().availableProcessors(),
         loadAverage,
@@ -54,7 +56,7 @@ final class EntropyReport {
   static String markdown(String setup, List<EntropyBench.Cell> cells, String plot) {
     StringBuilder out = new StringBuilder(setup).append("\n\n");
     int layers = cells.getFirst().reading().layers().size();
-    out.append("| flows | cover /s per node | requests/s | packets/s per mixnode | λ/μ |");
+    out.append("| flows | cover /s per node, set (sent) | requests/s | λ per mixnode | λ/μ |");
     for (int l = 0; l < layers; l++) {
       out.append(" layer ").append(l).append(" bits (pool) |");
     }
@@ -65,11 +67,12 @@ final class EntropyReport {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %d | %d | %.1f | %.1f | %.2f |",
+              "| %d | %d (%.1f) | %.1f | %.1f | %.2f |",
               cell.flows(),
               cell.coverRate(),
+              cell.coverSentPerNode(),
               cell.requestsPerSecond(),
-              cell.forwardedPerNode(),
+              cell.arrivalsPerNode(),
               cell.modelPool()));
       for (AnonymityReading.Layer layer : reading.layers()) {
         out.append(

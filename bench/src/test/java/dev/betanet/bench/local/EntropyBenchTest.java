@@ -77,9 +77,10 @@ class EntropyBenchTest {
         EntropyReport.markdown("setup text", List.of(cell(0, 0, 0.4), cell(10, 24, 2.6)), "-");
     assertThat(report)
         .startsWith("setup text\n\n")
-        .contains("| flows | cover /s per node |")
-        // 40 packets/s per mixnode at 50 ms: λ/μ = 2.00
-        .contains("| 10 | 24 | 31.5 | 40.0 | 2.00 | 2.60 (5.00) | 3.10 (6.00) | 2.90 (5.50) |")
+        .contains("| flows | cover /s per node, set (sent) |")
+        // 40 packets/s into each mixnode's pool at 50 ms: λ/μ = 2.00
+        .contains(
+            "| 10 | 24 (20.5) | 31.5 | 40.0 | 2.00 | 2.60 (5.00) | 3.10 (6.00) | 2.90 (5.50) |")
         .contains("**2.60**")
         .doesNotContain("![");
     assertThat(EntropyReport.seconds("50ms")).isEqualTo(0.05);
@@ -122,6 +123,7 @@ class EntropyBenchTest {
                 new AnonymityReading.Layer(1, weakest + 0.5, 6.0, 0.5),
                 new AnonymityReading.Layer(2, weakest + 0.3, 5.5, 0.5)),
             cover);
-    return new EntropyBench.Cell(flows, cover, flows == 0 ? 0 : 31.5, 40.0, 0.05, reading);
+    return new EntropyBench.Cell(
+        flows, cover, cover == 0 ? 0 : cover - 3.5, flows == 0 ? 0 : 31.5, 40.0, 0.05, reading);
   }
 }
