@@ -17,9 +17,9 @@ import javax.imageio.ImageIO;
 
 /**
  * The entropy bench's plot, drawn with the JDK's Java 2D (headless): the weakest layer's departure
- * entropy against the cover rate, one solid line per load, each beside a dashed line for log₂ of
- * Loopix's model pool λ/μ at the arrival rate measured in the same cell; dotted references at the
- * canary's default minimum (2 bits) and the example's adaptive target (3 bits).
+ * entropy against the cover rate, one solid line per load, each beside a dashed line for Loopix's
+ * expected entropy at the arrival rate measured in the same cell; dotted references at the canary's
+ * default minimum (2 bits) and the example's adaptive target (3 bits).
  */
 final class EntropyPlot {
 
@@ -87,7 +87,7 @@ final class EntropyPlot {
       g.drawString(flows + " flows: weakest layer", WIDTH - RIGHT + 45, legendY + 4);
       g.setStroke(DASHED);
       g.drawLine(WIDTH - RIGHT + 15, legendY + 18, WIDTH - RIGHT + 40, legendY + 18);
-      g.drawString(flows + " flows: log₂ λ/μ", WIDTH - RIGHT + 45, legendY + 22);
+      g.drawString(flows + " flows: Loopix model", WIDTH - RIGHT + 45, legendY + 22);
       legendY += 44;
     }
     g.setColor(Color.BLACK);
@@ -101,10 +101,20 @@ final class EntropyPlot {
     ImageIO.write(image, "png", file.toFile());
   }
 
-  /** log₂ of the model pool, 0 below one packet (a lone packet hides nothing). */
+  /**
+   * Loopix's expected departure entropy for the cell's λ/μ (docs/anonymity.md): a departing packet
+   * leaves a pool of 1 + K, K ~ Poisson(λ/μ), so E[H] = Σ P(K = k) · log₂(1 + k).
+   */
   static double modelBits(EntropyBench.Cell cell) {
-    double pool = cell.modelPool();
-    return pool <= 1 ? 0 : Math.log(pool) / Math.log(2);
+    double mean = cell.modelPool();
+    double p = Math.exp(-mean);
+    double bits = 0;
+    int last = (int) Math.ceil(mean + 12 * Math.sqrt(mean) + 20);
+    for (int k = 0; k <= last; k++) {
+      bits += p * Math.log1p(k) / Math.log(2);
+      p = p * mean / (k + 1);
+    }
+    return bits;
   }
 
   private static void polyline(
@@ -122,6 +132,18 @@ final class EntropyPlot {
     for (int i = 0; i < xs.length; i++) {
       g.fillOval(xs[i] - 3, ys[i] - 3, 6, 6);
     }
+  }
+
+  /** A round tick spacing (1, 2 or 5 × 10ⁿ) giving about five ticks up to {@code max}. */
+  static double tickStep(double max) {
+    double raw = max / 5;
+    double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (double factor : new double[] {1, 2, 5}) {
+      if (factor * magnitude >= raw) {
+        return factor * magnitude;
+      }
+    }
+    return 10 * magnitude;
   }
 
   /** Cover rate (packets/s per node) across, bits up. */
@@ -145,8 +167,8 @@ final class EntropyPlot {
         g.drawLine(LEFT - 4, y, LEFT, y);
         g.drawString(Integer.toString(bits), LEFT - 20, y + 4);
       }
-      for (int i = 0; i <= 5; i++) {
-        double rate = maxRate * i / 5;
+      double step = tickStep(maxRate);
+      for (double rate = 0; rate <= maxRate + 1e-9; rate += step) {
         int x = x(rate);
         g.drawLine(x, HEIGHT - BOTTOM, x, HEIGHT - BOTTOM + 4);
         g.drawString(String.format(Locale.ROOT, "%.0f", rate), x - 8, HEIGHT - BOTTOM + 18);

@@ -2,6 +2,7 @@ package dev.betanet.bench.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -101,6 +102,18 @@ class EntropyBenchTest {
     // The first load's colour at the 48/s point, 3.0 of 4 bits up: x = 70 + 610, y = 500 - 337.5.
     assertThat(new Color(image.getRGB(680, 162))).isEqualTo(new Color(0x1f77b4));
     assertThat(new Color(image.getRGB(680, 400))).isEqualTo(Color.WHITE);
+  }
+
+  @Test
+  void theModelLineIsLoopixsExpectedEntropyAndTicksAreRound() {
+    // docs/anonymity.md: λ/μ = 10 gives 3.395 bits; an empty pool hides nothing.
+    EntropyBench.Cell ten = new EntropyBench.Cell(0, 0, 0, 0, 200, 0.05, cell(0, 0, 0).reading());
+    assertThat(EntropyPlot.modelBits(ten)).isCloseTo(3.395, within(0.001));
+    EntropyBench.Cell idle = new EntropyBench.Cell(0, 0, 0, 0, 0, 0.05, ten.reading());
+    assertThat(EntropyPlot.modelBits(idle)).isZero();
+    assertThat(EntropyPlot.tickStep(48)).isEqualTo(10);
+    assertThat(EntropyPlot.tickStep(200)).isEqualTo(50);
+    assertThat(EntropyPlot.tickStep(3)).isCloseTo(1, within(1e-12));
   }
 
   private static Map<String, Object> layer(int index, double bits, double pool, Double share) {
