@@ -3,7 +3,6 @@ package dev.betanet.bench.local;
 import dev.betanet.bench.common.CommandLines;
 import dev.betanet.bench.common.FlowLoad;
 import dev.betanet.local.LocalSystem;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,9 +24,6 @@ import picocli.CommandLine.Option;
  * a plot beside it (docs/anonymity-entropy.png).
  */
 public final class EntropyBench {
-
-  private static final String NAMESPACE = "default";
-  private static final String CLUSTER = "demo";
 
   /** How long a cover rate is given to reach every node before the cell is abandoned. */
   private static final Duration COVER_TIMEOUT = Duration.ofSeconds(120);
@@ -145,33 +139,24 @@ public final class EntropyBench {
 
   public static void main(String[] args) throws Exception {
     Arguments options = CommandLines.parseOrExit(new Arguments(), args, Arguments::validate);
-    for (String module : List.of("mixnode-service", "router-service", "operator")) {
-      if (!Files.isRegularFile(
-          options.repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"))) {
-        System.err.println("make bench-entropy: " + module + " is not packaged; run make build");
-        System.exit(1);
-      }
-    }
-    Logger.getLogger("").setLevel(Level.WARNING);
-    Logger.getLogger("io.fabric8").setLevel(Level.SEVERE);
+    ExampleSystem.unpackaged(options.repository)
+        .ifPresent(
+            module -> {
+              System.err.println(
+                  "make bench-entropy: " + module + " is not packaged; run make build first");
+              System.exit(1);
+            });
     String loadAverage = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     Instant began = Instant.now();
-    say("make bench-entropy: starting the local system (as make run does)");
-    try (LocalSystem system =
-        LocalSystem.start(
-            new LocalSystem.Options(
-                options.repository, options.state, 0, new InetSocketAddress("127.0.0.1", 0)))) {
-      system.apply(options.repository.resolve("k8s/examples/echo-backend.yaml"));
-      system.apply(options.repository.resolve("k8s/examples/mixnetcluster.yaml"));
-      int proxyPort = system.exposeRouter(NAMESPACE, CLUSTER);
-      if (!system.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5), l -> say("  " + l))) {
-        throw new IllegalStateException(
-            "the cluster was not Ready within 5 minutes; pod logs are under "
-                + options.state.resolve("pods"));
-      }
-      BenchedCluster cluster = new BenchedCluster(system, NAMESPACE, CLUSTER);
+    ExampleSystem example =
+        ExampleSystem.start(
+            options.repository, options.state, "make bench-entropy", EntropyBench::say);
+    try (LocalSystem system = example.system()) {
+      int proxyPort = example.proxyPort();
+      BenchedCluster cluster =
+          new BenchedCluster(system, ExampleSystem.NAMESPACE, ExampleSystem.CLUSTER);
       cluster.applyWeight(100, Duration.ofMinutes(1));
-      var spec = system.mixnetCluster(NAMESPACE, CLUSTER);
+      var spec = system.mixnetCluster(ExampleSystem.NAMESPACE, ExampleSystem.CLUSTER);
       double meanDelay = EntropyReport.seconds(EntropyReport.meanDelay(spec));
       FlowLoad load = new FlowLoad(proxyPort, "echo.fog");
       List<Cell> cells = new ArrayList<>();
