@@ -21,8 +21,8 @@ import java.util.concurrent.Semaphore;
  *       (or the warm-up budget is spent);
  *   <li>saturation (closed loop): packets/s, packets per CPU-second, cores busy;
  *   <li>the bound, in the harness's own JVM while the node idles ({@link HopBound});
- *   <li>a fixed rate (open loop) below saturation: per-hop latency, CPU per packet, resident
- *       memory.
+ *   <li>an open loop below saturation (single-packet arrivals over many connections): per-hop
+ *       latency, shedding, CPU per packet, resident memory.
  * </ol>
  */
 final class BenchRun {
@@ -36,8 +36,16 @@ final class BenchRun {
       double rateFraction,
       int rateSeconds,
       int connections,
+      int rateConnections,
+      boolean poisson,
       int window,
-      List<String> jvmOptions) {}
+      List<String> jvmOptions,
+      CorePinning pinning) {
+
+    boolean pinned() {
+      return pinning != null;
+    }
+  }
 
   /** A phase's figures. */
   record Phase(
@@ -95,7 +103,12 @@ final class BenchRun {
         int chunk = Math.max(1, settings.warmupPackets() / chunks);
         try (var node =
             new MixnodeProcess(
-                settings.jar(), network, packetPort, x25519, settings.jvmOptions())) {
+                settings.jar(),
+                network,
+                packetPort,
+                x25519,
+                settings.jvmOptions(),
+                settings.pinned() ? settings.pinning().nodeLauncher() : List.of())) {
           node.awaitReady(Duration.ofSeconds(60));
           // Built only now: the node refuses packets stamped before it could vouch for them
           // (docs/mixnode.md, "Restarts and replays"), and it is ready from that point on.
@@ -113,6 +126,8 @@ final class BenchRun {
     var probe = new ProcessProbe(node.pid());
     var harness = new ProcessProbe(ProcessHandle.current().pid());
     var driver = new LoadDriver(node.packetPort, settings.connections());
+    var openDriver = new LoadDriver(node.packetPort, settings.rateConnections());
+    pinHarness();
 
     // 1. Warm-up, until the JIT has compiled the hot paths (event-loop code runs once per socket
     // read, not per packet, so it reaches the optimising compiler late).
@@ -149,7 +164,11 @@ final class BenchRun {
             ? settings.rate()
             : Math.max(500, (int) (saturated.perSecond() * settings.rateFraction() / 500) * 500);
     byte[][] fixedPackets = PacketSupply.build(network, x25519, rate * settings.rateSeconds());
+    if (settings.pinned()) {
+      settings.pinning().releaseHarness(); // one bound thread per core, as before
+    }
     HopBound.Result bound = HopBound.measure(network, X25519.named(x25519), fixedPackets, 0);
+    pinHarness();
     log(
         "  bound in-process: one hop %,.0f packets per CPU-s, X25519 %,.0f per CPU-s",
         bound.bound().hopsPerCpuSecond(), bound.bound().x25519PerCpuSecond());
@@ -162,7 +181,7 @@ final class BenchRun {
     var rss = new RssSampler(probe);
     Phase fixed;
     try (rss) {
-      fixed = fixedRate(sink, driver, probe, harness, fixedPackets, rate, sentNanos);
+      fixed = openLoop(sink, openDriver, probe, harness, fixedPackets, rate, sentNanos);
     }
     sink.countOnly();
     log(
@@ -171,6 +190,9 @@ final class BenchRun {
     Map<String, Long> outcomes = new TreeMap<>(node.packetCounts());
     outcomes.values().removeIf(count -> count == 0);
     log("  node outcomes: %s", outcomes);
+    if (settings.pinned()) {
+      settings.pinning().releaseHarness(); // the next implementation's packets build on every core
+    }
     return new Result(
         x25519,
         bound.bound(),
@@ -204,7 +226,7 @@ final class BenchRun {
     }
   }
 
-  private Phase fixedRate(
+  private Phase openLoop(
       Sink sink,
       LoadDriver driver,
       ProcessProbe probe,
@@ -213,12 +235,19 @@ final class BenchRun {
       int rate,
       long[] sentNanos)
       throws Exception {
+    long[] offsets = LoadDriver.schedule(packets.length, rate, settings.poisson(), 15L);
     return phase(
         sink,
         probe,
         harness,
         packets.length,
-        () -> driver.fixedRate(packets, 0, packets.length, rate, sentNanos));
+        () -> driver.openLoop(packets, 0, packets.length, offsets, sentNanos));
+  }
+
+  private void pinHarness() throws Exception {
+    if (settings.pinned()) {
+      settings.pinning().pinHarness();
+    }
   }
 
   private interface Send {
