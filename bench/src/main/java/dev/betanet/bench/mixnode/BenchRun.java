@@ -49,7 +49,17 @@ final class BenchRun {
 
   /** A phase's figures. */
   record Phase(
-      long packets, double seconds, ProcessProbe.Cpu nodeCpu, double harnessCpu, long arrived) {
+      long packets,
+      double seconds,
+      ProcessProbe.Cpu nodeCpu,
+      double harnessCpu,
+      long arrived,
+      long nodeSwitches) {
+
+    /** The node's threads going to sleep per packet: its hand-offs and wake-ups. */
+    double switchesPerPacket() {
+      return (double) nodeSwitches / Math.max(1, arrived);
+    }
 
     double perSecond() {
       return arrived / seconds;
@@ -263,6 +273,7 @@ final class BenchRun {
       throws Exception {
     long arrivedBefore = sink.received();
     ProcessProbe.Cpu nodeBefore = probe.cpu();
+    long switchesBefore = probe.voluntarySwitches();
     double harnessBefore = harness.cpuSeconds();
     long start = System.nanoTime();
     send.run();
@@ -278,9 +289,10 @@ final class BenchRun {
       Thread.sleep(2);
     }
     ProcessProbe.Cpu node = probe.cpu().minus(nodeBefore);
+    long switches = probe.voluntarySwitches() - switchesBefore;
     double harnessCpu = harness.cpuSeconds() - harnessBefore;
     double seconds = (sink.lastArrivalNanos() - start) / 1e9;
-    return new Phase(packets, seconds, node, harnessCpu, sink.received() - arrivedBefore);
+    return new Phase(packets, seconds, node, harnessCpu, sink.received() - arrivedBefore, switches);
   }
 
   /** Waits (at most 20 s) until the node uses under 5 % of a core, so phases do not overlap. */

@@ -212,15 +212,15 @@ public final class MixnodeBench {
     out(
         "| X25519 | raw X25519 per CPU-s | warm-up pkts | JIT share of node CPU (saturated) | pkt"
             + " per mixnode CPU-s without JIT (ratio) | harness CPU per packet (saturated / open)"
-            + " | cores busy in open loop: node / harness | lost (saturated / open) | node"
-            + " outcomes |");
-    out("|---|---|---|---|---|---|---|---|---|");
+            + " | cores busy in open loop: node / harness | node thread sleeps per packet"
+            + " (saturated / open) | lost (saturated / open) | node outcomes |");
+    out("|---|---|---|---|---|---|---|---|---|---|");
     for (BenchRun.Result r : results) {
       BenchRun.Phase s = r.saturated();
       BenchRun.Phase f = r.fixed();
       out(
-          "| %s | %,.0f | %,d | %.1f %% | %,.0f (%.2f) | %.1f / %.1f µs | %.2f / %.2f | %,d / %,d |"
-              + " %s |",
+          "| %s | %,.0f | %,d | %.1f %% | %,.0f (%.2f) | %.1f / %.1f µs | %.2f / %.2f | %.2f /"
+              + " %.2f | %,d / %,d | %s |",
           r.x25519(),
           r.bound().x25519PerCpuSecond(),
           r.warmupPackets(),
@@ -231,6 +231,8 @@ public final class MixnodeBench {
           1e6 * f.harnessCpu() / Math.max(1, f.arrived()),
           f.nodeCpu().total() / f.seconds(),
           f.harnessCpu() / f.seconds(),
+          s.switchesPerPacket(),
+          f.switchesPerPacket(),
           s.packets() - s.arrived(),
           r.fixed().packets() - r.fixed().arrived(),
           outcomes(r.outcomes()));
