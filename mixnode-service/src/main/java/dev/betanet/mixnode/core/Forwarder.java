@@ -3,29 +3,31 @@ package dev.betanet.mixnode.core;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The forwarding pool: one {@link NextHopLink} per next-hop address, created on first use, each on
- * an event loop of its own choosing (round robin) so outbound writes spread over the event loops.
+ * The forwarding pool: one {@link NextHopLink} per packet loop and next-hop address, created on
+ * first use on that loop, over the node's one {@link NetClient} (its options are set here, in one
+ * place).
  */
 final class Forwarder {
 
-  private final VertxInternal vertx;
+  private final Vertx vertx;
   private final NetClient client;
   private final int queueBound;
   private final MixnodeMetrics metrics;
-  private final Map<RoutingTable.Address, NextHopLink> links = new ConcurrentHashMap<>();
+  private final Map<LinkKey, NextHopLink> links = new ConcurrentHashMap<>();
+
+  /** A loop (by its context) and one of its next hops. */
+  private record LinkKey(ContextInternal loop, RoutingTable.Address next) {}
 
   Forwarder(Vertx vertx, int queueBound, MixnodeMetrics metrics) {
-    this.vertx = (VertxInternal) vertx;
+    this.vertx = vertx;
     this.queueBound = queueBound;
     this.metrics = metrics;
     this.client =
@@ -36,45 +38,15 @@ final class Forwarder {
                 .setReconnectAttempts(0));
   }
 
-  /** Sends {@code packet} to {@code next}; never blocks. Any thread. */
-  void send(RoutingTable.Address next, byte[] packet) {
-    NextHopLink link = link(next);
-    link.offer(packet);
-    link.flush();
-  }
-
-  /** A batch of sends that wakes each next hop's event loop once, at {@link Batch#flush}. */
-  Batch batch() {
-    return new Batch();
-  }
-
-  /** Packets for several next hops, flushed together; one thread's, not shared. */
-  final class Batch {
-    private final List<NextHopLink> touched = new ArrayList<>(4);
-
-    void send(RoutingTable.Address next, byte[] packet) {
-      NextHopLink link = link(next);
-      link.offer(packet);
-      if (!touched.contains(link)) {
-        touched.add(link);
-      }
-    }
-
-    void flush() {
-      touched.forEach(NextHopLink::flush);
-      touched.clear();
-    }
-  }
-
-  private NextHopLink link(RoutingTable.Address next) {
-    NextHopLink link = links.get(next);
-    if (link != null) {
-      return link;
-    }
+  /**
+   * The link from the loop on {@code context} to {@code next}, created on first use. Each loop owns
+   * its links (one connection per loop and next hop), so a loop writes its packets on its own
+   * thread; {@link PacketLoop} keeps them in a map of its own, so this is not on the packet path.
+   */
+  NextHopLink link(ContextInternal context, RoutingTable.Address next) {
     return links.computeIfAbsent(
-        next,
-        address ->
-            new NextHopLink(address, vertx.createEventLoopContext(), client, queueBound, metrics));
+        new LinkKey(context, next),
+        key -> new NextHopLink(next, context, client, queueBound, metrics));
   }
 
   int queued() {

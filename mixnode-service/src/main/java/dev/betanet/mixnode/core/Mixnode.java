@@ -5,11 +5,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * One mixnode: packet server, pipeline, delay pool and forwarder over one Vert.x instance. Plain
- * Java, so a test can run several on one Vertx; the Quarkus service only wires it up.
+ * One mixnode: packet server, packet loops (one per core, each reading, processing, delaying and
+ * writing its own connections' packets) and forwarder over one Vert.x instance. Plain Java, so a
+ * test can run several on one Vertx; the Quarkus service only wires it up.
  *
  * <p>Lifecycle: {@link #start()} loads the files and binds the port once they verify; {@link
  * #stop()} stops accepting, forwards what falls due within the drain time and counts the rest.
@@ -61,9 +63,9 @@ public final class Mixnode {
     this.metrics = new MixnodeMetrics(registry);
     this.watcher = new NodeStateWatcher(vertx, settings, processors, stateDir);
     this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics);
-    this.pipeline = new Pipeline(watcher::current, settings, forwarder, metrics);
+    this.pipeline = new Pipeline(vertx, watcher::current, settings, forwarder, metrics);
     this.server =
-        new PacketServer(vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics);
+        new PacketServer(vertx, () -> watcher.current().packetSize(), pipeline.loops(), metrics);
     this.cover = new CoverEmitter(vertx, watcher::current, coverSource, pipeline, metrics);
     metrics.rejectedReloads(watcher::rejectedUpdates);
     metrics.rejectedReloadsByReason(watcher::rejectedUpdates);
@@ -88,8 +90,8 @@ public final class Mixnode {
               boundPort = port;
               cover.start();
               LOG.infof(
-                  "mixnode %s listening on %s:%d (%d crypto threads)",
-                  settings.nodeId(), settings.host(), port, settings.cryptoThreads());
+                  "mixnode %s listening on %s:%d (%d packet loops)",
+                  settings.nodeId(), settings.host(), port, pipeline.loops().size());
             });
   }
 
@@ -101,14 +103,7 @@ public final class Mixnode {
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     return server
         .close()
-        .compose(
-            v ->
-                vertx.executeBlocking(
-                    () -> {
-                      pipeline.drain(settings.drainTimeout());
-                      return null;
-                    },
-                    false))
+        .compose(v -> pipeline.drain(settings.drainTimeout()))
         .compose(
             v ->
                 forwarder.drainAndClose(
@@ -162,5 +157,10 @@ public final class Mixnode {
 
   public int delayPoolSize() {
     return pipeline.delayPoolSize();
+  }
+
+  /** The packet loops (tests look at how connections and held packets spread over them). */
+  List<PacketLoop> loops() {
+    return pipeline.loops();
   }
 }

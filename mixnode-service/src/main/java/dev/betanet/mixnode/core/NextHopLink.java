@@ -2,7 +2,7 @@ package dev.betanet.mixnode.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.vertx.core.Context;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * One pooled, reconnecting TCP connection to one next hop, with its own bounded queue. Any thread
- * may {@link #offer}; everything else runs on the link's own event-loop context, so a slow or dead
- * next hop fills only its own queue (then its packets are dropped and counted) and never holds up
- * traffic to other hops.
+ * One pooled, reconnecting TCP connection to one next hop from one {@link PacketLoop}, with its own
+ * bounded queue. Any thread may {@link #offer}; everything else runs on the link's own event-loop
+ * context (its loop's), so a slow or dead next hop fills only its own queue (then its packets are
+ * dropped and counted) and never holds up traffic to other hops.
  */
 final class NextHopLink {
 
@@ -31,7 +31,7 @@ final class NextHopLink {
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   private final RoutingTable.Address address;
-  private final Context context;
+  private final ContextInternal context;
   private final NetClient client;
   private final int bound;
   private final MixnodeMetrics metrics;
@@ -48,7 +48,7 @@ final class NextHopLink {
 
   NextHopLink(
       RoutingTable.Address address,
-      Context context,
+      ContextInternal context,
       NetClient client,
       int bound,
       MixnodeMetrics metrics) {
@@ -73,11 +73,16 @@ final class NextHopLink {
   }
 
   /**
-   * Makes sure the event loop will write what is queued. One wake-up for a whole batch of offers:
-   * waking an event loop per packet costs more than writing the packet.
+   * Writes what is queued: at once when called on the link's own event-loop thread (a {@link
+   * PacketLoop} flushing its own links: no hand-off at all), else by waking that loop once for a
+   * whole batch of offers (waking an event loop per packet costs more than writing the packet).
    */
   void flush() {
-    scheduleDrain();
+    if (context.nettyEventLoop().inEventLoop()) {
+      drain();
+    } else {
+      scheduleDrain();
+    }
   }
 
   int queued() {
