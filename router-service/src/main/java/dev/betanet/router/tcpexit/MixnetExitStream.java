@@ -4,8 +4,7 @@ import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PacketBuilder;
 import dev.betanet.protocol.packet.PacketGeometry;
 import dev.betanet.protocol.packet.Surb;
-import dev.betanet.router.stream.Carrier;
-import dev.betanet.router.stream.StreamEndpoint;
+import dev.betanet.router.state.Transport;
 import dev.betanet.router.wire.Envelope;
 import dev.betanet.router.wire.StreamFrame;
 import dev.betanet.router.wire.StreamReset;
@@ -16,9 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * One stream at the exit: the SURBs its entry sent (every frame back costs one), and once the
- * backend connection is up, its {@link StreamEndpoint}. Lives on one context; the table hands it
- * packets there.
+ * One stream at the exit that came through the mixnet: the SURBs its entry sent (every frame back
+ * costs one).
  *
  * <p>Data leaves only while two SURBs are held, so the last one stays for an acknowledgement or a
  * reset: the exit never goes silent for want of a SURB while the entry waits on it. Each frame
@@ -26,14 +24,12 @@ import java.util.function.LongSupplier;
  * SURB held longer than {@link #SURB_MAX_AGE_MILLIS} is dropped unused: its timestamp would soon be
  * refused by its first hop.
  */
-final class ExitStream implements Carrier {
+final class MixnetExitStream extends ExitStream {
 
   static final long SURB_MAX_AGE_MILLIS = 90_000;
 
   private record Held(Surb surb, long arrivedAt) {}
 
-  final long id;
-  final Context context;
   private final int maxSurbs;
   private final LongSupplier clock;
   private final Consumer<OutgoingPacket> sender;
@@ -42,23 +38,15 @@ final class ExitStream implements Carrier {
   private PacketGeometry geometry;
   private int replyFrameBytes;
   private int markSeen;
-  StreamEndpoint endpoint;
-  boolean connecting = true;
 
-  /** Why the stream was refused before its endpoint existed; its OPEN copies get an RST. */
-  StreamReset connectFailure;
-
-  long timer = -1;
-
-  ExitStream(
+  MixnetExitStream(
       long id,
       Context context,
       int maxSurbs,
       LongSupplier clock,
       Consumer<OutgoingPacket> sender,
       Runnable surbDropped) {
-    this.id = id;
-    this.context = context;
+    super(id, context, Transport.MIXNET);
     this.maxSurbs = maxSurbs;
     this.clock = clock;
     this.sender = sender;
@@ -112,7 +100,7 @@ final class ExitStream implements Carrier {
     sender.accept(PacketBuilder.reply(geometry, held.surb(), message));
   }
 
-  /** Refuses the stream before any endpoint exists (one frame, if a SURB is held). */
+  @Override
   void refuse(StreamReset reason) {
     if (canSendControl()) {
       emit(StreamFrame.RST, 0, new byte[] {(byte) reason.code()}, 0, 0, List.of());
