@@ -139,7 +139,11 @@ public final class StreamExit implements TunnelStreams.Exit {
         }
         RouterState current = state.get();
         ExitStream stream = table.streams.get(id);
-        if (stream == null && current != null) {
+        if (stream == null && current == null) {
+          routerMetrics.refused("stream_not_ready"); // no topology yet: no geometry, no RTO
+          return;
+        }
+        if (stream == null) {
           int frameBytes = current.envelope().streamReplyFrameBytes();
           stream =
               accept(
