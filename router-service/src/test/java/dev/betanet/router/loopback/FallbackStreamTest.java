@@ -15,8 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Streams over the fallback tunnel: canary weight 0, so every SOCKS5 connection and CONNECT draws
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * mixnet), a SOCKS5 client written from RFC 1928 and real TCP backends.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FallbackStreamTest {
 
   static final int ECHO_PORT = 22;
@@ -32,6 +36,7 @@ class FallbackStreamTest {
   private TestCluster cluster;
   private TcpBackend echo;
   private TcpBackend echoAtEnd;
+  private String backendUrl;
 
   @BeforeAll
   void start() throws Exception {
@@ -48,7 +53,8 @@ class FallbackStreamTest {
                 ECHO_AT_END_PORT,
                 "tcp://127.0.0.1:" + echoAtEnd.port()));
     var http = cluster.backend(r -> r.response().end("not used"));
-    cluster.startRouters("http://127.0.0.1:" + http.actualPort());
+    backendUrl = "http://127.0.0.1:" + http.actualPort();
+    cluster.startRouters(backendUrl);
   }
 
   @AfterAll
@@ -166,6 +172,44 @@ class FallbackStreamTest {
       byte[] back = new byte[ping.length];
       new DataInputStream(socket.getInputStream()).readFully(back);
       assertThat(back).isEqualTo(ping);
+    }
+  }
+
+  /**
+   * A stream is bound to its tunnel: when the exit goes away the client's connection ends (it is
+   * not moved to another tunnel or transport) and the entry counts it {@code aborted} on the
+   * fallback transport; the next stream opens a new tunnel to the restarted exit.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE) // last: it restarts the exit
+  void theTunnelsEndEndsItsStreamsAndTheNextStreamOpensANewTunnel() throws Exception {
+    String aborted = StreamEndToEndTest.streamsSeries("entry", "fallback", "aborted");
+    double before = Scrapes.required(cluster.entryMetrics.scrape(), aborted);
+    var connected = Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT);
+    assertThat(connected.reply()).isZero();
+    try (Socket socket = connected.socket()) {
+      byte[] ping = "before the exit stops".getBytes(StandardCharsets.US_ASCII);
+      socket.getOutputStream().write(ping);
+      byte[] back = new byte[ping.length];
+      new DataInputStream(socket.getInputStream()).readFully(back);
+      assertThat(back).isEqualTo(ping);
+
+      cluster.stopExit();
+
+      assertThat(socket.getInputStream().read()).isEqualTo(-1); // closed by the entry
+    }
+    Eventually.await(
+        "the entry counts the stream aborted on the fallback transport",
+        Duration.ofSeconds(30),
+        () -> Scrapes.required(cluster.entryMetrics.scrape(), aborted) - before == 1);
+
+    cluster.startExit(backendUrl);
+    var again = Socks5Client.connect(socksPort(), "echo.fog", ECHO_AT_END_PORT);
+    assertThat(again.reply()).isZero();
+    try (Socket socket = again.socket()) {
+      socket.getOutputStream().write(new byte[] {1, 2, 3});
+      socket.shutdownOutput();
+      assertThat(socket.getInputStream().readAllBytes()).containsExactly(1, 2, 3);
     }
   }
 
