@@ -16,6 +16,7 @@ import dev.betanet.router.exit.BackendCaller;
 import dev.betanet.router.exit.ExitHandler;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.packet.PacketReceiver;
+import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.proxy.ProxyServer;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.FlowDispatcher;
@@ -54,6 +55,7 @@ public final class Router {
   private final SecureRandom random = new SecureRandom();
   private final RouterMetrics metrics;
   private final PacketLinks links;
+  private final SendQueue sendQueue;
   private final SuspectNodes suspects;
   private final MixnetClient client;
   private final BackendCaller backend;
@@ -62,7 +64,6 @@ public final class Router {
   private final TunnelClient tunnelClient;
   private final TunnelServer tunnelServer;
   private final ProxyServer proxy;
-  private final CoverTraffic cover;
   private volatile boolean ready;
   private volatile int proxyPort;
   private volatile int packetPort;
@@ -93,8 +94,18 @@ public final class Router {
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.links = new PacketLinks(vertx, 4096, this::unreachable);
     var paths = new PathSelector(random, suspects);
+    // Every packet this router emits, in both roles, takes a slot of one send queue.
+    this.sendQueue =
+        new SendQueue(
+            settings.nodeId(),
+            links,
+            this::sendRate,
+            settings.limits().sendQueuePackets(),
+            new CoverTraffic(state::get, paths, random),
+            metrics,
+            random);
     this.client =
-        new MixnetClient(vertx, state::get, links, paths, suspects, settings, metrics, random);
+        new MixnetClient(vertx, state::get, sendQueue, paths, suspects, settings, metrics, random);
     this.backend =
         new BackendCaller(
             vertx,
@@ -125,7 +136,12 @@ public final class Router {
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
     this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings);
-    this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
+  }
+
+  /** The topology's send rate (packets per second); 0, unpaced, until a topology is loaded. */
+  private long sendRate() {
+    RouterState current = state.get();
+    return current == null ? 0 : current.topology().mixing().sendRatePerSecond();
   }
 
   /**
@@ -200,7 +216,7 @@ public final class Router {
         .map(
             port -> {
               proxyPort = port;
-              cover.start();
+              sendQueue.start();
               ready = true;
               LOG.log(
                   System.Logger.Level.INFO,
@@ -249,7 +265,8 @@ public final class Router {
       metrics.refused("unroutable_reply");
       return;
     }
-    links.send(address, packet.packet());
+    // A reply the queue refuses is counted there; the entry's next round makes it go out again.
+    sendQueue.send(address, packet.packet());
   }
 
   /** Routes peeled packets to the exit or the entry role. */
@@ -322,12 +339,14 @@ public final class Router {
             topology.canary().fallbackPolicy().name().toLowerCase(java.util.Locale.ROOT))
         .put("layers", layers)
         .put("exitRequestsRemembered", exit.remembered())
-        .put("packetsDroppedOnLinks", links.dropped());
+        .put("packetsDroppedOnLinks", links.dropped())
+        .put("sendQueuePackets", sendQueue.depth())
+        .put("sendRatePerSecond", topology.mixing().sendRatePerSecond());
   }
 
   public Future<Void> stop() {
     ready = false;
-    cover.stop();
+    sendQueue.stop();
     vertx.cancelTimer(pollTimer);
     return Future.join(
             proxy.close(),

@@ -106,5 +106,12 @@ public interface RouterConfig {
     /** Longest a tunnel handshake may take. */
     @WithDefault("3s")
     Duration tunnelHandshakeTimeout();
+
+    /**
+     * Packets the send queue holds while they wait for their slot (the topology's send rate paces
+     * them); past it a new request fails at once with 503 {@code send_queue_full}.
+     */
+    @WithDefault("4096")
+    int sendQueuePackets();
   }
 }

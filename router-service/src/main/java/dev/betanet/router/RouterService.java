@@ -69,7 +69,8 @@ public class RouterService {
                 s.bodyProgressTimeout(),
                 s.maxPendingBodyBytes(),
                 s.maxTunnelHandshakes(),
-                s.tunnelHandshakeTimeout()));
+                s.tunnelHandshakeTimeout(),
+                s.sendQueuePackets()));
     router = new Router(vertx, settings, registry);
     // Not awaited: the router waits for its files (the operator may mount them late) and turns
     // ready when both ports are bound; a bind failure is fatal to this process.

@@ -54,6 +54,9 @@ final class PendingRequest {
   /** A packet of this request left this router: from now on the exit may have seen it. */
   boolean packetsLeft;
 
+  /** How long the current round's packets may wait in the send queue before they leave. */
+  long queueWaitMillis;
+
   int rounds;
   long roundStartedAt;
   long lastProgressAt;

@@ -12,9 +12,10 @@ import java.util.function.Supplier;
 /**
  * Watches a request's progress and calls for a new round when a round goes a whole window without
  * any: no acknowledgement, no response fragment. The window is the expected round trip through the
- * mixnet ({@link #roundTripMillis}), plus the backend's timeout while the whole request sits at the
- * exit unanswered, or plus the exit's acknowledgement hold for a one-packet request. Before calling
- * for a new round it tells {@link SuspectNodes} which paths the silent round took.
+ * mixnet ({@link #roundTripMillis}) plus the time the round's packets may wait in the send queue,
+ * plus the backend's timeout while the whole request sits at the exit unanswered, or plus the
+ * exit's acknowledgement hold for a one-packet request. Before calling for a new round it tells
+ * {@link SuspectNodes} which paths the silent round took.
  */
 final class RetransmissionTimer {
 
@@ -68,7 +69,9 @@ final class RetransmissionTimer {
 
   /** How long a round may go without progress; the caller holds the lock on {@code p}. */
   private long window(PendingRequest p) {
-    long rtt = roundTripMillis(state.get().topology(), settings.retransmitMargin().toMillis());
+    long rtt =
+        roundTripMillis(state.get().topology(), settings.retransmitMargin().toMillis())
+            + p.queueWaitMillis;
     // With the whole request at the exit and no response yet, the backend is working.
     boolean backendBusy = p.ackedCount == p.fragments.size() && p.responseCount == 0;
     // The exit may hold a one-packet request's acknowledgement back for the response.

@@ -273,19 +273,37 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  void appliesANewTopologyLiveAndSendsLoopCoverAtItsRate() throws Exception {
+  void appliesANewTopologyLiveIncludingItsSendRate() throws Exception {
+    // Rate 0 is the unpaced mode: the next request leaves without a slot, and no cover is sent.
     cluster.epoch = 2;
-    cluster.coverMeanIntervalMillis = 20;
+    cluster.sendRatePerSecond = 0;
     cluster.publishTopology();
+    Eventually.await(
+        "the entry on epoch 2",
+        Duration.ofSeconds(15),
+        () -> cluster.entry.status().getLong("topologyEpoch") == 2);
+    assertThat(cluster.entry.status().getLong("sendRatePerSecond")).isZero();
+    double unpacedBefore = slots("unpaced");
+    assertThat(get("http://echo.fog/hello", "unpaced").statusCode()).isEqualTo(200);
+    assertThat(slots("unpaced") - unpacedBefore).isPositive();
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (coverReceivedByEntry() < 5 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-
-    assertThat(cluster.entry.status().getLong("topologyEpoch")).isEqualTo(2);
-    assertThat(coverReceivedByEntry()).isGreaterThanOrEqualTo(5);
+    // Back to a paced rate: the idle entry's slots are cover again, half of it loops back to it.
+    double coverBefore = coverReceivedByEntry();
+    cluster.epoch = 3;
+    cluster.sendRatePerSecond = 200;
+    cluster.publishTopology();
+    Eventually.await(
+        "loop cover back at the entry",
+        Duration.ofSeconds(15),
+        () -> coverReceivedByEntry() - coverBefore >= 5);
+    assertThat(cluster.entry.status().getLong("topologyEpoch")).isEqualTo(3);
     assertThat(cluster.entry.status().getInteger("inFlightRequests")).isZero();
+  }
+
+  private double slots(String kind) {
+    return Scrapes.required(
+        cluster.entryMetrics.scrape(),
+        MetricNames.ROUTER_SEND_SLOTS.prometheus() + "{kind=\"" + kind + "\",}");
   }
 
   private double coverReceivedByEntry() {
