@@ -84,8 +84,9 @@ public final class TopologyModel {
         at,
         spec.mixnodes.packetSize,
         new Topology.Mixing(
-            Durations.parse(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay").toMillis(),
-            coverIntervalMillis),
+                Durations.parse(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay").toMillis(),
+                coverIntervalMillis)
+            .withSendRatePerSecond(spec.routerSendRate),
         layers,
         routerNodes,
         new Topology.Canary(canaryWeight, fallbackPolicy(spec.fallbackPolicy)));
