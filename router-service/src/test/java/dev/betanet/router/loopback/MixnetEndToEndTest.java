@@ -290,7 +290,7 @@ class MixnetEndToEndTest {
     // Back to a paced rate: the idle entry's slots are cover again, half of it loops back to it.
     double coverBefore = coverReceivedByEntry();
     cluster.epoch = 3;
-    cluster.sendRatePerSecond = 200;
+    cluster.sendRatePerSecond = 50;
     cluster.publishTopology();
     Eventually.await(
         "loop cover back at the entry",
