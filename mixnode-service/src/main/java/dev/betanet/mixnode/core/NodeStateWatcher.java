@@ -4,6 +4,7 @@ import dev.betanet.protocol.node.NodeFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -25,7 +26,12 @@ final class NodeStateWatcher {
   private final Promise<ActiveState> firstState = Promise.promise();
   private long timerId = -1;
 
-  NodeStateWatcher(Vertx vertx, MixnodeSettings settings, HopProcessorFactory processors) {
+  /**
+   * @param stateDir the node's writable state directory (the last accepted topology is kept there,
+   *     so a restart refuses older documents), or null
+   */
+  NodeStateWatcher(
+      Vertx vertx, MixnodeSettings settings, HopProcessorFactory processors, Path stateDir) {
     this.vertx = vertx;
     this.settings = settings;
     this.processors = processors;
@@ -34,6 +40,7 @@ final class NodeStateWatcher {
             settings.nodeId(),
             settings.keysFile(),
             settings.topologyFile(),
+            stateDir,
             (previous, next) -> apply(next));
   }
 
@@ -58,6 +65,11 @@ final class NodeStateWatcher {
   /** Updates refused: a bad file, or one no processor could be made for. */
   long rejectedUpdates() {
     return files.rejectedUpdates();
+  }
+
+  /** Updates refused for one of {@link NodeFiles#REJECTION_REASONS}. */
+  long rejectedUpdates(String reason) {
+    return files.rejectedUpdates(reason);
   }
 
   private void poll() {
