@@ -203,10 +203,10 @@ public final class Router {
     this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
   }
 
-  /** The topology's send rate (packets per second); 0, unpaced, until a topology is loaded. */
+  /** The topology's slot rate (packets per second); 0, unpaced, until a topology is loaded. */
   private long sendRate() {
     RouterState current = state.get();
-    return current == null ? 0 : current.topology().mixing().sendRatePerSecond();
+    return current == null ? 0 : SendQueue.slotRate(current.topology().mixing());
   }
 
   /**
@@ -441,7 +441,7 @@ public final class Router {
         .put("exitRequestsRemembered", exit.remembered())
         .put("packetsDroppedOnLinks", links.dropped())
         .put("sendQueuePackets", sendQueue.depth())
-        .put("sendRatePerSecond", topology.mixing().sendRatePerSecond());
+        .put("sendRatePerSecond", SendQueue.slotRate(topology.mixing()));
   }
 
   public Future<Void> stop() {

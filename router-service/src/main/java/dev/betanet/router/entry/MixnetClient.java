@@ -70,7 +70,8 @@ public final class MixnetClient {
     this.random = random;
     this.links = links;
     this.sender = new RequestSender(links, paths, surbs, metrics, random);
-    this.retransmission = new RetransmissionTimer(vertx, state, settings, suspects);
+    this.retransmission =
+        new RetransmissionTimer(vertx, () -> state.get().topology(), settings, suspects);
     this.responseSizes = new ResponseSizeHints(settings.initialSurbs());
   }
 
@@ -202,11 +203,8 @@ public final class MixnetClient {
                             : new RouterFailure(502, "error", "cannot send into the mixnet")));
                 return;
               }
-              // The round's packets wait in the send queue before they leave: the progress window
-              // starts counting only once they can have left.
-              synchronized (p) {
-                p.queueWaitMillis = links.drainMillis();
-              }
+              // The round's packets wait in the send queue before they leave: the timer judges
+              // the round only once they have left (RetransmissionTimer).
               retransmission.arm(p, () -> attempt(p));
             });
   }

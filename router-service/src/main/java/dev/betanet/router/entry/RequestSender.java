@@ -155,12 +155,14 @@ final class RequestSender {
     List<PathHop> hops = hops(current, mixes);
     hops.add(RouterState.hop(exit));
     OutgoingPacket packet = current.builder().forward(hops, message);
-    if (links.send(mixes.getFirst().address(), packet.packet())) {
+    p.queued();
+    if (links.send(mixes.getFirst().address(), packet.packet(), () -> p.departed(true))) {
       synchronized (p) {
         p.packetsLeft = true;
       }
       return;
     }
+    p.departed(false);
     surbs.forget(carried);
     boolean nothingLeft;
     synchronized (p) {

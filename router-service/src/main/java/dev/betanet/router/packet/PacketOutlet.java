@@ -21,6 +21,20 @@ public interface PacketOutlet {
    */
   boolean send(String address, byte[] packet);
 
+  /**
+   * As {@link #send(String, byte[])}, and runs {@code departed} once the packet has left this
+   * router (handed to its link), on whichever thread let it leave; never run for a refused packet.
+   * It lets a caller time its retransmissions from when its packets actually left rather than from
+   * an estimate of the queue. The default is for outlets that send at once.
+   */
+  default boolean send(String address, byte[] packet, Runnable departed) {
+    boolean taken = send(address, packet);
+    if (taken) {
+      departed.run();
+    }
+    return taken;
+  }
+
   /** Packets the outlet would take now; {@link Integer#MAX_VALUE} for an unbounded one. */
   default int room() {
     return Integer.MAX_VALUE;

@@ -1,5 +1,6 @@
 package dev.betanet.router.packet;
 
+import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.state.RouterMetrics;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -51,7 +52,9 @@ public final class SendQueue implements PacketOutlet {
   /** A cover packet older than this is made again before its slot (keys and paths move on). */
   private static final long RESERVE_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private record Queued(String address, byte[] packet, long queuedAt) {}
+  private record Queued(String address, byte[] packet, long queuedAt, Runnable departed) {}
+
+  private static final Runnable NOTHING = () -> {};
 
   private final PacketOutlet links;
   private final LongSupplier ratePerSecond;
@@ -102,19 +105,25 @@ public final class SendQueue implements PacketOutlet {
    */
   @Override
   public boolean send(String address, byte[] packet) {
+    return send(address, packet, NOTHING);
+  }
+
+  @Override
+  public boolean send(String address, byte[] packet, Runnable departed) {
     synchronized (queue) {
       if (queue.isEmpty() && ratePerSecond.getAsLong() <= 0) {
         links.send(address, packet);
         metrics.sendSlot(RouterMetrics.SLOT_UNPACED);
-        return true;
-      }
-      if (queue.size() >= capacity) {
+      } else if (queue.size() >= capacity) {
         metrics.sendQueueRefused(RouterMetrics.SEND_QUEUE_FULL);
         return false;
+      } else {
+        queue.add(new Queued(address, packet, System.nanoTime(), departed));
+        return true;
       }
-      queue.add(new Queued(address, packet, System.nanoTime()));
-      return true;
     }
+    departed.run();
+    return true;
   }
 
   @Override
@@ -139,6 +148,24 @@ public final class SendQueue implements PacketOutlet {
     int depth = depth();
     double slots = depth + 3 * Math.sqrt(depth) + 1;
     return (long) Math.ceil(slots * 1000 / rate);
+  }
+
+  /**
+   * The slot rate a topology asks of every router: its {@code sendRatePerSecond}, raised to its
+   * cover rate ({@code 1000 / coverMeanIntervalMillis}, the rate fixed or adaptive cover sets for
+   * every node) when that is higher, so the operator's adaptive cover can raise the routers'
+   * streams with the mixnodes' loops but never lower them below what the send rate promises
+   * clients. A send rate of 0 stays 0: the unpaced mode is an explicit choice (tests, benchmarks)
+   * and no cover rate turns it back on.
+   */
+  public static long slotRate(Topology.Mixing mixing) {
+    long send = mixing.sendRatePerSecond();
+    if (send <= 0) {
+      return 0;
+    }
+    long interval = mixing.coverMeanIntervalMillis();
+    long cover = interval > 0 ? 1000 / interval : 0;
+    return Math.min(Topology.Mixing.MAX_SEND_RATE_PER_SECOND, Math.max(send, cover));
   }
 
   /** Packets waiting for a slot. */
@@ -212,6 +239,7 @@ public final class SendQueue implements PacketOutlet {
       links.send(head.address(), head.packet());
       metrics.sendSlot(RouterMetrics.SLOT_REAL);
       metrics.sendQueueWait(System.nanoTime() - head.queuedAt());
+      head.departed().run();
       return;
     }
     Departure coverPacket = reserve;
@@ -249,6 +277,7 @@ public final class SendQueue implements PacketOutlet {
       }
       metrics.sendSlot(RouterMetrics.SLOT_UNPACED);
       metrics.sendQueueWait(System.nanoTime() - head.queuedAt());
+      head.departed().run();
     }
   }
 }

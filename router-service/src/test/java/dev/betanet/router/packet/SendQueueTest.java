@@ -124,4 +124,43 @@ class SendQueueTest {
         "empty slots", Duration.ofSeconds(20), () -> slots(RouterMetrics.SLOT_EMPTY) >= 5);
     assertThat(departed()).isEmpty();
   }
+
+  @Test
+  void departureCallbacksRunWhenThePacketLeavesNotWhenItIsQueued() {
+    rate.set(0);
+    var queue = queue(8, () -> Optional.empty());
+    AtomicLong left = new AtomicLong();
+    // Unpaced: it leaves at once, so the callback has run on return.
+    assertThat(queue.send("a", new byte[] {1}, left::incrementAndGet)).isTrue();
+    assertThat(left.get()).isEqualTo(1);
+
+    rate.set(20); // paced, thread not started: the packet waits, and so does its callback
+    assertThat(queue.send("a", new byte[] {2}, left::incrementAndGet)).isTrue();
+    assertThat(left.get()).isEqualTo(1);
+    queue.start();
+    Eventually.await("the queued packet left", Duration.ofSeconds(10), () -> left.get() == 2);
+    assertThat(departed).contains("a/2");
+
+    // A refused packet never leaves: its callback never runs.
+    queue.stop();
+    for (int i = 0; i < 8; i++) {
+      queue.send("b", new byte[] {3}, () -> {});
+    }
+    assertThat(queue.send("b", new byte[] {4}, left::incrementAndGet)).isFalse();
+    assertThat(left.get()).isEqualTo(2);
+  }
+
+  @Test
+  void theSlotRateIsTheSendRateRaisedToTheCoverRateAndZeroStaysUnpaced() {
+    var mixing = new dev.betanet.protocol.topology.Topology.Mixing(50, 0);
+    assertThat(SendQueue.slotRate(mixing.withSendRatePerSecond(100))).isEqualTo(100);
+    // Cover at 20/s (50 ms interval) is below the send rate: the send rate holds.
+    var cover20 = new dev.betanet.protocol.topology.Topology.Mixing(50, 50);
+    assertThat(SendQueue.slotRate(cover20.withSendRatePerSecond(100))).isEqualTo(100);
+    // Adaptive cover raised to 250/s (4 ms): the routers' streams follow.
+    var cover250 = new dev.betanet.protocol.topology.Topology.Mixing(50, 4);
+    assertThat(SendQueue.slotRate(cover250.withSendRatePerSecond(100))).isEqualTo(250);
+    // Rate 0 is the unpaced mode, whatever the cover rate.
+    assertThat(SendQueue.slotRate(cover250.withSendRatePerSecond(0))).isZero();
+  }
 }
