@@ -60,8 +60,10 @@ public class MixnetClusterSpec {
   @JsonPropertyDescription(
       "Packets per second each router sends, real or cover (its Poisson send queue): an empty slot"
           + " sends cover, so routers look the same busy or idle. Costs rate x 2048 bytes/s per"
-          + " router and bounds what one router can send. 0 sends packets unpaced and no router"
-          + " cover: no timing protection, for tests and benchmarks only.")
+          + " router and bounds what one router can send. When the cover rate in force (coverTraffic,"
+          + " fixed or adaptive) is higher, routers send at that rate instead. 0 sends packets"
+          + " unpaced and no router cover whatever the cover rate: no timing protection, for tests"
+          + " and benchmarks only.")
   @Min(0)
   @Max(10000)
   @Default("100")
