@@ -162,6 +162,29 @@ class MixnetEndToEndTest {
     return Scrapes.value(cluster.entryMetrics.scrape(), MetricNames.ROUTER_SURBS.prometheus());
   }
 
+  /** Both routers' status and send-path series, for a failure message. */
+  private String diagnostics() {
+    StringBuilder out = new StringBuilder();
+    out.append("entry status ").append(cluster.entry.status().encode()).append('\n');
+    out.append("exit status ").append(cluster.exit.status().encode()).append('\n');
+    for (var registry : java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
+      out.append(registry == cluster.entryMetrics ? "entry" : "exit").append(" metrics:\n");
+      registry
+          .scrape()
+          .lines()
+          .filter(l -> !l.startsWith("#"))
+          .filter(
+              l ->
+                  l.contains("send_")
+                      || l.contains("retrans")
+                      || l.contains("refused")
+                      || l.contains("surbs")
+                      || l.contains("cover"))
+          .forEach(l -> out.append("  ").append(l).append('\n'));
+    }
+    return out.toString();
+  }
+
   private double retransmissions() {
     return Scrapes.value(
         cluster.entryMetrics.scrape(), MetricNames.ROUTER_RETRANSMISSIONS.prometheus());
@@ -324,7 +347,9 @@ class MixnetEndToEndTest {
       TestCluster.RANDOM.nextBytes(body);
       HttpResponse<byte[]> response = post("http://echo.fog/echo", body, id);
 
-      assertThat(response.statusCode()).as("request %d", i).isEqualTo(200);
+      assertThat(response.statusCode())
+          .as("request %d: %s\n%s", i, response.headers().map(), diagnostics())
+          .isEqualTo(200);
       assertThat(response.body()).isEqualTo(body);
       // Retransmissions reach the exit more than once; the backend must see the request once.
       assertThat(backendCalls.get(id)).hasValue(1);
