@@ -20,10 +20,11 @@ import java.util.function.Supplier;
  * <i>left</i> this router, and no round is judged while any of its packets still waits in the send
  * queue. A packet that has not left cannot have been lost, and the queue's pace is not known in
  * advance: its slots come late on a busy machine (docs/benchmarks.md, send queue). A window sized
- * from an estimate of the queue fired on packets still queued: the round was sent again behind
- * itself, deepening the queue, and {@link SuspectNodes} was told of "losses" on paths no packet had
- * taken yet, which with a dead node in a layer could make its healthy sibling the suspect and leave
- * every path through the dead one (docs/router.md, "Send queue and cover traffic").
+ * from an estimate of the queue's drain at the nominal rate judged rounds before their
+ * acknowledgements could be back (seen: 772 ms after the last packet left, against a 790 ms round
+ * trip), so answers on their way were taken for losses, the round was sent again and its paths were
+ * reported to {@link SuspectNodes}; each such round spent one of the request's attempts
+ * (docs/router.md, "Send queue and cover traffic").
  */
 final class RetransmissionTimer {
 
