@@ -1,0 +1,30 @@
+package dev.betanet.bench.common;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A generated block in a Markdown file, between a begin and an end marker (HTML comments), so a
+ * tool can rewrite its figures while the text around them stays as written: {@code make bench} in
+ * docs/benchmarks.md, {@code make soak} in docs/reliability.md.
+ */
+public record MarkedSection(String begin, String end) {
+
+  /**
+   * Replaces the text between the markers in {@code file} with {@code content}, or appends both
+   * markers around it when they are absent.
+   */
+  public void writeInto(Path file, String content) throws IOException {
+    String text = Files.exists(file) ? Files.readString(file) : "";
+    String block = begin + "\n" + content.strip() + "\n" + end;
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from >= 0 && to > from) {
+      text = text.substring(0, from) + block + text.substring(to + end.length());
+    } else {
+      text = text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + block + "\n";
+    }
+    Files.writeString(file, text);
+  }
+}
