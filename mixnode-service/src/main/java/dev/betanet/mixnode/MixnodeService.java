@@ -65,7 +65,14 @@ public class MixnodeService {
     // Not awaited: the files may appear after the process starts (readiness says when).
     started
         .start()
-        .onFailure(e -> LOG.errorf("mixnode %s could not start: %s", settings.nodeId(), e));
+        .onFailure(
+            e -> {
+              if (e instanceof Mixnode.StoppedBeforeStarted) {
+                LOG.info(e.getMessage());
+              } else {
+                LOG.errorf("mixnode %s could not start: %s", settings.nodeId(), e);
+              }
+            });
   }
 
   void onStop(@Observes ShutdownEvent event) {

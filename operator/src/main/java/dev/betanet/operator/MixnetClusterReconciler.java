@@ -22,16 +22,19 @@ import dev.betanet.operator.status.Conditions;
 import dev.betanet.operator.status.StatusReport;
 import dev.betanet.operator.status.StatusText;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -213,12 +216,32 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
           "%s: reconcile failed after the Lease was lost; left to the new leader", id(cluster));
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
+    boolean lastAttempt = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(false);
+    if (isConflict(e) && !lastAttempt) {
+      // Routine: something else wrote the cluster since it was read (a spec edit, the previous
+      // status). The retry reads it again; status stays as it is. The JOSDK logs it on one INFO
+      // line with the full error at DEBUG, so only what this operator decided is added here.
+      LOG.debugf("%s: conflict writing the cluster; retrying on the current version", id(cluster));
+      metrics.reconciled(cluster, OperatorMetrics.RESULT_CONFLICT);
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LOG.errorf(e, "%s: reconcile failed, will retry", id(cluster));
     metrics.reconciled(cluster, OperatorMetrics.RESULT_FAILED);
     cluster.setStatus(
         StatusReport.failed(
             cluster, "ReconcileFailed", StatusText.reconcileFailed(e), clock.now()));
     return ErrorStatusUpdateControl.patchStatus(cluster);
+  }
+
+  /** HTTP 409 from the API server (optimistic locking), anywhere in the cause chain. */
+  private static boolean isConflict(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException api
+          && api.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void reportCover(MixnetCluster cluster, CoverStatus cover) {

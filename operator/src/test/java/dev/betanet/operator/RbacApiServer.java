@@ -150,6 +150,16 @@ public final class RbacApiServer
     return server.expect();
   }
 
+  /** The API's base URL, e.g. for a process of its own. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  /** A token the API issues for service account {@code namespace/name}. */
+  public String token(String namespace, String name) {
+    return tokens.issue(namespace, name);
+  }
+
   /** A client for service account {@code namespace/name}, with a token the API issues for it. */
   public KubernetesClient serviceAccountClient(String namespace, String name) {
     return client("http://127.0.0.1:" + server.getPort(), tokens.issue(namespace, name));

@@ -5,11 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A generated part of a hand-written markdown file, between two HTML-comment markers: a bench
- * replaces only what lies between them, so the text around stays as written.
- *
- * @param begin the opening marker, on a line of its own
- * @param end the closing marker
+ * A generated block in a Markdown file, between a begin and an end marker (HTML comments), so a
+ * tool can rewrite its figures while the text around them stays as written: {@code make bench} in
+ * docs/benchmarks.md, {@code make bench-entropy} there too, {@code make soak} in
+ * docs/reliability.md.
  */
 public record MarkedSection(String begin, String end) {
 
@@ -21,7 +20,8 @@ public record MarkedSection(String begin, String end) {
   }
 
   /**
-   * Replaces the text between the markers in {@code file}, or appends both when they are absent.
+   * Replaces the text between the markers in {@code file} with {@code content}, or appends both
+   * markers around it when they are absent.
    */
   public void writeInto(Path file, String content) throws IOException {
     String text = Files.exists(file) ? Files.readString(file) : "";

@@ -13,55 +13,93 @@ import java.util.Locale;
 /**
  * One keep-alive HTTP/1.1 connection to the entry router's proxy port: one canary flow. The JDK's
  * HttpClient pools connections by itself, which would make a handful of long flows out of the whole
- * run; the bench needs to decide where flows begin and end.
+ * run; the bench and the soak need to decide where flows begin and end. Sends GETs and POSTs and
+ * returns the whole answer, body included, so the soak can compare it byte for byte.
  */
 public final class ProxyConnection implements AutoCloseable {
 
   /**
-   * Status, the transport the router says carried the request, and the router's one-line reason
-   * when it refused or failed the request ({@code X-Betanet-Error}; empty otherwise).
+   * An answer: status, the transport the router names ({@code ?} when none), the router's reason
+   * code ({@code X-Betanet-Reason}) and one-line error ({@code X-Betanet-Error}) when it refused or
+   * failed the request (empty otherwise), and the body.
    */
-  public record Answer(int status, String transport, String error) {}
+  public record Answer(int status, String transport, String reason, String error, byte[] body) {}
 
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
   public ProxyConnection(int port) throws IOException {
+    this(port, 60_000);
+  }
+
+  /**
+   * @param timeoutMillis how long a read may wait (the socket's SO_TIMEOUT)
+   */
+  public ProxyConnection(int port, int timeoutMillis) throws IOException {
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
-    socket.setSoTimeout(60_000);
+    socket.setSoTimeout(timeoutMillis);
     socket.setTcpNoDelay(true);
     in = new BufferedInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }
 
+  /** A bodiless GET. */
   public Answer get(String host, String path) throws IOException {
-    out.write(
-        ("GET http://" + host + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1));
+    return send(host, path, null);
+  }
+
+  /** A GET when {@code body} is null, else a POST of it; the whole answer, body included. */
+  public Answer send(String host, String path, byte[] body) throws IOException {
+    var head = new StringBuilder();
+    head.append(body == null ? "GET" : "POST").append(" http://").append(host).append(path);
+    head.append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+    if (body != null) {
+      head.append("Content-Type: application/octet-stream\r\nContent-Length: ")
+          .append(body.length)
+          .append("\r\n");
+    }
+    head.append("\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    if (body != null) {
+      out.write(body);
+    }
     out.flush();
     String status = line();
     if (status == null) {
-      throw new IOException("closed before a response");
+      throw new IOException("connection closed before a response");
+    }
+    String[] statusParts = status.split(" ");
+    if (statusParts.length < 2 || !statusParts[0].startsWith("HTTP/1.")) {
+      throw new IOException("not an HTTP status line: " + status);
     }
     int length = -1;
     String transport = "?";
+    String reason = "";
     String error = "";
     for (String line = line(); line != null && !line.isEmpty(); line = line()) {
-      String lower = line.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).trim());
-      } else if (lower.startsWith("x-betanet-transport:")) {
-        transport = line.substring(20).trim();
-      } else if (lower.startsWith("x-betanet-error:")) {
-        error = line.substring(16).trim();
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = line.substring(colon + 1).trim();
+      switch (name) {
+        case "content-length" -> length = Integer.parseInt(value);
+        case "x-betanet-transport" -> transport = value;
+        case "x-betanet-reason" -> reason = value;
+        case "x-betanet-error" -> error = value;
+        default -> {}
       }
     }
     if (length < 0) {
       throw new IOException("response without Content-Length");
     }
-    in.readNBytes(length);
-    return new Answer(Integer.parseInt(status.split(" ")[1]), transport, error);
+    byte[] answer = in.readNBytes(length);
+    if (answer.length != length) {
+      throw new IOException("response cut after " + answer.length + " of " + length + " bytes");
+    }
+    return new Answer(Integer.parseInt(statusParts[1]), transport, reason, error, answer);
   }
 
   private String line() throws IOException {

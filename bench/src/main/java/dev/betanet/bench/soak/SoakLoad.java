@@ -1,5 +1,6 @@
 package dev.betanet.bench.soak;
 
+import dev.betanet.bench.common.ProxyConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ final class SoakLoad implements AutoCloseable {
 
   private void flows(int client, Random random) {
     while (running) {
-      try (var flow = new SoakConnection(proxyPort, 60_000)) {
+      try (var flow = new ProxyConnection(proxyPort, 60_000)) {
         for (int r = 0; r < FLOW_REQUESTS && running; r++) {
           if (!request(flow, client, random)) {
             pause(); // the connection failed (a router restart?): do not spin on new ones
@@ -82,7 +83,7 @@ final class SoakLoad implements AutoCloseable {
   }
 
   /** Sends one request and records its outcome; false when the connection failed. */
-  private boolean request(SoakConnection flow, int client, Random random) {
+  private boolean request(ProxyConnection flow, int client, Random random) {
     String path = "/soak/" + client + "/" + sequence.getAndIncrement();
     byte[] body = body(random);
     byte[] expected = body != null ? body : ("GET " + path + "\n").getBytes(StandardCharsets.UTF_8);
@@ -90,7 +91,7 @@ final class SoakLoad implements AutoCloseable {
     long at = clockMillis.getAsLong();
     long sent = System.nanoTime();
     try {
-      SoakConnection.Answer answer = flow.send(host, path, body);
+      ProxyConnection.Answer answer = flow.send(host, path, body);
       long latency = System.nanoTime() - sent;
       String result;
       if (answer.status() != 200) {

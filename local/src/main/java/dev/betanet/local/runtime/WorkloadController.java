@@ -1,5 +1,9 @@
 package dev.betanet.local.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -18,7 +22,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -39,6 +42,8 @@ final class WorkloadController {
 
   private static final Logger LOG = Logger.getLogger(WorkloadController.class.getName());
   static final String REVISION = "controller-revision-hash";
+  private static final ObjectMapper CANONICAL =
+      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
   private final KubernetesClient client;
 
@@ -227,12 +232,19 @@ final class WorkloadController {
     return meta.getNamespace() + "/" + meta.getName();
   }
 
+  /**
+   * The template's revision, over its JSON with every object's keys sorted: as Kubernetes hashes a
+   * template, equal templates get equal revisions whatever order their maps (labels) came in, so an
+   * object written again in another order does not replace its pods.
+   */
   static String revision(PodTemplateSpec template) {
     try {
+      Object tree = CANONICAL.readValue(Serialization.asJson(template), Object.class);
       byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(tree));
       return HexFormat.of().formatHex(digest, 0, 5);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("BUG: a pod template did not round-trip through JSON", e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("BUG: every Java runtime has SHA-256", e);
     }

@@ -35,8 +35,10 @@ public final class Mixnode {
   private final PacketServer server;
   private final CoverEmitter cover;
   private final long readyFromMillis;
+  private final Object lifecycle = new Object();
   private volatile int boundPort = -1;
   private volatile boolean stopping;
+  private Future<Integer> listening;
 
   public Mixnode(
       Vertx vertx,
@@ -82,27 +84,65 @@ public final class Mixnode {
    * The future holds the bound port.
    */
   public Future<Integer> start() {
-    return watcher
-        .start()
-        .compose(state -> server.listen(settings.host(), settings.port()))
-        .onSuccess(
-            port -> {
-              boundPort = port;
-              cover.start();
-              LOG.infof(
-                  "mixnode %s listening on %s:%d (%d packet loops)",
-                  settings.nodeId(), settings.host(), port, pipeline.loops().size());
-            });
+    return watcher.start().compose(state -> listenUnlessStopping()).compose(this::goLive);
   }
 
-  /** Graceful stop; see the class comment. Completes when everything is closed. */
+  /**
+   * A {@link #stop()} came before the node was listening: it never starts (a pod deleted while it
+   * was starting). Not an error.
+   */
+  public static final class StoppedBeforeStarted extends IllegalStateException {
+    StoppedBeforeStarted(String nodeId) {
+      super("mixnode " + nodeId + " was stopped before it had started");
+    }
+  }
+
+  // Under the lifecycle lock, so a stop either comes first (nothing is bound or started) or sees
+  // the bind in flight and closes the server after it.
+  private Future<Integer> listenUnlessStopping() {
+    synchronized (lifecycle) {
+      if (stopping) {
+        return Future.failedFuture(new StoppedBeforeStarted(settings.nodeId()));
+      }
+      listening = server.listen(settings.host(), settings.port());
+      return listening;
+    }
+  }
+
+  private Future<Integer> goLive(int port) {
+    synchronized (lifecycle) {
+      if (stopping) {
+        return Future.failedFuture(new StoppedBeforeStarted(settings.nodeId()));
+      }
+      boundPort = port;
+      cover.start();
+    }
+    LOG.infof(
+        "mixnode %s listening on %s:%d (%d packet loops)",
+        settings.nodeId(), settings.host(), port, pipeline.loops().size());
+    return Future.succeededFuture(port);
+  }
+
+  /**
+   * Graceful stop; see the class comment. Completes when everything is closed. Safe at any point of
+   * {@link #start()}: a start still loading files never binds, a bind in flight is closed.
+   */
   public Future<Void> stop() {
-    stopping = true;
-    cover.stop();
-    watcher.stop();
+    Future<Integer> bind;
+    synchronized (lifecycle) {
+      stopping = true;
+      cover.stop();
+      watcher.stop();
+      bind = listening;
+    }
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-    return server
-        .close()
+    // Close the server once a bind in flight has settled, bound or not.
+    Future<Void> bound =
+        bind == null
+            ? Future.succeededFuture()
+            : bind.<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    return bound
+        .compose(v -> server.close())
         .compose(v -> pipeline.drain(settings.drainTimeout()))
         .compose(
             v ->

@@ -35,6 +35,9 @@ public class OperatorMetrics {
   public static final String RESULT_INVALID_SPEC = "invalid_spec";
   public static final String RESULT_FAILED = "failed";
 
+  /** A write refused with 409 (the cluster changed meanwhile); retried at once, not a failure. */
+  public static final String RESULT_CONFLICT = "conflict";
+
   private final MeterRegistry registry;
   private final Map<String, ClusterMeters> byCluster = new ConcurrentHashMap<>();
 

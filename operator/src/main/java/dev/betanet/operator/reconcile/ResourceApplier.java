@@ -8,14 +8,9 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,11 +20,12 @@ import java.util.Set;
  * Creates or updates the objects a cluster owns, and deletes the ones it no longer wants.
  *
  * <p>An object is written only when what the operator wants of it changed: a hash of the desired
- * object is kept in an annotation and compared, rather than the live object, which the API server
- * fills with defaults. So a reconcile with nothing new writes nothing and restarts nothing. Secrets
- * are compared by content instead, so no digest of key material is ever published. Hand edits that
- * keep the annotation are reverted where the API server fills in nothing, so the live value can be
- * compared as it is: a ConfigMap's data, a StatefulSet's replica count and container images.
+ * object ({@link DesiredHash}: the same in every operator process) is kept in an annotation and
+ * compared, rather than the live object, which the API server fills with defaults. So a reconcile
+ * with nothing new writes nothing and restarts nothing. Secrets are compared by content instead, so
+ * no digest of key material is ever published. Hand edits that keep the annotation are reverted
+ * where the API server fills in nothing, so the live value can be compared as it is: a ConfigMap's
+ * data, a StatefulSet's replica count and container images.
  *
  * <p>Every object gets the cluster as its controlling owner: deleting the cluster deletes them.
  */
@@ -154,18 +150,8 @@ public class ResourceApplier {
                 : desired.getMetadata().getAnnotations());
     annotations.remove(DESIRED_HASH);
     desired.getMetadata().setAnnotations(annotations);
-    annotations.put(DESIRED_HASH, sha256(Serialization.asJson(desired)));
+    annotations.put(DESIRED_HASH, DesiredHash.of(desired));
     return annotations;
-  }
-
-  private static String sha256(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("BUG: every Java runtime has SHA-256", e);
-    }
   }
 
   static OwnerReference ownerReference(MixnetCluster owner) {
