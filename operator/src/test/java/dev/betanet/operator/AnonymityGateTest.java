@@ -259,15 +259,13 @@ class AnonymityGateTest {
   }
 
   private void edit(Consumer<MixnetCluster> change) {
-    client
-        .resources(MixnetCluster.class)
-        .inNamespace(NS)
-        .withName("demo")
-        .edit(
-            c -> {
-              change.accept(c);
-              return c;
-            });
+    ClusterObjects.editCluster(
+        client,
+        NS,
+        "demo",
+        c -> {
+          change.accept(c);
+        });
   }
 
   private CanaryStatus awaitCanary(Predicate<CanaryStatus> condition) {

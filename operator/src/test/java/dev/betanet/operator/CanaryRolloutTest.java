@@ -363,15 +363,13 @@ class CanaryRolloutTest {
   }
 
   private void edit(String ns, Consumer<MixnetCluster> change) {
-    client
-        .resources(MixnetCluster.class)
-        .inNamespace(ns)
-        .withName("demo")
-        .edit(
-            c -> {
-              change.accept(c);
-              return c;
-            });
+    ClusterObjects.editCluster(
+        client,
+        ns,
+        "demo",
+        c -> {
+          change.accept(c);
+        });
   }
 
   private CanaryStatus awaitCanary(String ns, Predicate<CanaryStatus> condition) {

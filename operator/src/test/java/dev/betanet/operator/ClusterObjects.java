@@ -17,11 +17,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** Reads what the operator wrote into the in-process API, and plays kubelet. */
@@ -149,6 +151,31 @@ final class ClusterObjects {
                       .build());
               return p;
             });
+  }
+
+  /**
+   * Edits a MixnetCluster as {@code by}, again on a 409: the operator writes status concurrently,
+   * and a user's edit that meets one is retried too (as kubectl edit would be).
+   */
+  static void editCluster(
+      KubernetesClient by, String ns, String name, Consumer<MixnetCluster> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        by.resources(MixnetCluster.class)
+            .inNamespace(ns)
+            .withName(name)
+            .edit(
+                c -> {
+                  change.accept(c);
+                  return c;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Moves a router pod's management port, as a new pod of the StatefulSet would. */

@@ -192,15 +192,13 @@ class MixnetClusterReconcilerTest {
         objects.topologyConfigMap(ns, "demo").getMetadata().getResourceVersion();
     long generation = objects.cluster(ns, "demo").getMetadata().getGeneration();
 
-    client
-        .resources(MixnetCluster.class)
-        .inNamespace(ns)
-        .withName("demo")
-        .edit(
-            c -> {
-              c.getSpec().canary.weight = 25;
-              return c;
-            });
+    ClusterObjects.editCluster(
+        client,
+        ns,
+        "demo",
+        c -> {
+          c.getSpec().canary.weight = 25;
+        });
     Topology changed = objects.awaitTopology(ns, "demo", epoch + 1);
     assertThat(changed.canary().weight()).isEqualTo(25);
     await()
@@ -219,15 +217,13 @@ class MixnetClusterReconcilerTest {
         .isEqualTo(versions);
     assertThat(objects.topology(ns, "demo").epoch()).isEqualTo(epoch + 1);
 
-    client
-        .resources(MixnetCluster.class)
-        .inNamespace(ns)
-        .withName("demo")
-        .edit(
-            c -> {
-              c.getSpec().fallbackPolicy = dev.betanet.operator.crd.FallbackPolicy.STRICT;
-              return c;
-            });
+    ClusterObjects.editCluster(
+        client,
+        ns,
+        "demo",
+        c -> {
+          c.getSpec().fallbackPolicy = dev.betanet.operator.crd.FallbackPolicy.STRICT;
+        });
     Topology strict = objects.awaitTopology(ns, "demo", epoch + 2);
     assertThat(strict.canary()).isEqualTo(new Topology.Canary(25, Topology.FallbackPolicy.STRICT));
     assertThat(objects.resourceVersions(ns))
@@ -291,15 +287,13 @@ class MixnetClusterReconcilerTest {
     String ns = "scale";
     client.resource(TestClusters.demo(ns, "demo")).create();
     objects.awaitTopology(ns, "demo", 1);
-    client
-        .resources(MixnetCluster.class)
-        .inNamespace(ns)
-        .withName("demo")
-        .edit(
-            c -> {
-              c.getSpec().mixnodes.nodesPerLayer = 3;
-              return c;
-            });
+    ClusterObjects.editCluster(
+        client,
+        ns,
+        "demo",
+        c -> {
+          c.getSpec().mixnodes.nodesPerLayer = 3;
+        });
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -310,15 +304,13 @@ class MixnetClusterReconcilerTest {
             });
     assertThat(objects.nodeKeys(ns, "demo-mix-2-2-0").nodeId()).isEqualTo("demo-mix-2-2-0");
 
-    client
-        .resources(MixnetCluster.class)
-        .inNamespace(ns)
-        .withName("demo")
-        .edit(
-            c -> {
-              c.getSpec().mixnodes.layers = 2;
-              return c;
-            });
+    ClusterObjects.editCluster(
+        client,
+        ns,
+        "demo",
+        c -> {
+          c.getSpec().mixnodes.layers = 2;
+        });
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -357,16 +349,13 @@ class MixnetClusterReconcilerTest {
 
     // Later, the spec is fixed: Ready stays False (nodes not ready yet), so no transition.
     clock.advance(Duration.ofMinutes(1));
-    client
-        .resources(MixnetCluster.class)
-        .inNamespace(ns)
-        .withName("demo")
-        .edit(
-            c -> {
-              c.getSpec().routers.services =
-                  TestClusters.demo(ns, "demo").getSpec().routers.services;
-              return c;
-            });
+    ClusterObjects.editCluster(
+        client,
+        ns,
+        "demo",
+        c -> {
+          c.getSpec().routers.services = TestClusters.demo(ns, "demo").getSpec().routers.services;
+        });
     objects.awaitTopology(ns, "demo", 1);
     await()
         .atMost(WAIT)
