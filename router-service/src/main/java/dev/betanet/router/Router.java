@@ -20,7 +20,6 @@ import dev.betanet.router.exit.BackendCaller;
 import dev.betanet.router.exit.ExitHandler;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.packet.PacketReceiver;
-import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.proxy.ProxyServer;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.FlowDispatcher;
@@ -73,7 +72,6 @@ public final class Router {
   private final SecureRandom random = new SecureRandom();
   private final RouterMetrics metrics;
   private final PacketLinks links;
-  private final SendQueue sendQueue;
   private final SuspectNodes suspects;
   private final MixnetClient client;
   private final BackendCaller backend;
@@ -82,6 +80,7 @@ public final class Router {
   private final TunnelClient tunnelClient;
   private final TunnelServer tunnelServer;
   private final ProxyServer proxy;
+  private final CoverTraffic cover;
   private final MixnetStreams streams;
   private final FallbackStreams fallbackStreams;
   private final StreamExit streamExit;
@@ -141,18 +140,8 @@ public final class Router {
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.links = new PacketLinks(vertx, 4096, this::unreachable);
     var paths = new PathSelector(random, suspects);
-    // Every packet this router emits, in both roles, takes a slot of one send queue.
-    this.sendQueue =
-        new SendQueue(
-            settings.nodeId(),
-            links,
-            this::sendRate,
-            settings.limits().sendQueuePackets(),
-            new CoverTraffic(state::get, paths, random),
-            metrics,
-            random);
     this.client =
-        new MixnetClient(vertx, state::get, sendQueue, paths, suspects, settings, metrics, random);
+        new MixnetClient(vertx, state::get, links, paths, suspects, settings, metrics, random);
     this.backend =
         new BackendCaller(
             vertx,
@@ -197,7 +186,7 @@ public final class Router {
         new MixnetStreams(
             vertx,
             state::get,
-            sendQueue,
+            links,
             paths,
             suspects,
             settings.streams(),
@@ -217,12 +206,7 @@ public final class Router {
         new StreamDispatcher(streams, fallbackStreams, entryStreamMetrics, metrics);
     this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
     this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
-  }
-
-  /** The topology's slot rate (packets per second); 0, unpaced, until a topology is loaded. */
-  private long sendRate() {
-    RouterState current = state.get();
-    return current == null ? 0 : SendQueue.slotRate(current.topology().mixing());
+    this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
   }
 
   /**
@@ -302,7 +286,7 @@ public final class Router {
         .map(
             port -> {
               socksPort = port;
-              sendQueue.start();
+              cover.start();
               ready = true;
               LOG.log(
                   System.Logger.Level.INFO,
@@ -355,8 +339,7 @@ public final class Router {
       metrics.refused("unroutable_reply");
       return;
     }
-    // A reply the queue refuses is counted there; the entry's next round makes it go out again.
-    sendQueue.send(address, packet.packet());
+    links.send(address, packet.packet());
   }
 
   /** Routes peeled packets to the exit or the entry role. */
@@ -455,14 +438,12 @@ public final class Router {
             topology.canary().fallbackPolicy().name().toLowerCase(java.util.Locale.ROOT))
         .put("layers", layers)
         .put("exitRequestsRemembered", exit.remembered())
-        .put("packetsDroppedOnLinks", links.dropped())
-        .put("sendQueuePackets", sendQueue.depth())
-        .put("sendRatePerSecond", SendQueue.slotRate(topology.mixing()));
+        .put("packetsDroppedOnLinks", links.dropped());
   }
 
   public Future<Void> stop() {
     ready = false;
-    sendQueue.stop();
+    cover.stop();
     vertx.cancelTimer(pollTimer);
     streams.close();
     fallbackStreams.close();

@@ -71,8 +71,7 @@ public class RouterService {
                     s.bodyProgressTimeout(),
                     s.maxPendingBodyBytes(),
                     s.maxTunnelHandshakes(),
-                    s.tunnelHandshakeTimeout(),
-                    s.sendQueuePackets()))
+                    s.tunnelHandshakeTimeout()))
             .socksPort(s.socksPort())
             .tcpPorts(servicesFile.tcpPorts())
             .streams(

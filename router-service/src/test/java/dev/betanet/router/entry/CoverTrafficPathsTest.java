@@ -11,7 +11,6 @@ import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.loopback.Eventually;
 import dev.betanet.router.packet.PacketLinks;
-import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,10 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cover from an idle router's send queue leaves over real sockets to two first-layer nodes played
- * by the test. A node the router suspects is avoided by cover exactly as by requests: were it not,
- * a node on the avoided side could tell every packet it still receives from this router to be
- * cover.
+ * Loop cover leaves this router over real sockets to two first-layer nodes played by the test. A
+ * node the router suspects is avoided by cover exactly as by requests: were it not, a node on the
+ * avoided side could tell every packet it still receives from this router to be cover.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CoverTrafficPathsTest {
@@ -46,13 +44,13 @@ class CoverTrafficPathsTest {
   private final Vertx vertx = Vertx.vertx();
   private final List<ServerSocket> nodes = new ArrayList<>();
   private final List<AtomicInteger> received = new ArrayList<>();
-  private SendQueue queue;
+  private CoverTraffic cover;
   private PacketLinks links;
 
   @AfterEach
   void stop() throws Exception {
-    if (queue != null) {
-      queue.stop();
+    if (cover != null) {
+      cover.stop();
     }
     if (links != null) {
       links.close();
@@ -123,7 +121,7 @@ class CoverTrafficPathsTest {
             1,
             Instant.now(),
             2048,
-            new Topology.Mixing(0, 0).withSendRatePerSecond(500),
+            new Topology.Mixing(0, 2),
             List.of(
                 new Topology.Layer(0, List.of(entry(suspect, node()), entry(trusted, node()))),
                 new Topology.Layer(1, List.of(entry(second, "127.0.0.1:1")))),
@@ -139,18 +137,16 @@ class CoverTrafficPathsTest {
     suspects.unanswered(List.of("suspect"), Long.MAX_VALUE); // e.g. it refused our connection
     var paths = new PathSelector(RANDOM, suspects);
     links = new PacketLinks(vertx, 4096, address -> {});
-    // An idle router: every slot of its send queue is cover.
-    queue =
-        new SendQueue(
-            "router",
+    cover =
+        new CoverTraffic(
+            vertx,
+            () -> state,
+            paths,
             links,
-            () -> state.topology().mixing().sendRatePerSecond(),
-            4096,
-            new CoverTraffic(() -> state, paths, RANDOM),
             new RouterMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0),
             RANDOM);
 
-    queue.start();
+    cover.start();
     Eventually.await(
         "100 cover packets at the healthy node",
         Duration.ofSeconds(30),
