@@ -8,7 +8,6 @@ import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.replay.SinceStartReplayFilter;
 import dev.betanet.protocol.topology.Topology;
-import dev.betanet.router.connect.FallbackStreams;
 import dev.betanet.router.connect.MixnetStreams;
 import dev.betanet.router.connect.Socks5Server;
 import dev.betanet.router.connect.StreamDispatcher;
@@ -27,7 +26,6 @@ import dev.betanet.router.state.PacketKeys;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
-import dev.betanet.router.stream.StreamMetrics;
 import dev.betanet.router.tcpexit.StreamExit;
 import dev.betanet.router.tcpexit.TcpBackends;
 import dev.betanet.router.tunnel.TunnelClient;
@@ -82,7 +80,6 @@ public final class Router {
   private final ProxyServer proxy;
   private final CoverTraffic cover;
   private final MixnetStreams streams;
-  private final FallbackStreams fallbackStreams;
   private final StreamExit streamExit;
   private final Socks5Server socks;
   private volatile int socksPort;
@@ -158,15 +155,6 @@ public final class Router {
             System::currentTimeMillis);
     this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
-    this.streamExit =
-        new StreamExit(
-            vertx,
-            new TcpBackends(settings.tcpPorts()),
-            this::sendReply,
-            state::get,
-            settings.streams(),
-            metrics,
-            registry);
     this.tunnelServer =
         new TunnelServer(
             vertx,
@@ -175,13 +163,11 @@ public final class Router {
             metrics,
             settings.maxMessageBytes(),
             settings.limits(),
-            random,
-            streamExit);
+            random);
     var split = new CanarySplit(this::canaryWeight, splitRandom);
     var dispatcher =
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
-    var entryStreamMetrics = new StreamMetrics(registry, "entry");
     this.streams =
         new MixnetStreams(
             vertx,
@@ -191,19 +177,17 @@ public final class Router {
             suspects,
             settings.streams(),
             metrics,
-            entryStreamMetrics,
+            registry,
             random);
-    this.fallbackStreams =
-        new FallbackStreams(
+    this.streamExit =
+        new StreamExit(
             vertx,
-            state::get,
-            tunnelClient,
+            new TcpBackends(settings.tcpPorts()),
+            this::sendReply,
             settings.streams(),
             metrics,
-            entryStreamMetrics,
-            random);
-    var streamDispatcher =
-        new StreamDispatcher(streams, fallbackStreams, entryStreamMetrics, metrics);
+            registry);
+    var streamDispatcher = new StreamDispatcher(streams, metrics);
     this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
     this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
@@ -414,7 +398,7 @@ public final class Router {
             .put("tunnelsIn", tunnelServer.connections())
             .put("tunnelHandshakesIn", tunnelServer.handshaking())
             .put("socksConnections", socks.connections())
-            .put("streamsEntry", streams.held() + fallbackStreams.held())
+            .put("streamsEntry", streams.held())
             .put("streamRoundTripMillis", streams.longestRoundTripMillis())
             .put("streamsExit", streamExit.held())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
@@ -446,7 +430,6 @@ public final class Router {
     cover.stop();
     vertx.cancelTimer(pollTimer);
     streams.close();
-    fallbackStreams.close();
     streamExit.close();
     return Future.join(
             proxy.close(),

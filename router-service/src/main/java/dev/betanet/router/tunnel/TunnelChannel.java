@@ -42,11 +42,9 @@ final class TunnelChannel {
   private final RouterMetrics metrics;
   private final FrameCodec codec = new FrameCodec(TunnelMessages.MAX_FRAME_BYTES);
   private Handler handler;
-  private volatile TunnelSession session;
+  private TunnelSession session;
   private long handshakeTimer;
-
-  /** Read from other threads too ({@link #isEstablished}, by the streams a tunnel carries). */
-  private volatile boolean closed;
+  private boolean closed;
 
   /**
    * Must be created on the socket's context.
@@ -104,7 +102,6 @@ final class TunnelChannel {
     metrics.tunnel(role, "open");
   }
 
-  /** Whether frames may be sent: the handshake completed and the connection is open. */
   boolean isEstablished() {
     return session != null && !closed;
   }
