@@ -8,6 +8,7 @@ import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.replay.SinceStartReplayFilter;
 import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.connect.FallbackStreams;
 import dev.betanet.router.connect.MixnetStreams;
 import dev.betanet.router.connect.Socks5Server;
 import dev.betanet.router.connect.StreamDispatcher;
@@ -26,6 +27,7 @@ import dev.betanet.router.state.PacketKeys;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
+import dev.betanet.router.stream.StreamMetrics;
 import dev.betanet.router.tcpexit.StreamExit;
 import dev.betanet.router.tcpexit.TcpBackends;
 import dev.betanet.router.tunnel.TunnelClient;
@@ -80,6 +82,7 @@ public final class Router {
   private final ProxyServer proxy;
   private final CoverTraffic cover;
   private final MixnetStreams streams;
+  private final FallbackStreams fallbackStreams;
   private final StreamExit streamExit;
   private final Socks5Server socks;
   private volatile int socksPort;
@@ -155,6 +158,15 @@ public final class Router {
             System::currentTimeMillis);
     this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
+    this.streamExit =
+        new StreamExit(
+            vertx,
+            new TcpBackends(settings.tcpPorts()),
+            this::sendReply,
+            state::get,
+            settings.streams(),
+            metrics,
+            registry);
     this.tunnelServer =
         new TunnelServer(
             vertx,
@@ -163,11 +175,13 @@ public final class Router {
             metrics,
             settings.maxMessageBytes(),
             settings.limits(),
-            random);
+            random,
+            streamExit);
     var split = new CanarySplit(this::canaryWeight, splitRandom);
     var dispatcher =
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
+    var entryStreamMetrics = new StreamMetrics(registry, "entry");
     this.streams =
         new MixnetStreams(
             vertx,
@@ -177,17 +191,19 @@ public final class Router {
             suspects,
             settings.streams(),
             metrics,
-            registry,
+            entryStreamMetrics,
             random);
-    this.streamExit =
-        new StreamExit(
+    this.fallbackStreams =
+        new FallbackStreams(
             vertx,
-            new TcpBackends(settings.tcpPorts()),
-            this::sendReply,
+            state::get,
+            tunnelClient,
             settings.streams(),
             metrics,
-            registry);
-    var streamDispatcher = new StreamDispatcher(streams, metrics);
+            entryStreamMetrics,
+            random);
+    var streamDispatcher =
+        new StreamDispatcher(streams, fallbackStreams, entryStreamMetrics, metrics);
     this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
     this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
@@ -398,7 +414,7 @@ public final class Router {
             .put("tunnelsIn", tunnelServer.connections())
             .put("tunnelHandshakesIn", tunnelServer.handshaking())
             .put("socksConnections", socks.connections())
-            .put("streamsEntry", streams.held())
+            .put("streamsEntry", streams.held() + fallbackStreams.held())
             .put("streamRoundTripMillis", streams.longestRoundTripMillis())
             .put("streamsExit", streamExit.held())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
@@ -430,6 +446,7 @@ public final class Router {
     cover.stop();
     vertx.cancelTimer(pollTimer);
     streams.close();
+    fallbackStreams.close();
     streamExit.close();
     return Future.join(
             proxy.close(),

@@ -29,6 +29,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Streams end to end: a SOCKS5 client (written from RFC 1928) → entry router → 3 layers × 2 real
  * mixnode processes → exit router → a real TCP backend, byte-exact both ways.
+ *
+ * <p>The bulk test doubles as the streams benchmark (docs/benchmarks.md, "streams"): {@code
+ * -Dstream.bulk.bytes} (per stream), {@code -Dstream.bulk.streams} (at once) and {@code
+ * -Dstream.delay.millis} (mean per-hop delay, 5 by default) set its size, {@code
+ * -Dstream.canary.weight=0} puts it on the fallback tunnel; it prints its timing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,11 +63,24 @@ class StreamEndToEndTest {
 
   @BeforeAll
   void start() throws Exception {
-    cluster = new TestCluster(3, 2, 5);
+    cluster = new TestCluster(3, 2, Long.getLong("stream.delay.millis", 5));
+    // 100 unless a benchmark run asks for the fallback tunnel (0) beside it.
+    cluster.canaryWeight = Integer.getInteger("stream.canary.weight", 100);
     echo = new TcpBackend(TcpBackend.Mode.ECHO, 0);
     echoAtEnd = new TcpBackend(TcpBackend.Mode.ECHO_AT_END, 0);
     source = new TcpBackend(TcpBackend.Mode.SOURCE, 1L << 30);
-    var http = cluster.backend(r -> r.response().end("hello from " + r.host()));
+    var http =
+        cluster.backend(
+            r ->
+                r.body()
+                    .onSuccess(
+                        body -> {
+                          if (r.method() == io.vertx.core.http.HttpMethod.POST) {
+                            r.response().end(body); // echo, for the large POST
+                          } else {
+                            r.response().end("hello from " + r.host());
+                          }
+                        }));
     cluster.exitTcpPorts =
         Map.of(
             "echo.fog",
@@ -93,50 +111,49 @@ class StreamEndToEndTest {
 
   @Test
   @Order(50)
-  void bulkBothWaysOverOneSocksStreamIsByteExact() throws Exception {
+  void bulkBothWaysOverSocksStreamsIsByteExact() throws Exception {
     long size = Long.getLong("stream.bulk.bytes", 2L << 20);
-    var connected = Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT);
-    assertThat(connected.reply()).isZero();
-    long started = System.nanoTime();
-    Thread sampler = null;
-    if (Boolean.getBoolean("stream.debug")) {
-      sampler =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                      for (var registry :
-                          java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
-                        scrape(registry)
-                            .lines()
-                            .filter(
-                                l ->
-                                    l.startsWith("betanet_router_stream_window")
-                                        || l.startsWith("betanet_router_stream_buffered")
-                                        || l.startsWith("betanet_router_stream_retrans")
-                                        || l.startsWith(
-                                            "betanet_router_stream_bytes_total{direction=\"sent\""))
-                            .forEach(System.err::println);
-                      }
-                      System.err.println(cluster.entry.status().encode());
-                      try {
-                        Thread.sleep(2000);
-                      } catch (InterruptedException e) {
-                        return;
-                      }
-                    }
-                  });
+    int count = Integer.getInteger("stream.bulk.streams", 1);
+    List<Socks5Client.Connected> connected = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      connected.add(Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT));
+      assertThat(connected.getLast().reply()).isZero();
     }
-    Transfer result = transfer(connected.socket(), size);
+    long started = System.nanoTime();
+    Thread sampler = Boolean.getBoolean("stream.debug") ? debugSampler() : null;
+    List<CompletableFuture<Transfer>> transfers = new ArrayList<>();
+    for (var c : connected) {
+      var transfer = new CompletableFuture<Transfer>();
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  transfer.complete(transfer(c.socket(), size));
+                } catch (Exception e) {
+                  transfer.completeExceptionally(e);
+                }
+              });
+      transfers.add(transfer);
+    }
+    for (var transfer : transfers) {
+      Transfer result = transfer.get(1800, TimeUnit.SECONDS);
+      assertThat(result.received()).isEqualTo(size);
+      assertThat(result.receivedDigest()).isEqualTo(result.sentDigest());
+    }
     if (sampler != null) {
       sampler.interrupt();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    assertThat(result.received()).isEqualTo(size);
-    assertThat(result.receivedDigest()).isEqualTo(result.sentDigest());
     System.err.printf(
-        "stream bulk: %d bytes each way in %.1f s = %.2f MB/s each way%n",
-        size, seconds, size / seconds / 1e6);
+        "stream bulk: %d stream(s) x %d bytes each way in %.1f s = %.3f MB/s each way per stream,"
+            + " %.3f MB/s each way in all (weight %d, mean per-hop delay %d ms)%n",
+        count,
+        size,
+        seconds,
+        size / seconds / 1e6,
+        count * size / seconds / 1e6,
+        cluster.canaryWeight,
+        cluster.meanDelayMillis);
     if (Boolean.getBoolean("stream.debug")) {
       for (var registry : java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
         scrape(registry)
@@ -147,6 +164,55 @@ class StreamEndToEndTest {
       }
       System.err.println(cluster.entry.status().encode());
       System.err.println(cluster.exit.status().encode());
+    }
+  }
+
+  /** Prints the stream series every 2 s while a bulk transfer runs ({@code -Dstream.debug}). */
+  private Thread debugSampler() {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                for (var registry : java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
+                  scrape(registry)
+                      .lines()
+                      .filter(
+                          l ->
+                              l.startsWith("betanet_router_stream_window")
+                                  || l.startsWith("betanet_router_stream_buffered")
+                                  || l.startsWith("betanet_router_stream_retrans")
+                                  || l.startsWith(
+                                      "betanet_router_stream_bytes_total{direction=\"sent\""))
+                      .forEach(System.err::println);
+                }
+                System.err.println(cluster.entry.status().encode());
+                try {
+                  Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+  }
+
+  /**
+   * A 200 kB POST through the proxy port (the buffered request path, not a stream) comes back
+   * byte-exact from an echoing backend; its time is printed for docs/benchmarks.md.
+   */
+  @Test
+  @Order(51)
+  void aLargePostThroughTheProxyIsEchoedByteExact() throws Exception {
+    byte[] body = new byte[200_000];
+    new java.util.Random(200).nextBytes(body);
+    try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+      long started = System.nanoTime();
+      var response = flow.send("POST", "http://echo.fog/echo", body);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(body);
+      System.err.printf(
+          "large POST: %d bytes echoed through the %s in %.2f s (mean per-hop delay %d ms)%n",
+          body.length, response.transport(), seconds, cluster.meanDelayMillis);
     }
   }
 

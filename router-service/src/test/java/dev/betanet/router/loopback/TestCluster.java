@@ -323,24 +323,23 @@ final class TestCluster implements AutoCloseable {
 
   RouterSettings settings(
       String nodeId, int packetPort, int tunnelPort, Map<String, String> services) {
-    return new RouterSettings(
-        nodeId,
-        keysFile(nodeId),
-        topologyFile(),
-        services,
-        "127.0.0.1",
-        0,
-        packetPort,
-        tunnelPort,
-        Duration.ofSeconds(20),
-        Duration.ofSeconds(2),
-        Duration.ofMillis(700),
-        6,
-        256 * 1024,
-        64,
-        8,
-        Duration.ofMillis(200),
-        2);
+    return RouterSettings.builder(nodeId, keysFile(nodeId), topologyFile())
+        .services(services)
+        .host("127.0.0.1")
+        .proxyPort(0)
+        .packetPort(packetPort)
+        .tunnelPort(tunnelPort)
+        .requestTimeout(Duration.ofSeconds(20))
+        .backendTimeout(Duration.ofSeconds(2))
+        .retransmitMargin(Duration.ofMillis(700))
+        .maxAttempts(6)
+        .maxBodyBytes(256 * 1024)
+        .maxInFlight(64)
+        .initialSurbs(8)
+        .reloadInterval(Duration.ofMillis(200))
+        .cryptoThreads(2)
+        .socksPort(0)
+        .build();
   }
 
   private Router startRouter(
@@ -351,10 +350,11 @@ final class TestCluster implements AutoCloseable {
       MeterRegistry registry)
       throws Exception {
     RouterSettings settings =
-        settings(nodeId, packetPort, tunnelPort, services)
-            .withLimits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
-            .withStreams(
-                0, nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of(), streamSettings);
+        settings(nodeId, packetPort, tunnelPort, services).toBuilder()
+            .limits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
+            .tcpPorts(nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of())
+            .streams(streamSettings)
+            .build();
     var router =
         nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
             ? new Router(vertx, settings, registry, entrySplitRandom)
