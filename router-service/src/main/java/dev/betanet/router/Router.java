@@ -20,6 +20,7 @@ import dev.betanet.router.exit.BackendCaller;
 import dev.betanet.router.exit.ExitHandler;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.packet.PacketReceiver;
+import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.proxy.ProxyServer;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.FlowDispatcher;
@@ -72,6 +73,7 @@ public final class Router {
   private final SecureRandom random = new SecureRandom();
   private final RouterMetrics metrics;
   private final PacketLinks links;
+  private final SendQueue sendQueue;
   private final SuspectNodes suspects;
   private final MixnetClient client;
   private final BackendCaller backend;
@@ -80,7 +82,6 @@ public final class Router {
   private final TunnelClient tunnelClient;
   private final TunnelServer tunnelServer;
   private final ProxyServer proxy;
-  private final CoverTraffic cover;
   private final MixnetStreams streams;
   private final FallbackStreams fallbackStreams;
   private final StreamExit streamExit;
@@ -140,8 +141,18 @@ public final class Router {
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.links = new PacketLinks(vertx, 4096, this::unreachable);
     var paths = new PathSelector(random, suspects);
+    // Every packet this router emits, in both roles, takes a slot of one send queue.
+    this.sendQueue =
+        new SendQueue(
+            settings.nodeId(),
+            links,
+            this::sendRate,
+            settings.limits().sendQueuePackets(),
+            new CoverTraffic(state::get, paths, random),
+            metrics,
+            random);
     this.client =
-        new MixnetClient(vertx, state::get, links, paths, suspects, settings, metrics, random);
+        new MixnetClient(vertx, state::get, sendQueue, paths, suspects, settings, metrics, random);
     this.backend =
         new BackendCaller(
             vertx,
@@ -186,7 +197,7 @@ public final class Router {
         new MixnetStreams(
             vertx,
             state::get,
-            links,
+            sendQueue,
             paths,
             suspects,
             settings.streams(),
@@ -206,7 +217,12 @@ public final class Router {
         new StreamDispatcher(streams, fallbackStreams, entryStreamMetrics, metrics);
     this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
     this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
-    this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
+  }
+
+  /** The topology's slot rate (packets per second); 0, unpaced, until a topology is loaded. */
+  private long sendRate() {
+    RouterState current = state.get();
+    return current == null ? 0 : SendQueue.slotRate(current.topology().mixing());
   }
 
   /**
@@ -286,7 +302,7 @@ public final class Router {
         .map(
             port -> {
               socksPort = port;
-              cover.start();
+              sendQueue.start();
               ready = true;
               LOG.log(
                   System.Logger.Level.INFO,
@@ -339,7 +355,8 @@ public final class Router {
       metrics.refused("unroutable_reply");
       return;
     }
-    links.send(address, packet.packet());
+    // A reply the queue refuses is counted there; the entry's next round makes it go out again.
+    sendQueue.send(address, packet.packet());
   }
 
   /** Routes peeled packets to the exit or the entry role. */
@@ -438,12 +455,14 @@ public final class Router {
             topology.canary().fallbackPolicy().name().toLowerCase(java.util.Locale.ROOT))
         .put("layers", layers)
         .put("exitRequestsRemembered", exit.remembered())
-        .put("packetsDroppedOnLinks", links.dropped());
+        .put("packetsDroppedOnLinks", links.dropped())
+        .put("sendQueuePackets", sendQueue.depth())
+        .put("sendRatePerSecond", SendQueue.slotRate(topology.mixing()));
   }
 
   public Future<Void> stop() {
     ready = false;
-    cover.stop();
+    sendQueue.stop();
     vertx.cancelTimer(pollTimer);
     streams.close();
     fallbackStreams.close();

@@ -71,7 +71,8 @@ public class RouterService {
                     s.bodyProgressTimeout(),
                     s.maxPendingBodyBytes(),
                     s.maxTunnelHandshakes(),
-                    s.tunnelHandshakeTimeout()))
+                    s.tunnelHandshakeTimeout(),
+                    s.sendQueuePackets()))
             .socksPort(s.socksPort())
             .tcpPorts(servicesFile.tcpPorts())
             .streams(

@@ -64,6 +64,24 @@ public final class MetricNames {
   /** Key/topology updates the router refused or could not apply (the mixnode's equivalent). */
   public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
 
+  /** Packets waiting in the router's send queue for a departure slot. */
+  public static final MetricName ROUTER_SEND_QUEUE_PACKETS =
+      gauge("betanet.router.send.queue.packets");
+
+  /**
+   * Departure slots of the send queue by {@code kind}: {@code real} (a queued packet left), {@code
+   * cover} (the queue was empty: a cover packet left), {@code empty} (no cover packet could be
+   * made, nothing left), {@code unpaced} (send rate 0: a packet left at once, no slot).
+   */
+  public static final MetricName ROUTER_SEND_SLOTS = counter("betanet.router.send.slots");
+
+  /** Packets the send queue refused, by {@code reason} ({@code full}). */
+  public static final MetricName ROUTER_SEND_QUEUE_REFUSED =
+      counter("betanet.router.send.queue.refused");
+
+  /** Time a real packet waited in the send queue (histogram). */
+  public static final MetricName ROUTER_SEND_QUEUE_WAIT = timer("betanet.router.send.queue.wait");
+
   /**
    * The same updates by {@code reason} (NodeFiles.REJECTION_REASONS: {@code stale_epoch}, {@code
    * epoch_conflict}, {@code bad_signature}, {@code not_applied}, ...).

@@ -36,12 +36,16 @@ public final class PacketLinks implements PacketOutlet {
     this.onUnreachable = onUnreachable;
   }
 
-  /** Queues one packet (length-prefixed on the wire) for {@code address}; never blocks. */
+  /**
+   * Queues one packet (length-prefixed on the wire) for {@code address}; never blocks. Always true:
+   * the link decides on its own event loop, and what it drops is counted in {@link #dropped()}.
+   */
   @Override
-  public void send(String address, byte[] packet) {
+  public boolean send(String address, byte[] packet) {
     Buffer frame = Buffer.buffer(4 + packet.length).appendInt(packet.length).appendBytes(packet);
     Link link = links.computeIfAbsent(address, a -> new Link(a, vertx.getOrCreateContext()));
     link.context.runOnContext(v -> link.send(frame));
+    return true;
   }
 
   /** Packets dropped since start (queue full or connection failed). */

@@ -244,6 +244,8 @@ public record RouterSettings(
    * @param maxTunnelHandshakes tunnel connections that have not yet named a router of the topology;
    *     a new one beyond this closes the oldest
    * @param tunnelHandshakeTimeout longest a tunnel handshake may take
+   * @param sendQueuePackets packets waiting in the send queue at once (what clients' requests make
+   *     the router hold before the send rate lets them leave); past it new requests fail with 503
    */
   public record Limits(
       int maxConnections,
@@ -251,7 +253,11 @@ public record RouterSettings(
       Duration bodyProgressTimeout,
       long maxPendingBodyBytes,
       int maxTunnelHandshakes,
-      Duration tunnelHandshakeTimeout) {
+      Duration tunnelHandshakeTimeout,
+      int sendQueuePackets) {
+
+    /** The default send queue: 4096 packets, 8 MiB, 41 s of slots at the default rate. */
+    public static final int DEFAULT_SEND_QUEUE_PACKETS = 4096;
 
     public static final Limits DEFAULTS =
         new Limits(
@@ -260,13 +266,47 @@ public record RouterSettings(
             Duration.ofSeconds(10),
             64L << 20,
             64,
-            Duration.ofSeconds(3));
+            Duration.ofSeconds(3),
+            DEFAULT_SEND_QUEUE_PACKETS);
 
     public Limits {
-      if (maxConnections < 1 || maxPendingBodyBytes < 1 || maxTunnelHandshakes < 1) {
+      if (maxConnections < 1
+          || maxPendingBodyBytes < 1
+          || maxTunnelHandshakes < 1
+          || sendQueuePackets < 1) {
         throw new IllegalArgumentException(
-            "connection, body and handshake limits must be positive");
+            "connection, body, handshake and send queue limits must be positive");
       }
+    }
+
+    /** Limits with the default send queue. */
+    public Limits(
+        int maxConnections,
+        Duration headerTimeout,
+        Duration bodyProgressTimeout,
+        long maxPendingBodyBytes,
+        int maxTunnelHandshakes,
+        Duration tunnelHandshakeTimeout) {
+      this(
+          maxConnections,
+          headerTimeout,
+          bodyProgressTimeout,
+          maxPendingBodyBytes,
+          maxTunnelHandshakes,
+          tunnelHandshakeTimeout,
+          DEFAULT_SEND_QUEUE_PACKETS);
+    }
+
+    /** These limits with another send queue size. */
+    public Limits withSendQueuePackets(int packets) {
+      return new Limits(
+          maxConnections,
+          headerTimeout,
+          bodyProgressTimeout,
+          maxPendingBodyBytes,
+          maxTunnelHandshakes,
+          tunnelHandshakeTimeout,
+          packets);
     }
   }
 

@@ -94,6 +94,10 @@ class StreamEndToEndTest {
                 HTTP_PORT,
                 "tcp://127.0.0.1:" + http.actualPort()));
     cluster.streamSettings = BOUNDS;
+    // Unpaced (rate 0): streams share the routers' send queue, whose rate bounds their throughput
+    // by design; these tests are about the transport, so they run without slots.
+    // aPacedStreamStaysWithinTheSendRateAndLosesNothing turns pacing on.
+    cluster.sendRatePerSecond = 0;
     cluster.start("http://127.0.0.1:" + http.actualPort());
   }
 
@@ -113,6 +117,22 @@ class StreamEndToEndTest {
   @Order(50)
   void bulkBothWaysOverSocksStreamsIsByteExact() throws Exception {
     long size = Long.getLong("stream.bulk.bytes", 2L << 20);
+    // -Dstream.bulk.rate=N measures the streams paced at N/s (docs/benchmarks.md); unpaced by
+    // default.
+    long rate = Long.getLong("stream.bulk.rate", 0);
+    if (rate > 0) {
+      pace(rate);
+    }
+    try {
+      bulkBothWays(size, rate);
+    } finally {
+      if (rate > 0) {
+        pace(0);
+      }
+    }
+  }
+
+  private void bulkBothWays(long size, long rate) throws Exception {
     int count = Integer.getInteger("stream.bulk.streams", 1);
     List<Socks5Client.Connected> connected = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -146,14 +166,15 @@ class StreamEndToEndTest {
     double seconds = (System.nanoTime() - started) / 1e9;
     System.err.printf(
         "stream bulk: %d stream(s) x %d bytes each way in %.1f s = %.3f MB/s each way per stream,"
-            + " %.3f MB/s each way in all (weight %d, mean per-hop delay %d ms)%n",
+            + " %.3f MB/s each way in all (weight %d, mean per-hop delay %d ms, send rate %s)%n",
         count,
         size,
         seconds,
         size / seconds / 1e6,
         count * size / seconds / 1e6,
         cluster.canaryWeight,
-        cluster.meanDelayMillis);
+        cluster.meanDelayMillis,
+        rate == 0 ? "0 (unpaced)" : rate + "/s");
     if (Boolean.getBoolean("stream.debug")) {
       for (var registry : java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
         scrape(registry)
@@ -301,6 +322,62 @@ class StreamEndToEndTest {
     String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(curl.exitValue()).as(out).isZero();
     assertThat(out).isEqualTo("hello from echo.fog");
+  }
+
+  /**
+   * With the send queue paced, a stream's packets take the entry's Poisson slots like everything
+   * else: the entry's departures over the transfer stay within what the rate allows (an upper
+   * bound, which a slow machine only makes easier to meet), the stream's packets were real slots,
+   * none left unpaced, and every byte arrives. Then back to unpaced for the other tests.
+   */
+  @Test
+  @Order(60)
+  void aPacedStreamStaysWithinTheSendRateAndLosesNothing() throws Exception {
+    long rate = 40;
+    pace(rate);
+    try {
+      long size = 48 * 1024;
+      String before = scrape(cluster.entryMetrics);
+      var connected = Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT);
+      assertThat(connected.reply()).isZero();
+      long started = System.nanoTime();
+      Transfer result = transfer(connected.socket(), size);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      String after = scrape(cluster.entryMetrics);
+
+      assertThat(result.received()).isEqualTo(size);
+      assertThat(result.receivedDigest()).isEqualTo(result.sentDigest());
+      double real = slotsMoved(before, after, "real");
+      double all = real + slotsMoved(before, after, "cover") + slotsMoved(before, after, "empty");
+      // 48 KiB up is at least 48 KiB / 1.5 kB data packets, all through slots.
+      assertThat(real).as("real slots for the stream").isGreaterThanOrEqualTo(size / 1500.0);
+      assertThat(slotsMoved(before, after, "unpaced")).as("unpaced departures").isZero();
+      // Poisson(rate × seconds) stays below its mean + 5 standard deviations + 5 (1e-6 odds).
+      double mean = rate * seconds;
+      assertThat(all)
+          .as("entry departures in %.1f s at %d/s", seconds, rate)
+          .isLessThanOrEqualTo(mean + 5 * Math.sqrt(mean) + 5);
+    } finally {
+      pace(0);
+    }
+  }
+
+  /** Publishes send rate {@code rate} (0: unpaced) and waits until both routers use it. */
+  private void pace(long rate) throws Exception {
+    cluster.epoch++;
+    cluster.sendRatePerSecond = rate;
+    cluster.publishTopology();
+    Eventually.await(
+        "both routers at send rate " + rate,
+        Duration.ofSeconds(15),
+        () ->
+            cluster.entry.status().getLong("sendRatePerSecond") == rate
+                && cluster.exit.status().getLong("sendRatePerSecond") == rate);
+  }
+
+  private static double slotsMoved(String before, String after, String kind) {
+    String series = MetricNames.ROUTER_SEND_SLOTS.prometheus() + "{kind=\"" + kind + "\",}";
+    return Scrapes.required(after, series) - Scrapes.required(before, series);
   }
 
   @Test

@@ -86,6 +86,18 @@ final class TestCluster implements AutoCloseable {
   final PrometheusMeterRegistry exitMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   long epoch = 1;
   long coverMeanIntervalMillis;
+
+  /**
+   * The routers' send rate: paced, so every loopback test goes through the send queue with cover in
+   * its empty slots. Half the default: the cover of two routers and its forwarding by every mixnode
+   * is CPU a small shared machine has to spare while six mixnode JVMs start, and the bulk tests
+   * still take seconds; a test of the rate sets its own.
+   */
+  long sendRatePerSecond = 50;
+
+  /** Link observers in front of mixnodes, by node number: the topology names the tap's port. */
+  final Map<Integer, LinkTap> taps = new java.util.HashMap<>();
+
   Router entry;
   Router exit;
 
@@ -106,6 +118,27 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts a {@link LinkTap} in front of a mixnode: whoever follows the topology sends to it. Call
+   * before {@link #start}.
+   */
+  LinkTap tap(int layer, int index) throws IOException {
+    int n = layer * perLayer + index;
+    LinkTap tap = new LinkTap(mixPorts.get(n));
+    taps.put(n, tap);
+    return tap;
+  }
+
+  /** The real address behind a tapped node's topology address, for a test that must bypass it. */
+  String untapped(String address) {
+    for (var tap : taps.entrySet()) {
+      if (address.equals("127.0.0.1:" + tap.getValue().port())) {
+        return "127.0.0.1:" + mixPorts.get(tap.getKey());
+      }
+    }
+    return address;
+  }
+
   String mixId(int layer, int index) {
     return "mix-" + (layer * perLayer + index);
   }
@@ -120,7 +153,7 @@ final class TestCluster implements AutoCloseable {
         nodes.add(
             new Topology.MixnodeEntry(
                 keys.nodeId(),
-                "127.0.0.1:" + mixPorts.get(n),
+                "127.0.0.1:" + (taps.containsKey(n) ? taps.get(n).port() : mixPorts.get(n)),
                 "family-" + n,
                 "",
                 keys.current().publicKey(),
@@ -137,7 +170,8 @@ final class TestCluster implements AutoCloseable {
         epoch,
         Instant.now(),
         2048,
-        new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis),
+        new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis)
+            .withSendRatePerSecond(sendRatePerSecond),
         layerList,
         List.of(
             router(entryKeys, entryPacketPort, entryTunnelPort, List.of()),
@@ -224,6 +258,7 @@ final class TestCluster implements AutoCloseable {
   private void awaitMixnodes() throws Exception {
     List<Integer> managementPorts = mixManagementPorts;
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    // Generous: on a shared 2-core machine six mixnode JVMs have been seen to need 56 s each.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     for (int n = 0; n < managementPorts.size(); n++) {
       while (!ready(http, managementPorts.get(n))) {
@@ -395,6 +430,9 @@ final class TestCluster implements AutoCloseable {
   public void close() throws Exception {
     for (Router router : routers) {
       router.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    for (LinkTap tap : taps.values()) {
+      tap.close();
     }
     for (Process process : mixProcesses) {
       process.destroy();
