@@ -23,7 +23,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.DataOutputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -149,8 +148,10 @@ class MixnodeAppTest {
   }
 
   private static void send(byte[] packet) throws Exception {
+    // As the sink router would: a router of the topology may open a link to layer 0.
     try (var socket =
-            new Socket(InetAddress.getLoopbackAddress(), MixnodeFilesResource.packetPort);
+            MixnodeFilesResource.sinkTls()
+                .connect(InetAddress.getLoopbackAddress(), MixnodeFilesResource.packetPort);
         var out = new DataOutputStream(socket.getOutputStream())) {
       out.writeInt(packet.length);
       out.write(packet);

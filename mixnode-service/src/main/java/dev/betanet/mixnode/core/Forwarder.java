@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The forwarding pool: one {@link NextHopLink} per next-hop address, created on first use, each on
- * an event loop of its own choosing (round robin) so outbound writes spread over the event loops.
+ * The forwarding pool: one mutual-TLS {@link NextHopLink} per next-hop address, created on first
+ * use, each on an event loop of its own choosing (round robin) so outbound writes spread over the
+ * event loops.
  */
 final class Forwarder {
 
@@ -24,13 +24,17 @@ final class Forwarder {
   private final MixnodeMetrics metrics;
   private final Map<RoutingTable.Address, NextHopLink> links = new ConcurrentHashMap<>();
 
-  Forwarder(Vertx vertx, int queueBound, MixnodeMetrics metrics) {
+  private final NodeLinks nodeLinks;
+
+  Forwarder(Vertx vertx, int queueBound, MixnodeMetrics metrics, NodeLinks nodeLinks) {
     this.vertx = (VertxInternal) vertx;
     this.queueBound = queueBound;
     this.metrics = metrics;
+    this.nodeLinks = nodeLinks;
     this.client =
         vertx.createNetClient(
-            new NetClientOptions()
+            nodeLinks
+                .clientOptions()
                 .setTcpNoDelay(true)
                 .setConnectTimeout(2_000)
                 .setReconnectAttempts(0));
@@ -74,7 +78,8 @@ final class Forwarder {
     return links.computeIfAbsent(
         next,
         address ->
-            new NextHopLink(address, vertx.createEventLoopContext(), client, queueBound, metrics));
+            new NextHopLink(
+                address, vertx.createEventLoopContext(), client, queueBound, metrics, nodeLinks));
   }
 
   int queued() {

@@ -31,6 +31,7 @@ public final class Mixnode {
   private final Pipeline pipeline;
   private final PacketServer server;
   private final CoverEmitter cover;
+  private final NodeLinks links;
   private final long readyFromMillis;
   private volatile int boundPort = -1;
   private volatile boolean stopping;
@@ -44,11 +45,13 @@ public final class Mixnode {
     this.vertx = vertx;
     this.settings = settings;
     this.metrics = new MixnodeMetrics(registry);
-    this.watcher = new NodeStateWatcher(vertx, settings, processors);
-    this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics);
+    this.watcher = new NodeStateWatcher(vertx, settings, processors, this::applied);
+    this.links = new NodeLinks(settings.nodeId(), watcher::current, metrics);
+    this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics, links);
     this.pipeline = new Pipeline(watcher::current, settings, forwarder, metrics);
     this.server =
-        new PacketServer(vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics);
+        new PacketServer(
+            vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics, links);
     this.cover = new CoverEmitter(vertx, watcher::current, coverSource, pipeline, metrics);
     metrics.rejectedReloads(watcher::rejectedUpdates);
     // Not ready while packets made now would still be refused as stamped before this process.
@@ -75,6 +78,14 @@ public final class Mixnode {
                   "mixnode %s listening on %s:%d (%d crypto threads)",
                   settings.nodeId(), settings.host(), port, settings.cryptoThreads());
             });
+  }
+
+  /**
+   * A newly accepted key/topology state: new links use its identity and pins, old ones re-judged.
+   */
+  private void applied(ActiveState state) {
+    links.apply(state);
+    server.recheck(links.inboundPeers());
   }
 
   /** Graceful stop; see the class comment. Completes when everything is closed. */

@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.metrics.MetricName;
 import dev.betanet.protocol.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
 public final class MixnodeMetrics {
 
   private final Map<PacketResult, Counter> packets = new EnumMap<>(PacketResult.class);
+  private final Map<LinkRefusal, Counter> linksRefused = new EnumMap<>(LinkRefusal.class);
   private final Counter coverSent;
   private final Counter bytesIn;
   private final Counter bytesOut;
@@ -39,6 +41,15 @@ public final class MixnodeMetrics {
           Counter.builder(MetricNames.MIXNODE_PACKETS.meter())
               .description("Packets by what became of them")
               .tag("result", result.tag())
+              .register(registry));
+    }
+    for (LinkRefusal reason : LinkRefusal.values()) {
+      // betanet_mixnode_links_refused_total{reason}
+      linksRefused.put(
+          reason,
+          Counter.builder(MetricNames.MIXNODE_LINKS_REFUSED.meter())
+              .description("Packet links refused or closed, by reason")
+              .tag("reason", reason.label())
               .register(registry));
     }
     // betanet_mixnode_cover_packets_total
@@ -127,6 +138,14 @@ public final class MixnodeMetrics {
 
   public double countOf(PacketResult result) {
     return packets.get(result).count();
+  }
+
+  public void linkRefused(LinkRefusal reason) {
+    linksRefused.get(reason).increment();
+  }
+
+  public double linksRefusedCount(LinkRefusal reason) {
+    return linksRefused.get(reason).count();
   }
 
   public void coverSent() {

@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * One pooled, reconnecting TCP connection to one next hop, with its own bounded queue. Any thread
- * may {@link #offer}; everything else runs on the link's own event-loop context, so a slow or dead
- * next hop fills only its own queue (then its packets are dropped and counted) and never holds up
- * traffic to other hops.
+ * One pooled, reconnecting mutual-TLS connection to one next hop (its identity checked against the
+ * topology before the first packet is written), with its own bounded queue. Any thread may {@link
+ * #offer}; everything else runs on the link's own event-loop context, so a slow or dead next hop
+ * fills only its own queue (then its packets are dropped and counted) and never holds up traffic to
+ * other hops.
  */
 final class NextHopLink {
 
@@ -35,6 +36,7 @@ final class NextHopLink {
   private final NetClient client;
   private final int bound;
   private final MixnodeMetrics metrics;
+  private final NodeLinks links;
   private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -51,12 +53,14 @@ final class NextHopLink {
       Context context,
       NetClient client,
       int bound,
-      MixnodeMetrics metrics) {
+      MixnodeMetrics metrics,
+      NodeLinks links) {
     this.address = address;
     this.context = context;
     this.client = client;
     this.bound = bound;
     this.metrics = metrics;
+    this.links = links;
   }
 
   /**
@@ -182,6 +186,7 @@ final class NextHopLink {
                 onConnected(ar.result());
               } else {
                 LOG.debugf("next hop %s unreachable: %s", address, ar.cause().getMessage());
+                links.failedOutbound(address, ar.cause());
                 retryLater();
               }
             });
@@ -190,6 +195,13 @@ final class NextHopLink {
   private void onConnected(NetSocket connected) {
     if (closed) {
       connected.close();
+      return;
+    }
+    if (!links.reachedListedNode(address, connected)) {
+      // A node of the topology, but not the one listed here (a stale address, a relay holding
+      // another node's key): not one packet goes to it. Retried later: the topology may move.
+      connected.close();
+      retryLater();
       return;
     }
     socket = connected;

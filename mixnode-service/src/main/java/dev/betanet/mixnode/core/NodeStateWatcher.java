@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,12 +22,22 @@ final class NodeStateWatcher {
   private final MixnodeSettings settings;
   private final HopProcessorFactory processors;
   private final NodeFiles files;
+  private final Consumer<ActiveState> onApplied;
   private final AtomicReference<ActiveState> state = new AtomicReference<>();
   private final Promise<ActiveState> firstState = Promise.promise();
   private long timerId = -1;
 
-  NodeStateWatcher(Vertx vertx, MixnodeSettings settings, HopProcessorFactory processors) {
+  /**
+   * @param onApplied told of every state put in force, after it is the current one (on the polling
+   *     thread); a RuntimeException from it is logged, the state stays in force
+   */
+  NodeStateWatcher(
+      Vertx vertx,
+      MixnodeSettings settings,
+      HopProcessorFactory processors,
+      Consumer<ActiveState> onApplied) {
     this.vertx = vertx;
+    this.onApplied = onApplied;
     this.settings = settings;
     this.processors = processors;
     this.files =
@@ -72,6 +83,11 @@ final class NodeStateWatcher {
     // last good state stays and the next change is checked against it).
     ActiveState active = ActiveState.of(next, processors.create(next));
     ActiveState previous = state.getAndSet(active);
+    try {
+      onApplied.accept(active);
+    } catch (RuntimeException e) {
+      LOG.errorf("BUG: applying epoch %d to the links failed: %s", next.topology().epoch(), e);
+    }
     if (previous == null) {
       firstState.tryComplete(active);
     } else if (previous.files().keys() != next.keys()) {

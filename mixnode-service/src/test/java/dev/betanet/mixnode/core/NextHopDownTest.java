@@ -23,7 +23,7 @@ class NextHopDownTest {
       int queueBound = net.settings(0).nextHopQueue();
       int toDeadHop = queueBound + 100;
       double unreachableBefore = TestNet.count(node, PacketResult.DROPPED_UNREACHABLE);
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         for (int i = 0; i < toDeadHop; i++) {
           client.send(net.packet(0, "via-1-" + i, 0, 1));
           if (i % 20 == 0) {

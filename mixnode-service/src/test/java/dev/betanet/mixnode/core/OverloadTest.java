@@ -52,7 +52,7 @@ class OverloadTest {
       double droppedBefore = TestNet.count(node, PacketResult.DROPPED_OVERLOAD);
       int burst = 200;
       int admitted = tight.cryptoQueue();
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         for (int i = 0; i < burst; i++) {
           client.send(net.packet(0, "burst-" + i, 0));
         }

@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.link.LinkTls;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -8,17 +9,20 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A real NetServer on loopback standing in for the exit router: collects framed packets. */
+/**
+ * A real NetServer on loopback standing in for the exit router: collects framed packets. It speaks
+ * the node links' mutual TLS with the identity and pins of {@code tls}, as a router does.
+ */
 final class TestSink {
 
   private final NetServer server;
   final List<byte[]> packets = new CopyOnWriteArrayList<>();
   volatile int badFrames;
 
-  TestSink(Vertx vertx, int packetSize) {
+  TestSink(Vertx vertx, int packetSize, LinkTls tls) {
     server =
         vertx
-            .createNetServer()
+            .createNetServer(NodeLinks.serverOptions(tls))
             .connectHandler(
                 socket -> {
                   RecordParser parser = RecordParser.newFixed(4);

@@ -64,6 +64,12 @@ public final class MetricNames {
   /** Key/topology updates the router refused or could not apply (the mixnode's equivalent). */
   public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
 
+  /**
+   * Node-to-node TLS links the router refused or closed, by {@code reason} ({@code
+   * dev.betanet.protocol.link.LinkRefusal}).
+   */
+  public static final MetricName ROUTER_LINKS_REFUSED = counter("betanet.router.links.refused");
+
   // Mixnode.
   /** Packets by {@code result}: forwarded, replayed, invalid, malformed, expired, … */
   public static final MetricName MIXNODE_PACKETS = counter("betanet.mixnode.packets");
@@ -100,6 +106,12 @@ public final class MetricNames {
 
   /** Topology reloads the node refused. */
   public static final MetricName MIXNODE_RELOAD_REJECTED = gauge("betanet.mixnode.reload.rejected");
+
+  /**
+   * Node-to-node TLS links the mixnode refused or closed, by {@code reason} ({@code
+   * dev.betanet.protocol.link.LinkRefusal}).
+   */
+  public static final MetricName MIXNODE_LINKS_REFUSED = counter("betanet.mixnode.links.refused");
 
   // Operator: every series carries {@code namespace} and {@code cluster} (the MixnetCluster).
   /** The canary weight in force (published in the topology). */
