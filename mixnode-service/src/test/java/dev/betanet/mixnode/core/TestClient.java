@@ -28,7 +28,7 @@ final class TestClient implements AutoCloseable {
             .connect(port, "127.0.0.1")
             .toCompletionStage()
             .toCompletableFuture()
-            .get(5, TimeUnit.SECONDS);
+            .get(30, TimeUnit.SECONDS); // a hang guard: a TLS handshake on a loaded machine
     socket.closeHandler(v -> closed.set(true));
   }
 

@@ -45,6 +45,9 @@ final class TestNet implements AutoCloseable {
   final List<NodeKeys> keys = new ArrayList<>();
   final List<Integer> ports = new ArrayList<>();
 
+  /** Node index → its layer, when not its index (several nodes in one layer). */
+  final Map<Integer, Integer> layerOf = new HashMap<>();
+
   /** Node index → the port the topology lists for it, when not the one it binds (a relay's). */
   final Map<Integer, Integer> listedPorts = new HashMap<>();
 
@@ -102,30 +105,34 @@ final class TestNet implements AutoCloseable {
     return dir.resolve("topology.json");
   }
 
-  /** The topology of the current epoch: node i in layer i, the sink as the only router. */
+  /**
+   * The topology of the current epoch: node i in layer i (or {@link #layerOf}), the sink as the
+   * only router.
+   */
   Topology topology() {
     return topologyWithSinkAt(sink.port());
   }
 
   /** As {@link #topology()}, with the sink router's packet address at {@code sinkPort}. */
   Topology topologyWithSinkAt(int sinkPort) {
-    List<Topology.Layer> layers = new ArrayList<>();
+    Map<Integer, List<Topology.MixnodeEntry>> byLayer = new java.util.TreeMap<>();
     for (int i = 0; i < keys.size(); i++) {
       NodeKeys node = keys.get(i);
-      layers.add(
-          new Topology.Layer(
-              i,
-              List.of(
-                  new Topology.MixnodeEntry(
-                      node.nodeId(),
-                      "127.0.0.1:" + listedPorts.getOrDefault(i, ports.get(i)),
-                      "family-" + i,
-                      "",
-                      node.current().publicKey(),
-                      node.current().epoch(),
-                      node.identityPublic(),
-                      true))));
+      byLayer
+          .computeIfAbsent(layerOf.getOrDefault(i, i), l -> new ArrayList<>())
+          .add(
+              new Topology.MixnodeEntry(
+                  node.nodeId(),
+                  "127.0.0.1:" + listedPorts.getOrDefault(i, ports.get(i)),
+                  "family-" + i,
+                  "",
+                  node.current().publicKey(),
+                  node.current().epoch(),
+                  node.identityPublic(),
+                  true));
     }
+    List<Topology.Layer> layers = new ArrayList<>();
+    byLayer.forEach((layer, nodes) -> layers.add(new Topology.Layer(layers.size(), nodes)));
     var sinkRouter =
         new Topology.RouterNode(
             "sink",
