@@ -16,6 +16,7 @@ import dev.betanet.router.exit.BackendCaller;
 import dev.betanet.router.exit.ExitHandler;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.packet.PacketReceiver;
+import dev.betanet.router.packet.RouterLinks;
 import dev.betanet.router.proxy.ProxyServer;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.FlowDispatcher;
@@ -54,6 +55,7 @@ public final class Router {
   private final SecureRandom random = new SecureRandom();
   private final RouterMetrics metrics;
   private final PacketLinks links;
+  private final RouterLinks routerLinks;
   private final SuspectNodes suspects;
   private final MixnetClient client;
   private final BackendCaller backend;
@@ -91,7 +93,8 @@ public final class Router {
     this.metrics = new RouterMetrics(registry, this::canaryWeight, this::inFlight);
     metrics.rejectedReloads(this::rejectedReloads);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
-    this.links = new PacketLinks(vertx, 4096, this::unreachable);
+    this.routerLinks = new RouterLinks(state::get, metrics);
+    this.links = new PacketLinks(vertx, 4096, this::unreachable, routerLinks);
     var paths = new PathSelector(random, suspects);
     this.client =
         new MixnetClient(vertx, state::get, links, paths, suspects, settings, metrics, random);
@@ -109,7 +112,9 @@ public final class Router {
             metrics,
             exitBounds(settings),
             System::currentTimeMillis);
-    this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
+    this.receiver =
+        new PacketReceiver(
+            vertx, state::get, new Dispatch(), settings.cryptoThreads(), routerLinks);
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
     this.tunnelServer =
         new TunnelServer(
@@ -151,7 +156,11 @@ public final class Router {
   private void apply(NodeFiles.State next) {
     // A RouterState that cannot be built throws: NodeFiles then rejects the update (counted,
     // logged, the last good state stays and the next change is checked against it).
-    state.set(new RouterState(next, replayFilter, x25519, random, packetKeys));
+    RouterState built = new RouterState(next, replayFilter, x25519, random, packetKeys);
+    state.set(built);
+    // New links present this identity and use this topology's pins; open ones are re-judged.
+    routerLinks.apply(built);
+    receiver.recheck();
   }
 
   /** Updates refused: a bad file, or one no state could be built for. */

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -13,11 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Outgoing packet connections, one per {@code host:port}, each owned by one event loop so its state
- * needs no locks. Packets wait in a bounded queue while the connection opens; beyond the bound, or
- * when the socket's write queue is full, they are dropped and counted: the mixnet tolerates loss
- * (retransmission covers it) and memory must stay bounded. A failed connect drops the queue and is
- * reported, so the sender can suspect that first hop.
+ * Outgoing packet connections (mutual TLS 1.3, {@link RouterLinks}), one per {@code host:port},
+ * each owned by one event loop so its state needs no locks. Packets wait in a bounded queue while
+ * the connection opens; beyond the bound, or when the socket's write queue is full, they are
+ * dropped and counted: the mixnet tolerates loss (retransmission covers it) and memory must stay
+ * bounded. A failed connect drops the queue and is reported, so the sender can suspect that first
+ * hop; so is a link that reaches a node other than the one the topology lists at that address.
  */
 public final class PacketLinks implements PacketOutlet {
 
@@ -25,13 +25,21 @@ public final class PacketLinks implements PacketOutlet {
   private final NetClient client;
   private final int maxQueued;
   private final Consumer<String> onUnreachable;
+  private final RouterLinks routerLinks;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
 
-  public PacketLinks(Vertx vertx, int maxQueued, Consumer<String> onUnreachable) {
+  /**
+   * @param routerLinks the mutual TLS every link speaks: this router's identity, and the pin the
+   *     node reached must match
+   */
+  public PacketLinks(
+      Vertx vertx, int maxQueued, Consumer<String> onUnreachable, RouterLinks routerLinks) {
     this.vertx = vertx;
+    this.routerLinks = routerLinks;
     this.client =
-        vertx.createNetClient(new NetClientOptions().setConnectTimeout(2000).setTcpNoDelay(true));
+        vertx.createNetClient(
+            routerLinks.clientOptions().setConnectTimeout(2000).setTcpNoDelay(true));
     this.maxQueued = maxQueued;
     this.onUnreachable = onUnreachable;
   }
@@ -84,6 +92,12 @@ public final class PacketLinks implements PacketOutlet {
       }
     }
 
+    void unreachable() {
+      dropped.addAndGet(queue.size());
+      queue.clear();
+      onUnreachable.accept(address);
+    }
+
     void connect() {
       connecting = true;
       int colon = address.lastIndexOf(':');
@@ -95,12 +109,17 @@ public final class PacketLinks implements PacketOutlet {
               ar -> {
                 connecting = false;
                 if (ar.failed()) {
-                  dropped.addAndGet(queue.size());
-                  queue.clear();
-                  onUnreachable.accept(address);
+                  routerLinks.failedOutbound(ar.cause());
+                  unreachable();
                   return;
                 }
                 NetSocket s = ar.result();
+                if (!routerLinks.reachedListedNode(host, port, s)) {
+                  // Not the node the topology lists there: not one packet goes to it.
+                  s.close();
+                  unreachable();
+                  return;
+                }
                 socket = s;
                 s.closeHandler(v -> socket = socket == s ? null : socket);
                 s.exceptionHandler(e -> s.close());

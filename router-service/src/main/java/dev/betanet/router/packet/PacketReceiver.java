@@ -1,15 +1,18 @@
 package dev.betanet.router.packet;
 
+import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.packet.PacketException;
 import dev.betanet.protocol.packet.ProcessResult;
+import dev.betanet.protocol.topology.Key32;
 import dev.betanet.router.state.RouterState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The router's packet port: packets from the last mix layer (requests for services this router
- * hosts, and replies to requests it sent). Frames are read with a {@link RecordParser} switching
- * between a 4-byte length and a body of exactly the topology's packet size; any other length closes
- * that connection only. Packets are peeled on a small crypto pool (never on the event loop) whose
- * queue is bounded: when full, the packet is dropped and counted.
+ * The router's packet port (mutual TLS 1.3, {@link RouterLinks}: only the last layer's mixnodes
+ * complete a handshake): packets from the last mix layer (requests for services this router hosts,
+ * and replies to requests it sent). Frames are read with a {@link RecordParser} switching between a
+ * 4-byte length and a body of exactly the topology's packet size; any other length closes that
+ * connection only. Packets are peeled on a small crypto pool (never on the event loop) whose queue
+ * is bounded: when full, the packet is dropped and counted.
  */
 public final class PacketReceiver {
 
@@ -39,10 +43,17 @@ public final class PacketReceiver {
   private final Supplier<RouterState> state;
   private final Sink sink;
   private final ExecutorService crypto;
+  private final RouterLinks links;
+  private final Map<NetSocket, Key32> open = new ConcurrentHashMap<>();
   private NetServer server;
 
-  public PacketReceiver(Vertx vertx, Supplier<RouterState> state, Sink sink, int threads) {
+  /**
+   * @param links the mutual TLS the packet port speaks: only the last layer's mixnodes get in
+   */
+  public PacketReceiver(
+      Vertx vertx, Supplier<RouterState> state, Sink sink, int threads, RouterLinks links) {
     this.vertx = vertx;
+    this.links = links;
     this.state = state;
     this.sink = sink;
     this.crypto =
@@ -57,12 +68,40 @@ public final class PacketReceiver {
 
   /** Binds {@code host:port}; completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
-    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    server = vertx.createNetServer(links.serverOptions().setTcpNoDelay(true));
+    server.exceptionHandler(links::refusedInbound);
     server.connectHandler(this::accept);
     return server.listen(port, host).map(NetServer::actualPort);
   }
 
+  /**
+   * Closes the open links whose peer the topology now in force no longer allows (counted as {@code
+   * removed}); the others stay open.
+   */
+  public void recheck() {
+    LinkPeers peers = links.inboundPeers();
+    if (peers == null) {
+      return;
+    }
+    open.forEach(
+        (socket, peer) -> {
+          if (peers.judge(peer).isPresent() && open.remove(socket) != null) {
+            links.removed();
+            socket.close();
+          }
+        });
+  }
+
   private void accept(NetSocket socket) {
+    Key32 peer = RouterLinks.peerOf(socket);
+    if (peer == null) {
+      // Unreachable with client auth required; refuse rather than trust a link without a pin.
+      links.refusedInbound(new IllegalStateException("no peer certificate"));
+      socket.close();
+      return;
+    }
+    open.put(socket, peer);
+    socket.closeHandler(v -> open.remove(socket));
     RecordParser parser = RecordParser.newFixed(4);
     boolean[] inBody = {false};
     parser.handler(

@@ -1,5 +1,6 @@
 package dev.betanet.router.state;
 
+import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -42,10 +43,20 @@ public final class RouterMetrics {
   private final Counter coverReceived;
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
   private final Map<String, Counter> proxyRefused = new ConcurrentHashMap<>();
+  private final Map<LinkRefusal, Counter> linksRefused = new EnumMap<>(LinkRefusal.class);
 
   public RouterMetrics(
       MeterRegistry registry, Supplier<Number> canaryWeight, Supplier<Number> inFlight) {
     this.registry = registry;
+    for (LinkRefusal reason : LinkRefusal.values()) {
+      // betanet_router_links_refused_total{reason}
+      linksRefused.put(
+          reason,
+          Counter.builder(MetricNames.ROUTER_LINKS_REFUSED.meter())
+              .description("Packet links refused or closed, by reason")
+              .tag("reason", reason.label())
+              .register(registry));
+    }
     for (Transport transport : Transport.values()) {
       // betanet_router_request_seconds_bucket{transport,le}
       latency.put(
@@ -227,6 +238,15 @@ public final class RouterMetrics {
     Gauge.builder(MetricNames.ROUTER_RELOAD_REJECTED.meter(), count)
         .description("Key/topology updates refused or not applied; the last good state stays")
         .register(registry);
+  }
+
+  /** A node-to-node packet link refused or closed, by why (every reason registered at start). */
+  public void linkRefused(LinkRefusal reason) {
+    linksRefused.get(reason).increment();
+  }
+
+  public double linksRefusedCount(LinkRefusal reason) {
+    return linksRefused.get(reason).count();
   }
 
   /** A packet or message refused at this router, by a short reason word. */

@@ -1,6 +1,9 @@
 package dev.betanet.router.loopback;
 
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PacketBuilder;
@@ -8,6 +11,7 @@ import dev.betanet.protocol.packet.ProcessResult;
 import dev.betanet.protocol.packet.Surb;
 import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
+import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
 import java.io.DataInputStream;
@@ -42,6 +46,7 @@ final class HostileExit implements AutoCloseable {
   static final Behaviour SILENT = (exit, id) -> {};
 
   private final RouterState state;
+  private final LinkTls tls;
   private final ServerSocket packetPort;
   private final ServerSocket tunnelPort;
   private final Map<String, DataOutputStream> links = new HashMap<>();
@@ -60,7 +65,15 @@ final class HostileExit implements AutoCloseable {
             X25519.bestAvailable(),
             TestCluster.RANDOM);
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    this.packetPort = new ServerSocket(cluster.exitPacketPort, 50, loopback);
+    // The exit's own link identity: the last layer's mixnodes deliver to it over mutual TLS, and
+    // the SURBs' first hops take its replies.
+    Topology topology = cluster.topology();
+    this.tls =
+        new LinkTls(
+            LinkIdentity.of(cluster.exitKeys),
+            () -> LinkPeers.intoRouter(topology),
+            () -> LinkPeers.anyNode(topology));
+    this.packetPort = tls.serverSocket(loopback, cluster.exitPacketPort, 50);
     this.tunnelPort = new ServerSocket(cluster.exitTunnelPort, 50, loopback);
     Thread.ofVirtual().start(this::acceptPackets);
     Thread.ofVirtual().start(this::acceptTunnels);
@@ -155,7 +168,8 @@ final class HostileExit implements AutoCloseable {
       DataOutputStream out = links.get(address);
       if (out == null) {
         String[] hostPort = address.split(":");
-        Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
+        Socket socket =
+            tls.connect(InetAddress.getByName(hostPort[0]), Integer.parseInt(hostPort[1]));
         out = new DataOutputStream(socket.getOutputStream());
         links.put(address, out);
       }
