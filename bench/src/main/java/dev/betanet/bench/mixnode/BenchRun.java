@@ -90,6 +90,7 @@ final class BenchRun {
     int packetPort = MixnodeProcess.freePort();
     try (var sink = new Sink(BenchNetwork.PACKET_SIZE)) {
       var network = new BenchNetwork(packetPort, sink.port());
+      sink.useTls(network.sinkTls());
       try {
         int chunks = WARMUP_CHUNKS;
         int chunk = Math.max(1, settings.warmupPackets() / chunks);
@@ -112,7 +113,7 @@ final class BenchRun {
       throws Exception {
     var probe = new ProcessProbe(node.pid());
     var harness = new ProcessProbe(ProcessHandle.current().pid());
-    var driver = new LoadDriver(node.packetPort, settings.connections());
+    var driver = new LoadDriver(node.packetPort, settings.connections(), network.sinkTls());
 
     // 1. Warm-up, until the JIT has compiled the hot paths (event-loop code runs once per socket
     // read, not per packet, so it reaches the optimising compiler late).
