@@ -13,6 +13,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.TrustOptions;
+import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -127,7 +128,7 @@ final class NodeLinks {
   /** The peer's pinned identity on a TLS link, or null when it has none. */
   static Key32 peerOf(NetSocket socket) {
     try {
-      List<java.security.cert.Certificate> chain = socket.peerCertificates();
+      List<Certificate> chain = socket.peerCertificates();
       return chain == null || chain.isEmpty() ? null : LinkIdentity.keyOf(chain.getFirst());
     } catch (SSLPeerUnverifiedException | LinkRefusedException e) {
       return null;

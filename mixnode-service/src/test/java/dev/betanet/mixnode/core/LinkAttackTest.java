@@ -2,6 +2,7 @@ package dev.betanet.mixnode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.betanet.mixnode.sphinx.SphinxProcessors;
 import dev.betanet.protocol.crypto.X25519;
 import dev.betanet.protocol.crypto.X25519PrivateKey;
 import dev.betanet.protocol.link.LinkIdentity;
@@ -160,7 +161,7 @@ class LinkAttackTest {
     NodeKeys first = net.keys.get(0);
     var processor =
         new PacketProcessor(
-            dev.betanet.mixnode.sphinx.SphinxProcessors.geometryOf(TestNet.PACKET_SIZE),
+            SphinxProcessors.geometryOf(TestNet.PACKET_SIZE),
             KeyRing.of(first.current().epoch(), X25519PrivateKey.of(first.current().privateKey())),
             BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 100),
             X25519.bouncyCastle());
