@@ -12,16 +12,27 @@ VERSION := 0.1.0-SNAPSHOT
 RUN_ARGS ?=
 WATCH_ARGS ?=
 FUZZ_SECONDS ?= 60
-# Every fuzz target (docs/reliability.md): test class#method under protocol/src/test.
+# Every fuzz target (docs/reliability.md): test class#method under <module>/src/test.
 FUZZ_TARGETS := \
   FramingFuzzTest\#decodesAnyStream FramingFuzzTest\#roundTripsAnyFrames \
   PacketLayerFuzzTest\#processesAnyDecryptedLayer \
   PacketPathFuzzTest\#forwardsTamperedPackets PacketPathFuzzTest\#repliesThroughTamperedSurbs \
   ReassemblerFuzzTest\#acceptsAnyFragments ReassemblerFuzzTest\#reassemblesInAnyOrder \
   TunnelFuzzTest\#handshakeRefusesAnyChangedMessage TunnelFuzzTest\#framesOpenOnlyInOrderAndIntact \
-  TopologyFuzzTest\#verifiesAnyDocument TopologyFuzzTest\#verifiesAnySignedBody
+  TopologyFuzzTest\#verifiesAnyDocument TopologyFuzzTest\#verifiesAnySignedBody \
+  ServicesDocumentFuzzTest\#parsesAnyDocument ServicesDocumentFuzzTest\#readsBackWhatItWrites \
+  HttpMessagesFuzzTest\#decodesAnyRequest HttpMessagesFuzzTest\#decodesAnyResponse \
+  HttpMessagesFuzzTest\#roundTripsAnyMessage \
+  EnvelopeFuzzTest\#parsesAnyForward EnvelopeFuzzTest\#parsesAnyReply \
+  TunnelMessagesFuzzTest\#reassemblesAnyFrames TunnelMessagesFuzzTest\#splitMessagesComeBackWhole \
+  RequestPartsFuzzTest\#acceptsAnyFragments RequestPartsFuzzTest\#reassemblesInAnyOrder \
+  SpecValidationFuzzTest\#validatesAnyClusterDocument
+# The modules whose parsers have fuzz targets; each target runs in the module holding its class.
+FUZZ_MODULES := protocol router-service operator
+SOAK_MINUTES ?= 20
+SOAK_ARGS ?=
 
-.PHONY: help jdk build test fuzz run watch plugin bench bench-jmh crds fmt monitoring images deploy clean
+.PHONY: help jdk build test fuzz soak run watch plugin bench bench-jmh crds fmt monitoring images deploy clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,18 +47,22 @@ test: jdk ## run every test: unit, loopback-socket, operator against an in-proce
 	$(MVN) install
 
 # One JVM per target (Jazzer fuzzes one test per run). A finding fails the target and Jazzer
-# writes the input into the target's Inputs directory under protocol/src/test/resources, where
+# writes the input into the target's Inputs directory under <module>/src/test/resources, where
 # `make test` replays it from then on. Heap capped so a huge allocation is a finding (an
-# OutOfMemoryError), and any single input running over 10 s is reported as a hang.
-fuzz: jdk ## fuzz each protocol parser for FUZZ_SECONDS (default 60) in turn; prints executions per target
-	$(MVN) -q install -DskipTests -pl protocol -am
-	@mkdir -p protocol/target/fuzz
+# OutOfMemoryError), and any single input running over 10 s is reported as a hang. In the Quarkus
+# modules only our code (and Jackson, for the operator's documents) is instrumented: the whole class
+# path costs minutes per target and the targets reach none of it.
+fuzz: jdk ## fuzz each parser (protocol, router, operator) for FUZZ_SECONDS (default 60) in turn; prints executions per target
+	$(MVN) -q install -DskipTests -pl protocol,router-service,operator -am
 	@total=0; seconds=0; failed=""; \
 	for target in $(FUZZ_TARGETS); do \
-	  name=$${target/\#/.}; corpus="$(CURDIR)/protocol/target/fuzz/corpus/$$name"; \
-	  log="protocol/target/fuzz/$$name.log"; mkdir -p "$$corpus"; \
-	  if JAZZER_FUZZ=1 $(MVN) surefire:test -pl protocol -Dtest="$$target" \
-	      -Djazzer.hooks=true -Djazzer.max_duration=$(FUZZ_SECONDS)s \
+	  module=$$(for m in $(FUZZ_MODULES); do [ -z "$$(find $$m/src/test/java -name "$${target%%\#*}.java")" ] || echo $$m; done | head -n 1); \
+	  [ -n "$$module" ] || { echo "make fuzz: no module has $${target%%\#*}" >&2; exit 2; }; \
+	  case $$module in router-service) only='dev.betanet.**';; operator) only='dev.betanet.**:com.fasterxml.jackson.**';; *) only='';; esac; \
+	  name=$${target/\#/.}; corpus="$(CURDIR)/$$module/target/fuzz/corpus/$$name"; \
+	  log="$$module/target/fuzz/$$name.log"; mkdir -p "$$corpus"; \
+	  if JAZZER_FUZZ=1 $(MVN) surefire:test -pl $$module -Dtest="$$target" \
+	      -Djazzer.hooks=true -Djazzer.max_duration=$(FUZZ_SECONDS)s $${only:+"-Djazzer.instrumentation_includes=$$only"} \
 	      -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="$$corpus" -Djazzer.internal.arg.2=-timeout=10 \
 	      -DargLine="-Xmx512m -XX:+EnableDynamicAgentLoading" >"$$log" 2>&1; \
 	  then verdict=ok; else verdict=FINDING; failed="$$failed $$name"; fi; \
@@ -58,7 +73,12 @@ fuzz: jdk ## fuzz each protocol parser for FUZZ_SECONDS (default 60) in turn; pr
 	  total=$$(( total + runs )); seconds=$$(( seconds + secs )); \
 	done; \
 	printf '%-52s %10s runs %4s s %8s/s\n' "total" "$$total" "$$seconds" "$$(( seconds > 0 ? total / seconds : 0 ))"; \
-	if [ -n "$$failed" ]; then echo "make fuzz: findings in:$$failed (logs in protocol/target/fuzz/)" >&2; exit 1; fi
+	if [ -n "$$failed" ]; then echo "make fuzz: findings in:$$failed (logs in <module>/target/fuzz/)" >&2; exit 1; fi
+
+# The local system under load and chaos for SOAK_MINUTES (docs/reliability.md, "Chaos soak").
+soak: jdk ## the local system under load while mixnodes, router, operator are killed, keys rotate (SOAK_MINUTES, default 20)
+	$(MVN) -q install -DskipTests
+	JAVA_HOME="$(JDK)" scripts/soak-local --minutes $(SOAK_MINUTES) $(SOAK_ARGS)
 
 run: jdk ## the whole system on this machine: API, operator, mixnet, example (for trying; see README)
 	$(MVN) -q install -DskipTests

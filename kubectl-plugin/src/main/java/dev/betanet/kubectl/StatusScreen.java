@@ -145,6 +145,8 @@ final class StatusScreen {
         ago(Fields.at(analysis, "time"))
             + ", weight "
             + weight(Fields.whole(analysis, "weight"))
+            + ", window "
+            + window(analysis)
             + ", "
             + Fields.textOrAbsent(analysis, "routersAnswered")
             + " of "
@@ -212,6 +214,16 @@ final class StatusScreen {
         + " of "
         + Fields.textOrAbsent(status, desired)
         + " ready";
+  }
+
+  /** How long the judged counts ran: from the window's start to the analysis. */
+  private static String window(JsonNode analysis) {
+    var start = Fields.text(analysis, "windowStartedAt").flatMap(Words::parseTime);
+    var end = Fields.text(analysis, "time").flatMap(Words::parseTime);
+    if (start.isEmpty() || end.isEmpty()) {
+      return Fields.ABSENT;
+    }
+    return Words.age(start.get(), end.get());
   }
 
   private String ago(JsonNode time) {

@@ -194,13 +194,16 @@ class KubectlBetanetIT {
             - {name: dead, cluster: {server: "http://127.0.0.1:1"}}
             - {name: live, cluster: {server: "%s"}}
             users:
-            - {name: someone, user: {token: x}}
+            - {name: someone, user: {token: %s}}
             contexts:
             - {name: dead, context: {cluster: dead, user: someone, namespace: default}}
             - {name: live, context: {cluster: live, user: someone, namespace: default}}
             current-context: dead
             """
-                .formatted(server.kubectlUrl()));
+                .formatted(
+                    server.kubectlUrl(),
+                    // The embedded API refuses a token it did not issue (401): the admin's.
+                    Files.readString(kubeconfig).replaceAll("(?s).*token: (\\S+).*", "$1")));
     KubectlPlugin.Result current =
         plugin.runWith(
             Map.of(), List.of("status", "contexts", "--kubeconfig", twoContexts.toString()));

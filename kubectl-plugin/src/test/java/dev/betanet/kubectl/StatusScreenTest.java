@@ -43,6 +43,7 @@ class StatusScreenTest {
                              "message": "observing weight 25 (step 2 of 4) for 5m of healthy metrics; target 100",
                              "lastAnalysis": {"time": "2026-12-01T13:59:48Z", "weight": 25,
                                               "reason": "Healthy",
+                                              "windowStartedAt": "2026-12-01T13:55:50Z",
                                               "message": "mixnet error rate 0.40%, p95 0.182 s over 1240 requests",
                                               "routersAnswered": 1, "routersTotal": 1, "unreachable": [],
                                               "mixnet": {"samples": 1240, "errors": 5, "errorRate": 0.004,
@@ -68,7 +69,7 @@ class StatusScreenTest {
             "  step started:     4m10s ago",
             "  message:          observing weight 25 (step 2 of 4) for 5m of healthy metrics;"
                 + " target 100",
-            "  last analysis:    12s ago, weight 25 %, 1 of 1 routers answered",
+            "  last analysis:    12s ago, weight 25 %, window 3m58s, 1 of 1 routers answered",
             "    mixnet:         error rate 0.4 % (limit 5 %), p95 182 ms (limit 500 ms),"
                 + " 1,240 requests — healthy",
             "    fallback:       error rate 0 %, p95 40 ms, 3,002 requests",
@@ -128,7 +129,7 @@ class StatusScreenTest {
             "  weight:           — in force, — desired, — last good",
             "  step started:     —",
             "  window:           since 2m ago, weight 25 %, counting 1 router",
-            "  last analysis:    —, weight —, — of — routers answered",
+            "  last analysis:    —, weight —, window —, — of — routers answered",
             "    mixnet:         error rate — (limit 1 %), p95 — (limit 2 s), 1 request"
                 + " — BrandNewReason",
             "    fallback:       error rate —, p95 —, — requests");

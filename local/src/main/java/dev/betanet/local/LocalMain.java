@@ -1,9 +1,12 @@
 package dev.betanet.local;
 
+import dev.betanet.local.runtime.PrometheusTargets;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -65,6 +68,7 @@ public final class LocalMain implements Callable<Integer> {
     Path kubeconfig = system.kubeconfig().toAbsolutePath();
     say("  Kubernetes API  " + system.apiUrl() + "  (kubeconfig " + kubeconfig + ")");
     say("  installed       crds/, k8s/install/ (the operator runs as a pod)");
+    String prometheusHint = startPrometheus(system);
     say("  applied         " + system.apply(repository.resolve("k8s/examples/echo-backend.yaml")));
     say("  applied         " + system.apply(repository.resolve("k8s/examples/mixnetcluster.yaml")));
     String proxyAddress;
@@ -101,19 +105,58 @@ public final class LocalMain implements Callable<Integer> {
           %1$s get mxc demo -w
           %1$s patch mxc demo --type merge -p '{"spec":{"canary":{"weight":50}}}'
           curl -x %2$s http://echo.fog/hello
-          make watch            (live requests/s, latency, errors per transport, canary, pools)
+          make watch            (live requests/s, latency, errors per transport, canary, pools)%4$s
 
         Pods' logs and files: %3$s/pods/<namespace>_<pod>/   kill a pid there to see a restart.
         Press Ctrl-C to stop everything."""
             .formatted(
                 k,
                 proxyAddress == null ? "http://127.0.0.1:<port>" : proxyAddress,
-                state.toAbsolutePath()));
+                state.toAbsolutePath(),
+                prometheusHint));
     CountDownLatch forever = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> say("\nStopping (processes, then the API)...")));
     forever.await();
     return 0;
+  }
+
+  /**
+   * Prometheus on 127.0.0.1:9090 when its binary is installed, scraping every pod's management
+   * port; without it, or when it cannot start, everything else runs as before.
+   */
+  private String startPrometheus(LocalSystem system) {
+    Optional<Path> binary = LocalPrometheus.binary();
+    if (binary.isEmpty()) {
+      say(
+          "  prometheus      not installed, skipping (apt-get install prometheus: make run then"
+              + " starts it on "
+              + LocalPrometheus.LISTEN
+              + ")");
+      return "";
+    }
+    try {
+      LocalPrometheus prometheus =
+          LocalPrometheus.start(binary.get(), state.toAbsolutePath().resolve("prometheus"));
+      PrometheusTargets targets = new PrometheusTargets(prometheus.targets());
+      system.runtime().observePods(targets::sync);
+      Runtime.getRuntime().addShutdownHook(new Thread(prometheus::close, "local-prometheus-stop"));
+      say(
+          "  prometheus      "
+              + prometheus.url()
+              + "  (scraping every pod's management port; targets in "
+              + prometheus.targets()
+              + ")");
+      return "\n  "
+          + prometheus.url()
+          + "/graph  (Prometheus; try betanet_router_requests_total, or the canary's"
+          + " analysis.provider: prometheus with address "
+          + prometheus.url()
+          + ")";
+    } catch (IOException e) {
+      say("  prometheus      not started, skipping: " + e.getMessage());
+      return "";
+    }
   }
 
   private static void say(String line) {

@@ -58,10 +58,15 @@ public final class LocalSystem implements AutoCloseable {
     EmbeddedApiServer api = EmbeddedApiServer.start(options.apiPort());
     try {
       Path kubeconfig = api.writeKubeconfig(state.resolve("kubeconfig"));
-      Path podKubeconfig = api.writeClientKubeconfig(state.resolve("kubeconfig-pods"));
       KubernetesClient client = api.newClient();
       LocalRuntime runtime =
-          new LocalRuntime(client, options.repository().toAbsolutePath(), state, podKubeconfig);
+          new LocalRuntime(
+              client,
+              options.repository().toAbsolutePath(),
+              state,
+              (namespace, account, podDir) ->
+                  api.writeServiceAccountKubeconfig(
+                      podDir.resolve("kubeconfig"), namespace, account));
       LocalSystem system = new LocalSystem(options, api, client, runtime, kubeconfig);
       Runtime.getRuntime().addShutdownHook(new Thread(system::close, "local-system-stop"));
       runtime.start();

@@ -28,6 +28,13 @@ public interface MixnodeConfig {
   /** The signed topology document ({@code BETANET_TOPOLOGY_FILE}). */
   Optional<Path> topologyFile();
 
+  /**
+   * A writable directory that outlives the process ({@code BETANET_STATE_DIR}): the last accepted
+   * topology is kept there, so a restart refuses an older one. None: a restart accepts any signed
+   * topology.
+   */
+  Optional<Path> stateDir();
+
   Packets mixnode();
 
   Crypto crypto();

@@ -54,7 +54,13 @@ public class MixnodeService {
             packets.reloadInterval(),
             packets.stuckAfter());
     Mixnode started =
-        new Mixnode(vertx, settings, processing.processors(), processing.coverSource(), registry);
+        new Mixnode(
+            vertx,
+            settings,
+            processing.processors(),
+            processing.coverSource(),
+            registry,
+            config.stateDir().orElse(null));
     node = started;
     // Not awaited: the files may appear after the process starts (readiness says when).
     started

@@ -1,6 +1,9 @@
 package dev.betanet.operator;
 
+import dev.betanet.operator.anonymity.AdaptiveCover;
+import dev.betanet.operator.anonymity.AnonymityMonitor;
 import dev.betanet.operator.canary.CanaryController;
+import dev.betanet.operator.crd.CoverStatus;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.keys.ClusterKeys;
@@ -13,6 +16,7 @@ import dev.betanet.operator.reconcile.EventRecorder;
 import dev.betanet.operator.reconcile.KeySecrets;
 import dev.betanet.operator.reconcile.OperatorClock;
 import dev.betanet.operator.reconcile.TopologyPublisher;
+import dev.betanet.operator.status.AnonymityReport;
 import dev.betanet.operator.status.CanaryReport;
 import dev.betanet.operator.status.Conditions;
 import dev.betanet.operator.status.StatusReport;
@@ -51,6 +55,7 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
   @Inject KeySecrets keySecrets;
   @Inject ClusterWorkloads workloads;
   @Inject CanaryController canary;
+  @Inject AnonymityMonitor anonymityMonitor;
   @Inject TopologyPublisher topologyPublisher;
   @Inject EventRecorder events;
   @Inject OperatorClock clock;
@@ -82,8 +87,10 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     }
     Instant now = clock.now();
     // A deleted cluster never reconciles again: its series go when it leaves the cache.
-    metrics.retainOnly(
-        ctx.getPrimaryCache().list().map(OperatorMetrics::id).collect(Collectors.toSet()));
+    Set<String> present =
+        ctx.getPrimaryCache().list().map(OperatorMetrics::id).collect(Collectors.toSet());
+    metrics.retainOnly(present);
+    anonymityMonitor.retainOnly(present);
     List<String> problems = SpecValidation.problems(cluster);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
@@ -112,9 +119,11 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
               + " MixnetCluster instead)");
     }
     Set<String> ready = workloads.readyNodes(cluster);
-    CanaryController.Outcome canaryOutcome = canary.reconcile(cluster, now);
+    AnonymityMonitor.Outcome anonymity = anonymityMonitor.measure(cluster, ready, now);
+    CanaryController.Outcome canaryOutcome = canary.reconcile(cluster, anonymity.status(), now);
     TopologyPublisher.Published published =
-        topologyPublisher.publish(cluster, keys, ready, canaryOutcome.weight(), now);
+        topologyPublisher.publish(
+            cluster, keys, ready, canaryOutcome.weight(), anonymity.coverRate(), now);
     if (published.changed()) {
       events.normal(
           cluster,
@@ -126,6 +135,9 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
               + ", key epoch "
               + keys.identity().keyEpoch()
               + ")");
+    }
+    if (anonymity.coverChanged()) {
+      reportCover(cluster, anonymity.status().cover);
     }
     // After publishing: an event about a weight names one that routers can already load.
     for (CanaryController.Notice notice : canaryOutcome.notices()) {
@@ -148,6 +160,14 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
     status.conditions =
         CanaryReport.conditions(
             status.conditions, status.canary, cluster.getMetadata().getGeneration(), now);
+    status.anonymity = anonymity.status();
+    status.conditions =
+        AnonymityReport.conditions(
+            status.conditions,
+            status.anonymity,
+            cluster.getSpec().canary.analysis.minEntropyBits,
+            cluster.getMetadata().getGeneration(),
+            now);
     metrics.canary(cluster, status.canary, canaryOutcome.verdict() != null);
     metrics.epochs(cluster, keys.identity().keyEpoch(), published.topology().epoch());
     boolean isReady = Conditions.isTrue(status.conditions, Conditions.READY);
@@ -172,6 +192,10 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         && canaryOutcome.recheckAfter().get().compareTo(next) < 0) {
       next = canaryOutcome.recheckAfter().get();
     }
+    // The layers' entropy follows load: measure again (and let adaptive cover follow it).
+    if (anonymityMonitor.interval().compareTo(next) < 0) {
+      next = anonymityMonitor.interval();
+    }
     if (!leadership.isLeading()) {
       // Lost the Lease during this reconcile: the new leader writes status from now on.
       LOG.infof("%s: lost the Lease while reconciling; status left to the new leader", id);
@@ -195,6 +219,16 @@ public class MixnetClusterReconciler implements Reconciler<MixnetCluster> {
         StatusReport.failed(
             cluster, "ReconcileFailed", StatusText.reconcileFailed(e), clock.now()));
     return ErrorStatusUpdateControl.patchStatus(cluster);
+  }
+
+  private void reportCover(MixnetCluster cluster, CoverStatus cover) {
+    LOG.infof("%s: adaptive cover %s: %s", id(cluster), cover.reason, cover.message);
+    switch (cover.reason) {
+      case AdaptiveCover.RAISED -> events.normal(cluster, "CoverRateRaised", cover.message);
+      case AdaptiveCover.LOWERED -> events.normal(cluster, "CoverRateLowered", cover.message);
+      case AdaptiveCover.AT_CAP -> events.warning(cluster, "CoverRateAtCap", cover.message);
+      default -> {}
+    }
   }
 
   private void reportKeyChanges(MixnetCluster cluster, ClusterKeys keys) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.betanet.operator.canary.CanaryController;
 import dev.betanet.operator.canary.CanaryController.Notice;
+import dev.betanet.operator.canary.DirectMetrics;
+import dev.betanet.operator.canary.PrometheusMetrics;
+import dev.betanet.operator.canary.PrometheusToken;
 import dev.betanet.operator.canary.RouterScraper;
 import dev.betanet.operator.crd.CanaryPhase;
 import dev.betanet.operator.crd.CanaryStatus;
@@ -153,7 +156,10 @@ class CanaryRestartTest {
   private static OperatorLife newOperator() {
     return new OperatorLife(
         new CanaryController(
-            client, new RouterScraper(client, Duration.ofSeconds(2)), Duration.ofSeconds(30)));
+            client,
+            new DirectMetrics(new RouterScraper(client, Duration.ofSeconds(2))),
+            new PrometheusMetrics(new PrometheusToken(client), Duration.ofSeconds(2)),
+            Duration.ofSeconds(30)));
   }
 
   /** One operator process, as far as the canary goes: a controller and the status it writes. */
@@ -162,7 +168,7 @@ class CanaryRestartTest {
     CanaryController.Outcome reconcileAt(Instant now) {
       MixnetCluster cluster =
           client.resources(MixnetCluster.class).inNamespace(NS).withName("demo").get();
-      CanaryController.Outcome outcome = controller.reconcile(cluster, now);
+      CanaryController.Outcome outcome = controller.reconcile(cluster, null, now);
       MixnetClusterStatus status =
           cluster.getStatus() == null ? new MixnetClusterStatus() : cluster.getStatus();
       status.canary = outcome.status();

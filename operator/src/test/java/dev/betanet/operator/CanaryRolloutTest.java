@@ -12,18 +12,20 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The canary progression end to end: the real operator against the in-process Kubernetes API, with
@@ -31,20 +33,25 @@ import org.junit.jupiter.api.Test;
  * test moves the routers' counters and the operator's clock; the operator judges every second
  * ({@code %test.betanet.operator.canary.analysis-interval=1s}). Steps last 1s of operator time, so
  * a step ends only when the test moves the clock: nothing depends on how fast this machine is.
+ *
+ * <p>Every scenario runs once per analysis provider ({@link AnalysisSource}): the operator scraping
+ * the routers itself, and the operator asking a real Prometheus server that scrapes them. The same
+ * counts must lead to the same verdicts, numbers and events.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithRbacApiServer
 class CanaryRolloutTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Duration STEP = Duration.ofSeconds(1);
   private static final String ROUTER = "demo-router-0-0";
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   MovableClock clock = new MovableClock();
   ClusterObjects objects;
   RouterMetricsEndpoint router;
+  AnalysisSource source;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -56,11 +63,16 @@ class CanaryRolloutTest {
   @AfterEach
   void tearDown() {
     router.close();
+    if (source != null) {
+      source.close();
+    }
   }
 
-  @Test
-  void healthyStepsWalkTheWeightUpAndEndPromoted() {
-    String ns = "canary-walk";
+  @ParameterizedTest
+  @EnumSource(AnalysisSource.Kind.class)
+  void healthyStepsWalkTheWeightUpAndEndPromoted(AnalysisSource.Kind provider) throws Exception {
+    String ns = "canary-walk-" + suffix(provider);
+    source = new AnalysisSource(provider, clock);
     create(ns, 100, 10, 25, 50, 100);
     router.fallback(400);
 
@@ -70,7 +82,7 @@ class CanaryRolloutTest {
 
     for (int next : new int[] {25, 50, 100}) {
       router.mixnet(120, 1, 0.08);
-      clock.advance(STEP);
+      source.advance(STEP);
       CanaryStatus canary = awaitCanary(ns, c -> c.currentWeight == next);
       assertThat(canary.phase).isEqualTo(CanaryPhase.PROGRESSING);
       assertThat(awaitTopologyWeight(ns, next)).isEqualTo(next);
@@ -81,7 +93,7 @@ class CanaryRolloutTest {
     assertThat(atTop.lastGoodWeight).isEqualTo(50);
 
     router.mixnet(120, 1, 0.08);
-    clock.advance(STEP);
+    source.advance(STEP);
     CanaryStatus done = awaitCanary(ns, c -> c.phase == CanaryPhase.PROMOTED);
     assertThat(done.currentWeight).isEqualTo(100);
     assertThat(done.desiredWeight).isEqualTo(100);
@@ -90,7 +102,12 @@ class CanaryRolloutTest {
     assertThat(done.lastAnalysis.mixnet.samples).isEqualTo(121);
     assertThat(done.lastAnalysis.mixnet.errors).isEqualTo(1);
     assertThat(done.lastAnalysis.mixnet.p95Seconds).isBetween(0.05, 0.1);
-    assertThat(done.lastAnalysis.fallback.samples).isZero();
+    assertThat(done.lastAnalysis.provider).isEqualTo(provider.name().toLowerCase(Locale.ROOT));
+    if (provider == AnalysisSource.Kind.DIRECT) {
+      assertThat(done.lastAnalysis.fallback.samples).isZero();
+    } else {
+      assertThat(done.lastAnalysis.fallback).as("Prometheus is asked about the mixnet").isNull();
+    }
     assertThat(done.lastAnalysis.routersAnswered).isEqualTo(1);
     assertThat(condition(ns, CanaryReport.CANARY_HEALTHY))
         .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"))
@@ -118,17 +135,21 @@ class CanaryRolloutTest {
         .isEqualTo(untouched);
   }
 
-  @Test
-  void aStepThatBreachesTheErrorRateRollsBackAndStaysRolledBack() {
-    String ns = "canary-rollback";
+  @ParameterizedTest
+  @EnumSource(AnalysisSource.Kind.class)
+  void aStepThatBreachesTheErrorRateRollsBackAndStaysRolledBack(AnalysisSource.Kind provider)
+      throws Exception {
+    String ns = "canary-rollback-" + suffix(provider);
+    source = new AnalysisSource(provider, clock);
     create(ns, 100, 10, 25, 50, 100);
     awaitCanary(ns, c -> c.currentWeight == 10);
     router.mixnet(100, 0, 0.08);
-    clock.advance(STEP);
+    source.advance(STEP);
     awaitCanary(ns, c -> c.currentWeight == 25);
 
     // 20% of mixnet requests fail at 25: no need to wait for the step's end.
     router.mixnet(80, 20, 0.08);
+    source.catchUp();
     CanaryStatus rolledBack = awaitCanary(ns, c -> c.phase == CanaryPhase.ROLLED_BACK);
     assertThat(rolledBack.currentWeight).isEqualTo(10);
     assertThat(rolledBack.lastAnalysis.reason).isEqualTo("ErrorRateExceeded");
@@ -146,15 +167,15 @@ class CanaryRolloutTest {
 
     // Healthy traffic and time do not restart the walk on their own.
     router.mixnet(1000, 0, 0.08);
-    clock.advance(Duration.ofMinutes(10));
-    int scrapes = router.scrapes();
+    source.advance(STEP.multipliedBy(5));
+    long measured = source.measurements();
     await()
         .during(Duration.ofSeconds(4))
         .atMost(WAIT)
         .until(
             () -> objects.canary(ns, "demo"),
             c -> c.phase == CanaryPhase.ROLLED_BACK && c.currentWeight == 10);
-    assertThat(router.scrapes()).as("nothing is judged while rolled back").isEqualTo(scrapes);
+    assertThat(source.measurements()).as("nothing is judged while rolled back").isEqualTo(measured);
     assertThat(objects.topology(ns, "demo").canary().weight()).isEqualTo(10);
 
     // A new spec (the operator raised the limit) starts a new walk from the last good weight.
@@ -164,17 +185,22 @@ class CanaryRolloutTest {
     assertThat(again.lastGoodWeight).isEqualTo(10);
   }
 
-  @Test
-  void withoutAutoRollbackABreachHoldsTheStepAndWarnsOnce() {
-    String ns = "canary-hold";
+  @ParameterizedTest
+  @EnumSource(AnalysisSource.Kind.class)
+  void withoutAutoRollbackABreachHoldsTheStepAndWarnsOnce(AnalysisSource.Kind provider)
+      throws Exception {
+    String ns = "canary-hold-" + suffix(provider);
+    source = new AnalysisSource(provider, clock);
     MixnetCluster cluster = cluster(ns, 50, 10, 50);
     cluster.getSpec().canary.autoRollback = false;
+    source.router(ns, ROUTER, router.port(), router);
+    source.begin();
     client.resource(cluster).create();
     objects.routerPod(ns, "demo", ROUTER, router.port());
     awaitCanary(ns, c -> c.currentWeight == 10);
 
     router.mixnet(80, 20, 0.08);
-    clock.advance(STEP);
+    source.advance(STEP);
     CanaryStatus held =
         awaitCanary(
             ns, c -> c.lastAnalysis != null && "ErrorRateExceeded".equals(c.lastAnalysis.reason));
@@ -182,8 +208,8 @@ class CanaryRolloutTest {
     assertThat(held.currentWeight).isEqualTo(10);
     assertThat(held.message).startsWith("held at weight 10 (autoRollback is off)");
     assertThat(condition(ns, CanaryReport.CANARY_HEALTHY).getStatus()).isEqualTo("False");
-    int scrapes = router.scrapes();
-    await().atMost(WAIT).until(() -> router.scrapes() >= scrapes + 3);
+    long measured = source.measurements();
+    await().atMost(WAIT).until(() -> source.measurements() >= measured + 3);
     assertThat(objects.canary(ns, "demo").currentWeight).isEqualTo(10);
     assertThat(objects.events(ns)).containsOnlyOnce("CanaryAnalysisFailed");
 
@@ -193,18 +219,20 @@ class CanaryRolloutTest {
     edit(ns, c -> c.getSpec().canary.paused = false);
     awaitCanary(ns, c -> c.phase == CanaryPhase.PROGRESSING);
     router.mixnet(100, 0, 0.08);
-    clock.advance(STEP);
+    source.advance(STEP);
     awaitCanary(ns, c -> c.currentWeight == 50);
   }
 
-  @Test
-  void tooFewSamplesHoldTheStepUntilThereAreEnough() {
-    String ns = "canary-samples";
+  @ParameterizedTest
+  @EnumSource(AnalysisSource.Kind.class)
+  void tooFewSamplesHoldTheStepUntilThereAreEnough(AnalysisSource.Kind provider) throws Exception {
+    String ns = "canary-samples-" + suffix(provider);
+    source = new AnalysisSource(provider, clock);
     create(ns, 50, 10, 50);
     awaitCanary(ns, c -> c.currentWeight == 10);
 
     router.mixnet(20, 0, 0.08);
-    clock.advance(STEP.multipliedBy(5));
+    source.advance(STEP.multipliedBy(5));
     Instant afterTheStep = clock.now();
     CanaryStatus held =
         awaitCanary(
@@ -224,19 +252,22 @@ class CanaryRolloutTest {
     assertThat(objects.topology(ns, "demo").canary().weight()).isEqualTo(10);
 
     router.mixnet(30, 0, 0.08);
+    source.catchUp();
     awaitCanary(ns, c -> c.currentWeight == 50);
   }
 
-  @Test
-  void pauseHoldsTheWeightAndResumingWalksOn() {
-    String ns = "canary-pause";
+  @ParameterizedTest
+  @EnumSource(AnalysisSource.Kind.class)
+  void pauseHoldsTheWeightAndResumingWalksOn(AnalysisSource.Kind provider) throws Exception {
+    String ns = "canary-pause-" + suffix(provider);
+    source = new AnalysisSource(provider, clock);
     create(ns, 50, 10, 50);
     awaitCanary(ns, c -> c.currentWeight == 10);
 
     edit(ns, c -> c.getSpec().canary.paused = true);
     awaitCanary(ns, c -> c.phase == CanaryPhase.PAUSED);
     router.mixnet(500, 0, 0.08);
-    clock.advance(Duration.ofMinutes(5));
+    source.advance(STEP.multipliedBy(5));
     await()
         .during(Duration.ofSeconds(4))
         .atMost(WAIT)
@@ -251,26 +282,32 @@ class CanaryRolloutTest {
     assertThat(resumed.currentWeight).isEqualTo(10);
     assertThat(resumed.stepStartedAt).isEqualTo(clock.now().toString());
     router.mixnet(100, 0, 0.08);
-    clock.advance(STEP);
+    source.advance(STEP);
     awaitCanary(ns, c -> c.currentWeight == 50);
   }
 
-  @Test
-  void aRouterThatDoesNotAnswerHoldsTheStepAndIsReported() throws Exception {
-    String ns = "canary-unreachable";
+  @ParameterizedTest
+  @EnumSource(AnalysisSource.Kind.class)
+  void aRouterThatDoesNotAnswerHoldsTheStepAndIsReported(AnalysisSource.Kind provider)
+      throws Exception {
+    String ns = "canary-unreachable-" + suffix(provider);
+    source = new AnalysisSource(provider, clock);
     MixnetCluster cluster = cluster(ns, 50, 10, 50);
     cluster.getSpec().routers.replicas = 2;
-    client.resource(cluster).create();
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
+    source.router(ns, ROUTER, router.port(), router);
+    source.router(ns, "demo-router-1-0", closedPort, null);
+    source.begin();
+    client.resource(cluster).create();
     objects.routerPod(ns, "demo", ROUTER, router.port());
     objects.routerPod(ns, "demo", "demo-router-1-0", closedPort);
     awaitCanary(ns, c -> c.currentWeight == 10);
 
     router.mixnet(200, 0, 0.08);
-    clock.advance(STEP);
+    source.advance(STEP);
     Instant afterTheStep = clock.now();
     CanaryStatus held =
         awaitCanary(
@@ -285,25 +322,37 @@ class CanaryRolloutTest {
     assertThat(held.lastAnalysis.unreachable)
         .singleElement()
         .asString()
-        .startsWith("demo-router-1-0: ConnectException");
+        .startsWith(
+            provider == AnalysisSource.Kind.DIRECT
+                ? "demo-router-1-0: ConnectException"
+                : "demo-router-1-0: Prometheus's last scrape failed");
     assertThat(held.lastAnalysis.mixnet.samples).isEqualTo(200);
     assertThat(condition(ns, CanaryReport.CANARY_HEALTHY).getStatus()).isEqualTo("Unknown");
     assertThat(objects.topology(ns, "demo").canary().weight()).isEqualTo(10);
 
     try (RouterMetricsEndpoint second = new RouterMetricsEndpoint()) {
       objects.moveManagementPort(ns, "demo-router-1-0", second.port());
+      source.router(ns, "demo-router-1-0", second.port(), null);
+      source.catchUp();
       CanaryStatus advanced = awaitCanary(ns, c -> c.currentWeight == 50);
       assertThat(advanced.phase).isEqualTo(CanaryPhase.PROGRESSING);
     }
   }
 
-  private void create(String ns, int weight, Integer... steps) {
+  private void create(String ns, int weight, Integer... steps) throws IOException {
+    source.router(ns, ROUTER, router.port(), router);
+    source.begin();
     client.resource(cluster(ns, weight, steps)).create();
     objects.routerPod(ns, "demo", ROUTER, router.port());
   }
 
-  private static MixnetCluster cluster(String ns, int weight, Integer... steps) {
+  private static String suffix(AnalysisSource.Kind provider) {
+    return provider.name().toLowerCase(Locale.ROOT);
+  }
+
+  private MixnetCluster cluster(String ns, int weight, Integer... steps) {
     MixnetCluster cluster = TestClusters.demo(ns, "demo");
+    source.configure(cluster);
     cluster.getSpec().canary.weight = weight;
     cluster.getSpec().canary.steps = List.of(steps);
     cluster.getSpec().canary.stepInterval = "1s";
@@ -326,9 +375,32 @@ class CanaryRolloutTest {
   }
 
   private CanaryStatus awaitCanary(String ns, Predicate<CanaryStatus> condition) {
-    return await()
-        .atMost(WAIT)
-        .until(() -> objects.canary(ns, "demo"), c -> c != null && condition.test(c));
+    try {
+      return await()
+          .atMost(WAIT)
+          .until(() -> objects.canary(ns, "demo"), c -> c != null && condition.test(c));
+    } catch (ConditionTimeoutException e) {
+      CanaryStatus last = objects.canary(ns, "demo");
+      throw new AssertionError(
+          "canary status never matched; last: "
+              + (last == null
+                  ? "none"
+                  : "weight "
+                      + last.currentWeight
+                      + " "
+                      + last.phase
+                      + ", "
+                      + last.message
+                      + (last.lastAnalysis == null
+                          ? ""
+                          : "; analysis "
+                              + last.lastAnalysis.reason
+                              + ": "
+                              + last.lastAnalysis.message
+                              + " "
+                              + last.lastAnalysis.unreachable)),
+          e);
+    }
   }
 
   private int awaitTopologyWeight(String ns, int weight) {

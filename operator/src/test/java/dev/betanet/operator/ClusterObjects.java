@@ -104,9 +104,18 @@ final class ClusterObjects {
    * its labels, IP 127.0.0.1 and the management port at {@code managementPort}.
    */
   void routerPod(String ns, String cluster, String pod, int managementPort) {
+    nodePod(ns, cluster, "router", pod, managementPort);
+  }
+
+  /** Plays kubelet for a mixnode pod, as {@link #routerPod} does for a router. */
+  void mixnodePod(String ns, String cluster, String pod, int managementPort) {
+    nodePod(ns, cluster, "mixnode", pod, managementPort);
+  }
+
+  private void nodePod(String ns, String cluster, String component, String pod, int port) {
     var labels =
         new dev.betanet.operator.model.ClusterNames(cluster, ns)
-            .nodeLabels("router", pod.substring(0, pod.length() - 2));
+            .nodeLabels(component, pod.substring(0, pod.length() - 2));
     client
         .resource(
             new io.fabric8.kubernetes.api.model.PodBuilder()
@@ -117,15 +126,11 @@ final class ClusterObjects {
                 .endMetadata()
                 .withNewSpec()
                 .addNewContainer()
-                .withName("router")
-                .withImage("betanet/router:test")
-                .addNewPort()
-                .withName("proxy")
-                .withContainerPort(8080)
-                .endPort()
+                .withName(component)
+                .withImage("betanet/" + component + ":test")
                 .addNewPort()
                 .withName("management")
-                .withContainerPort(managementPort)
+                .withContainerPort(port)
                 .endPort()
                 .endContainer()
                 .endSpec()

@@ -13,8 +13,6 @@ import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterStatus;
 import dev.betanet.operator.reconcile.OperatorClock;
 import dev.betanet.protocol.metrics.MetricNames;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,9 +22,6 @@ import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -50,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(LeaderElectionTest.Elected.class)
-@WithKubernetesTestServer(crud = true, setup = LeaderElectionTest.HeldByAnother.class)
+@WithRbacApiServer(setup = LeaderElectionTest.HeldByAnother.class)
 class LeaderElectionTest {
 
   static final String LEASE_NS = "betanet-system";
@@ -78,42 +73,17 @@ class LeaderElectionTest {
   }
 
   /**
-   * Before the operator starts: the other replica holds the Lease; and the API answers the JOSDK's
-   * access check (a SelfSubjectRulesReview, which the CRUD mock cannot evaluate) with the rules the
-   * install's leader-election Role grants.
+   * Before the operator starts: the other replica holds the Lease. The JOSDK's access check (a
+   * SelfSubjectRulesReview) is answered by the API from the install's leader-election Role.
    */
-  public static class HeldByAnother implements Consumer<KubernetesServer> {
+  public static class HeldByAnother implements Consumer<RbacApiServer> {
     @Override
-    public void accept(KubernetesServer server) {
-      server
-          .expect()
-          .post()
-          .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-          .andReturn(
-              201,
-              new SelfSubjectRulesReviewBuilder()
-                  .withNewStatus()
-                  .withIncomplete(false)
-                  .withResourceRules(
-                      new ResourceRuleBuilder()
-                          .withApiGroups("coordination.k8s.io")
-                          .withResources("leases")
-                          .withVerbs("create")
-                          .build(),
-                      new ResourceRuleBuilder()
-                          .withApiGroups("coordination.k8s.io")
-                          .withResources("leases")
-                          .withResourceNames(LEASE)
-                          .withVerbs("get", "update")
-                          .build())
-                  .endStatus()
-                  .build())
-          .always();
+    public void accept(RbacApiServer server) {
       server.getClient().resource(lease(OTHER, Instant.now(), 3600)).create();
     }
   }
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   @TestHTTPResource(value = "/metrics", management = true)
   URL metrics;

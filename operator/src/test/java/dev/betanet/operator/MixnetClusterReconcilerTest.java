@@ -22,8 +22,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
@@ -37,12 +35,12 @@ import org.junit.jupiter.api.Test;
  * kubelet: it sets StatefulSet readyReplicas. Each test uses its own namespace.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithRbacApiServer
 class MixnetClusterReconcilerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   @TestHTTPResource(value = "/health/ready", management = true)
   URL ready;

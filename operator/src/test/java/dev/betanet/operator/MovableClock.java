@@ -17,6 +17,18 @@ class MovableClock extends OperatorClock {
     return now.get();
   }
 
+  /** Moves the clock to {@code instant}, which must not be earlier than now. */
+  void set(Instant instant) {
+    now.updateAndGet(
+        t -> {
+          if (instant.isBefore(t)) {
+            throw new IllegalArgumentException(
+                "BUG: clock moved back from " + t + " to " + instant);
+          }
+          return instant;
+        });
+  }
+
   void advance(Duration duration) {
     now.updateAndGet(t -> t.plus(duration));
   }

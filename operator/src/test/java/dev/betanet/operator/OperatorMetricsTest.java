@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * real management port, parse the text, compare with a scrape taken before.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithRbacApiServer
 class OperatorMetricsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -37,7 +35,7 @@ class OperatorMetricsTest {
   private static final String SDK_RECONCILIATIONS_SUCCEEDED = "reconciliations_success_total";
   private static final String[] SDK_CONTROLLER = {"controller_name", "mixnetclusterreconciler"};
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   @TestHTTPResource(value = "/metrics", management = true)
   URL metrics;

@@ -31,6 +31,9 @@ final class RouterMetricsEndpoint implements AutoCloseable {
   private final RouterPage page = RouterPage.recorded();
   private int scrapes;
 
+  /** Wall-clock milliseconds of the last change to the counters: Prometheus stamps scrapes so. */
+  private long changedAtMillis = System.currentTimeMillis();
+
   RouterMetricsEndpoint() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
@@ -52,14 +55,21 @@ final class RouterMetricsEndpoint implements AutoCloseable {
 
   /** Counts {@code ok} served and {@code errors} failed mixnet requests, each taking {@code s}. */
   synchronized void mixnet(long ok, long errors, double seconds) {
+    changedAtMillis = System.currentTimeMillis();
     page.add(REQUESTS, requests(RequestCounts.MIXNET, RequestCounts.OK), ok);
     page.add(REQUESTS, requests(RequestCounts.MIXNET, "error"), errors);
     latency(RequestCounts.MIXNET, ok + errors, seconds);
   }
 
   synchronized void fallback(long ok) {
+    changedAtMillis = System.currentTimeMillis();
     page.add(REQUESTS, requests(RequestCounts.FALLBACK, RequestCounts.OK), ok);
     latency(RequestCounts.FALLBACK, ok, FALLBACK_SECONDS);
+  }
+
+  /** When the counters last changed (wall clock, ms): a scrape that began later shows them. */
+  synchronized long changedAtMillis() {
+    return changedAtMillis;
   }
 
   synchronized int scrapes() {

@@ -11,9 +11,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * real: the first through the in-process API answering 500, the second over HTTP.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = StatusScrubbingTest.FailingConfigMaps.class)
+@WithRbacApiServer(setup = StatusScrubbingTest.FailingConfigMaps.class)
 class StatusScrubbingTest {
 
   static final String KEY = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
@@ -39,9 +36,9 @@ class StatusScrubbingTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   /** In namespace {@value #API_FAILS} the API refuses every ConfigMap, with a telling message. */
-  public static class FailingConfigMaps implements Consumer<KubernetesServer> {
+  public static class FailingConfigMaps implements Consumer<RbacApiServer> {
     @Override
-    public void accept(KubernetesServer server) {
+    public void accept(RbacApiServer server) {
       server
           .expect()
           .post()
@@ -57,7 +54,7 @@ class StatusScrubbingTest {
     }
   }
 
-  @Inject KubernetesClient client;
+  @ApiAdmin KubernetesClient client;
 
   @Test
   void anApiFailureIsReportedByItsHttpCodeOnly() {

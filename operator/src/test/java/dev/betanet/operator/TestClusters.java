@@ -21,6 +21,8 @@ final class TestClusters {
     spec.routers.services =
         List.of(new FogServiceSpec("echo", "echo.fog", "http://echo." + namespace + ".svc:8080"));
     spec.canary.weight = 0;
+    // No mixnode here serves metrics: the anonymity gate is off (AnonymityGateTest turns it on).
+    spec.canary.analysis.minEntropyBits = 0;
     cluster.setSpec(spec);
     return cluster;
   }

@@ -5,9 +5,12 @@ import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.ProcessResult;
 import dev.betanet.protocol.replay.BloomReplayFilter;
-import dev.betanet.protocol.replay.ReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
+import dev.betanet.protocol.replay.SinceStartReplayFilter;
 import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.connect.MixnetStreams;
+import dev.betanet.router.connect.Socks5Server;
+import dev.betanet.router.connect.StreamDispatcher;
 import dev.betanet.router.entry.CoverTraffic;
 import dev.betanet.router.entry.MixnetClient;
 import dev.betanet.router.entry.PathSelector;
@@ -24,15 +27,21 @@ import dev.betanet.router.state.PacketKeys;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
+import dev.betanet.router.tcpexit.StreamExit;
+import dev.betanet.router.tcpexit.TcpBackends;
 import dev.betanet.router.tunnel.TunnelClient;
 import dev.betanet.router.tunnel.TunnelServer;
+import dev.betanet.router.wire.Envelope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
@@ -45,11 +54,18 @@ public final class Router {
 
   private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
+  /**
+   * The timestamp quantum senders round down to (PacketBuilder's default): a packet made now may be
+   * stamped up to this much in the past.
+   */
+  static final long SENDER_TIMESTAMP_QUANTUM_MILLIS = 10_000;
+
   private final Vertx vertx;
   private final RouterSettings settings;
   private final AtomicReference<RouterState> state = new AtomicReference<>();
   private final NodeFiles files;
-  private final ReplayFilter replayFilter;
+  private final SinceStartReplayFilter replayFilter;
+  private final long readyFromMillis;
   private final X25519 x25519 = X25519.bestAvailable();
   private final PacketKeys packetKeys = new PacketKeys(x25519);
   private final SecureRandom random = new SecureRandom();
@@ -65,6 +81,10 @@ public final class Router {
   private final TunnelServer tunnelServer;
   private final ProxyServer proxy;
   private final CoverTraffic cover;
+  private final MixnetStreams streams;
+  private final StreamExit streamExit;
+  private final Socks5Server socks;
+  private volatile int socksPort;
   private volatile boolean ready;
   private volatile int proxyPort;
   private volatile int packetPort;
@@ -81,6 +101,19 @@ public final class Router {
    */
   public Router(
       Vertx vertx, RouterSettings settings, MeterRegistry registry, RandomGenerator splitRandom) {
+    this(vertx, settings, registry, splitRandom, null);
+  }
+
+  /**
+   * @param stateDir the router's writable state directory, or null: the last accepted topology is
+   *     kept there, so that after a restart an older document is refused (docs/router.md)
+   */
+  public Router(
+      Vertx vertx,
+      RouterSettings settings,
+      MeterRegistry registry,
+      RandomGenerator splitRandom,
+      Path stateDir) {
     this.vertx = vertx;
     this.settings = settings;
     this.files =
@@ -88,10 +121,21 @@ public final class Router {
             settings.nodeId(),
             settings.keysFile(),
             settings.topologyFile(),
+            stateDir,
             (previous, next) -> apply(next));
-    this.replayFilter = BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 20_000);
+    // The router peels the last layer of requests (exit) and replies (entry). Its Bloom filter is
+    // in memory, so a packet captured before a restart would be peeled again after it: the exit
+    // would call its backend and answer a second time, linking the replayed input to its output.
+    // Refuse what this process cannot vouch for, as the mixnode does (docs/protocol.md, Restarts).
+    this.replayFilter =
+        new SinceStartReplayFilter(
+            BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 20_000),
+            ReplayWindow.DEFAULT,
+            InstantSource.system());
+    this.readyFromMillis = replayFilter.acceptsFromMillis() + SENDER_TIMESTAMP_QUANTUM_MILLIS;
     this.metrics = new RouterMetrics(registry, this::canaryWeight, this::inFlight);
     metrics.rejectedReloads(this::rejectedReloads);
+    metrics.rejectedReloadsByReason(files::rejectedUpdates);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.routerLinks = new RouterLinks(state::get, metrics);
     this.links = new PacketLinks(vertx, 4096, this::unreachable, routerLinks);
@@ -129,7 +173,28 @@ public final class Router {
     var dispatcher =
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
-    this.proxy = new ProxyServer(vertx, split, dispatcher, metrics, settings);
+    this.streams =
+        new MixnetStreams(
+            vertx,
+            state::get,
+            links,
+            paths,
+            suspects,
+            settings.streams(),
+            metrics,
+            registry,
+            random);
+    this.streamExit =
+        new StreamExit(
+            vertx,
+            new TcpBackends(settings.tcpPorts()),
+            this::sendReply,
+            settings.streams(),
+            metrics,
+            registry);
+    var streamDispatcher = new StreamDispatcher(streams, metrics);
+    this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
+    this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
     this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
   }
 
@@ -206,20 +271,29 @@ public final class Router {
               tunnelPort = port;
               return proxy.listen(settings.host(), settings.proxyPort());
             })
-        .map(
+        .compose(
             port -> {
               proxyPort = port;
+              return socks.listen(settings.host(), settings.socksPort());
+            })
+        .map(
+            port -> {
+              socksPort = port;
               cover.start();
               ready = true;
               LOG.log(
                   System.Logger.Level.INFO,
                   "router {0}: proxy port {1,number,#}, packet port {2,number,#}, tunnel port"
-                      + " {3,number,#}, hosting {4}",
+                      + " {3,number,#}, SOCKS port {5,number,#}, hosting {4}; refusing packets"
+                      + " stamped before {6} (ready from {7})",
                   settings.nodeId(),
-                  port,
+                  proxyPort,
                   packetPort,
                   tunnelPort,
-                  settings.services().keySet());
+                  settings.services().keySet(),
+                  port,
+                  Instant.ofEpochMilli(replayFilter.acceptsFromMillis()),
+                  Instant.ofEpochMilli(readyFromMillis));
               return null;
             });
   }
@@ -265,12 +339,18 @@ public final class Router {
   private final class Dispatch implements PacketReceiver.Sink {
     @Override
     public void deliver(RouterState current, ProcessResult.Deliver deliver) {
-      exit.onForward(current, deliver.message(), settings.maxMessageBytes());
+      if (Envelope.isStream(deliver.message())) {
+        streamExit.onForward(current, deliver.message());
+      } else {
+        exit.onForward(current, deliver.message(), settings.maxMessageBytes());
+      }
     }
 
     @Override
     public void reply(RouterState current, ProcessResult.ReplyDelivery reply) {
-      client.onReply(current, reply);
+      if (!streams.onReply(reply)) {
+        client.onReply(current, reply);
+      }
     }
 
     @Override
@@ -279,9 +359,21 @@ public final class Router {
     }
   }
 
-  /** Ready: keys and a verified topology loaded, all three ports bound. */
+  /**
+   * Ready: keys and a verified topology loaded, all three ports bound, and packets made now carry
+   * timestamps this process accepts (about 15 s after a start; before that its own SURBs and the
+   * requests of other entries would be refused as stamped before the start).
+   */
   public boolean isReady() {
-    return ready && state.get() != null;
+    return ready && state.get() != null && System.currentTimeMillis() >= readyFromMillis;
+  }
+
+  /**
+   * When this router becomes ready at the earliest (ms since the Unix epoch): once packets made now
+   * pass the restart replay guard.
+   */
+  public long readyFromMillis() {
+    return readyFromMillis;
   }
 
   public int proxyPort() {
@@ -294,6 +386,10 @@ public final class Router {
 
   public int tunnelPort() {
     return tunnelPort;
+  }
+
+  public int socksPort() {
+    return socksPort;
   }
 
   /** The document served at {@code /api/v1/status}. */
@@ -310,6 +406,10 @@ public final class Router {
             .put("tunnelsOut", tunnelClient.tunnels())
             .put("tunnelsIn", tunnelServer.connections())
             .put("tunnelHandshakesIn", tunnelServer.handshaking())
+            .put("socksConnections", socks.connections())
+            .put("streamsEntry", streams.held())
+            .put("streamRoundTripMillis", streams.longestRoundTripMillis())
+            .put("streamsExit", streamExit.held())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
     if (current == null) {
       return json;
@@ -338,8 +438,11 @@ public final class Router {
     ready = false;
     cover.stop();
     vertx.cancelTimer(pollTimer);
+    streams.close();
+    streamExit.close();
     return Future.join(
             proxy.close(),
+            socks.close(),
             tunnelServer.close(),
             receiver.close(),
             tunnelClient.close(),

@@ -21,6 +21,13 @@ public interface RouterConfig {
 
   Optional<Path> topologyFile();
 
+  /**
+   * A writable directory that outlives the process ({@code BETANET_STATE_DIR}): the last accepted
+   * topology is kept there, so a restart refuses an older one. None: a restart accepts any signed
+   * topology.
+   */
+  Optional<Path> stateDir();
+
   /** JSON {@code {"<fog name or alias>": {"backend": "http://host:port"}}}; none: no exit role. */
   Optional<Path> servicesFile();
 
@@ -106,5 +113,25 @@ public interface RouterConfig {
     /** Longest a tunnel handshake may take. */
     @WithDefault("3s")
     Duration tunnelHandshakeTimeout();
+
+    /** The SOCKS5 port (RFC 1928, CONNECT to .fog names only). */
+    @WithDefault("1080")
+    int socksPort();
+
+    /** Streams open at once, per role (entry, exit); more are refused. */
+    @WithDefault("1024")
+    int maxStreams();
+
+    /** A stream with nothing sent or received this long is reset. */
+    @WithDefault("5m")
+    Duration streamIdleTimeout();
+
+    /** A stream's receive buffer and largest window, in segments (about 1.4 kB each). */
+    @WithDefault("256")
+    int streamWindowSegments();
+
+    /** Longest a SOCKS5 or CONNECT client may take to name its destination. */
+    @WithDefault("10s")
+    Duration socksHandshakeTimeout();
   }
 }

@@ -2,6 +2,7 @@ package dev.betanet.router;
 
 import dev.betanet.protocol.topology.ServicesDocument;
 import dev.betanet.router.state.RouterSettings;
+import dev.betanet.router.state.StreamSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,6 +10,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -39,10 +41,11 @@ public class RouterService {
               + " router stays live but will not become ready");
       return;
     }
-    Map<String, String> services =
+    ServicesDocument servicesFile =
         config.servicesFile().isPresent()
-            ? ServicesDocument.read(config.servicesFile().get()).backends()
-            : Map.of();
+            ? ServicesDocument.read(config.servicesFile().get())
+            : new ServicesDocument(Map.of());
+    Map<String, String> services = servicesFile.backends();
     RouterConfig.Settings s = config.router();
     var settings =
         new RouterSettings(
@@ -69,8 +72,20 @@ public class RouterService {
                 s.bodyProgressTimeout(),
                 s.maxPendingBodyBytes(),
                 s.maxTunnelHandshakes(),
-                s.tunnelHandshakeTimeout()));
-    router = new Router(vertx, settings, registry);
+                s.tunnelHandshakeTimeout()),
+            s.socksPort(),
+            servicesFile.tcpPorts(),
+            new StreamSettings(
+                s.streamWindowSegments(),
+                StreamSettings.DEFAULTS.sendBufferBytes(),
+                StreamSettings.DEFAULTS.initialWindowSegments(),
+                s.streamIdleTimeout(),
+                StreamSettings.DEFAULTS.maxRetransmissions(),
+                s.maxStreams(),
+                s.socksHandshakeTimeout(),
+                StreamSettings.DEFAULTS.openTimeout()));
+    router =
+        new Router(vertx, settings, registry, new SecureRandom(), config.stateDir().orElse(null));
     // Not awaited: the router waits for its files (the operator may mount them late) and turns
     // ready when both ports are bound; a bind failure is fatal to this process.
     router

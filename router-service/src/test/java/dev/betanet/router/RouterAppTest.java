@@ -33,7 +33,7 @@ class RouterAppTest {
   URL metrics;
 
   private void awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
     while (given().get(ready).statusCode() != 200 && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }

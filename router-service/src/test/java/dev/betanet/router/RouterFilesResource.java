@@ -81,7 +81,8 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
           "betanet.router.host", "127.0.0.1",
           "betanet.router.proxy-port", String.valueOf(proxyPort),
           "betanet.router.packet-port", String.valueOf(packetPort),
-          "betanet.router.tunnel-port", String.valueOf(tunnelPort));
+          "betanet.router.tunnel-port", String.valueOf(tunnelPort),
+          "betanet.router.socks-port", "0");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -244,11 +244,34 @@ public final class LocalBench {
         mixnodes.get("nodesPerLayer"),
         routers.get("replicas"),
         mixnodes.get("meanDelay"),
-        spec.get("coverTraffic") instanceof Map<?, ?> cover ? cover.get("rate") + "/s" : "off",
+        cover(spec, system.mixnetCluster(NAMESPACE, CLUSTER)),
         readySeconds,
         options.flowRequests(),
         options.seconds(),
         options.warmup());
+  }
+
+  /** The cover traffic as set: fixed at a rate, or adaptive with the rate in force at the end. */
+  private static String cover(Map<String, Object> spec, GenericKubernetesResource cluster) {
+    if (!(spec.get("coverTraffic") instanceof Map<?, ?> cover)) {
+      return "off";
+    }
+    if (!"adaptive".equals(cover.get("mode"))) {
+      return cover.get("rate") + "/s";
+    }
+    Object inForce = "?";
+    if (cluster.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+        && status.get("anonymity") instanceof Map<?, ?> anonymity
+        && anonymity.get("cover") instanceof Map<?, ?> published) {
+      inForce = published.get("ratePerSecond");
+    }
+    return "adaptive (target "
+        + cover.get("targetEntropyBits")
+        + " bits, at most "
+        + cover.get("maxRate")
+        + "/s per node; "
+        + inForce
+        + "/s at the end)";
   }
 
   @SuppressWarnings("unchecked")

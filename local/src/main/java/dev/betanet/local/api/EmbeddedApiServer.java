@@ -1,5 +1,7 @@
 package dev.betanet.local.api;
 
+import dev.betanet.rbac.BearerTokens;
+import dev.betanet.rbac.RbacDispatcher;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,11 +15,16 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
  * An in-process Kubernetes API (the Fabric8 mock in CRUD mode) on plain HTTP at 127.0.0.1, with the
- * discovery and patch handling kubectl needs. Close it to stop the server.
+ * discovery and patch handling kubectl needs, and Kubernetes RBAC ({@link RbacDispatcher}): a
+ * caller with a service account's bearer token may do only what the stored Roles, ClusterRoles and
+ * bindings grant that account. The kubeconfig written for kubectl holds the administrator's token;
+ * in-process clients without credentials are the administrator too. Close it to stop the server.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
@@ -26,10 +33,13 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubectlFront front;
+  private final BearerTokens tokens;
+  private final Map<String, String> serviceAccountTokens = new ConcurrentHashMap<>();
 
-  private EmbeddedApiServer(KubernetesMockServer server, KubectlFront front) {
+  private EmbeddedApiServer(KubernetesMockServer server, KubectlFront front, BearerTokens tokens) {
     this.server = server;
     this.front = front;
+    this.tokens = tokens;
   }
 
   /**
@@ -38,24 +48,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
    */
   public static EmbeddedApiServer start(int port) throws IOException {
     KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    BearerTokens tokens = new BearerTokens();
+    RbacDispatcher rbac = new RbacDispatcher(new KubectlCompatDispatcher(crud), tokens);
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubectlCompatDispatcher(crud),
-            false);
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), rbac, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubectlFront front;
     try {
-      front = new KubectlFront(port, url(server));
+      front = new KubectlFront(port, url(server), rbac);
     } catch (IOException e) {
       server.destroy();
       throw e;
     }
     LOG.info(
         "embedded Kubernetes API listening on " + url(server) + ", for kubectl on " + front.url());
-    return new EmbeddedApiServer(server, front);
+    return new EmbeddedApiServer(server, front, tokens);
   }
 
   private static String url(KubernetesMockServer server) {
@@ -76,7 +83,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Client configuration for in-process callers (namespace default). */
+  /** Client configuration for in-process callers (namespace default): the administrator. */
   public Config config() {
     return new ConfigBuilder(Config.empty())
         .withMasterUrl(url())
@@ -90,20 +97,29 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config()).build();
   }
 
-  /** Writes a kubeconfig (context {@value #CONTEXT}, namespace default) for kubectl. */
+  /**
+   * Writes the administrator's kubeconfig (context {@value #CONTEXT}, namespace default) for
+   * kubectl.
+   */
   public Path writeKubeconfig(Path file) throws IOException {
-    return writeKubeconfig(file, kubectlUrl());
+    return writeKubeconfig(file, kubectlUrl(), tokens.adminToken());
   }
 
   /**
-   * Writes a kubeconfig for Fabric8 clients in other processes (the operator): they watch over
-   * websockets, which only the mock's own port serves.
+   * Writes a kubeconfig for a pod's processes (the operator) that run as service account {@code
+   * namespace/name}: its token, as kubelet mounts a pod's token, and the mock's own port, where
+   * Fabric8 clients watch over websockets. The token stays the same for the account while this
+   * server runs.
    */
-  public Path writeClientKubeconfig(Path file) throws IOException {
-    return writeKubeconfig(file, url());
+  public Path writeServiceAccountKubeconfig(Path file, String namespace, String name)
+      throws IOException {
+    String token =
+        serviceAccountTokens.computeIfAbsent(
+            namespace + "/" + name, key -> tokens.issue(namespace, name));
+    return writeKubeconfig(file, url(), token);
   }
 
-  private static Path writeKubeconfig(Path file, String url) throws IOException {
+  private static Path writeKubeconfig(Path file, String url, String token) throws IOException {
     String yaml =
         """
         apiVersion: v1
@@ -115,7 +131,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         users:
         - name: %1$s
           user:
-            token: local
+            token: %3$s
         contexts:
         - name: %1$s
           context:
@@ -124,7 +140,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
             namespace: default
         current-context: %1$s
         """
-            .formatted(CONTEXT, url);
+            .formatted(CONTEXT, url, token);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

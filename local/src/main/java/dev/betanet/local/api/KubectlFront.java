@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.betanet.rbac.RbacDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,6 +42,10 @@ import java.util.regex.Pattern;
  * <p>It also answers kubectl's request for a Table (server-side printing) on custom resources whose
  * CRD declares printer columns ({@link ServerSideTable}), in gets, lists and watches alike, so
  * {@code kubectl get mxc} shows the columns a real API server would.
+ *
+ * <p>Requests it passes on keep their credentials, so RBAC judges them in the API. A watch it
+ * serves itself is judged here first, as the watch it is ({@link RbacDispatcher#refusal}); the
+ * lists it polls for it are then its own.
  */
 final class KubectlFront implements AutoCloseable {
 
@@ -65,9 +71,11 @@ final class KubectlFront implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final RbacDispatcher rbac;
 
-  KubectlFront(int port, String backend) throws IOException {
+  KubectlFront(int port, String backend, RbacDispatcher rbac) throws IOException {
     this.backend = backend;
+    this.rbac = rbac;
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     server.createContext("/", this::handle);
@@ -86,6 +94,17 @@ final class KubectlFront implements AutoCloseable {
       boolean get = "GET".equals(exchange.getRequestMethod());
       ServerSideTable table = get && wantsTable(exchange) ? tableFor(exchange) : null;
       if (get && ("true".equals(watch) || "1".equals(watch))) {
+        var refusal =
+            rbac.refusal(
+                "GET",
+                exchange.getRequestURI().getRawPath()
+                    + "?"
+                    + exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders().getFirst("Authorization"));
+        if (refusal.isPresent()) {
+          respond(exchange, refusal.get());
+          return;
+        }
         streamWatch(exchange, exchange.getRequestURI().getRawPath(), query, table);
       } else if (table != null) {
         serveTable(exchange, table);
@@ -144,6 +163,11 @@ final class KubectlFront implements AutoCloseable {
     }
   }
 
+  private static void respond(HttpExchange exchange, MockResponse response) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    respond(exchange, response.code(), response.getBody().readByteArray());
+  }
+
   private static boolean wantsTable(HttpExchange exchange) {
     String accept = exchange.getRequestHeaders().getFirst("Accept");
     return accept != null && accept.contains("as=Table");
@@ -174,9 +198,11 @@ final class KubectlFront implements AutoCloseable {
       throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
         client.send(
-            HttpRequest.newBuilder(URI.create(backend + exchange.getRequestURI()))
-                .timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json")
+            withCredentials(
+                    HttpRequest.newBuilder(URI.create(backend + exchange.getRequestURI()))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Accept", "application/json"),
+                    exchange)
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -197,6 +223,13 @@ final class KubectlFront implements AutoCloseable {
         json.writeValueAsBytes(
             table.table(
                 objects, doc.path("metadata").path("resourceVersion").asText(), Instant.now())));
+  }
+
+  /** The caller's credentials on a request made for it. */
+  private static HttpRequest.Builder withCredentials(
+      HttpRequest.Builder request, HttpExchange exchange) {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    return authorization == null ? request : request.header("Authorization", authorization);
   }
 
   /**

@@ -33,13 +33,17 @@ final class ContainerLauncher {
   private final KubernetesClient client;
   private final ImageCatalog images;
   private final ClusterDns dns;
-  private final Path kubeconfig;
+  private final ServiceAccountCredentials credentials;
 
-  ContainerLauncher(KubernetesClient client, ImageCatalog images, ClusterDns dns, Path kubeconfig) {
+  ContainerLauncher(
+      KubernetesClient client,
+      ImageCatalog images,
+      ClusterDns dns,
+      ServiceAccountCredentials credentials) {
     this.client = client;
     this.images = images;
     this.dns = dns;
-    this.kubeconfig = kubeconfig;
+    this.credentials = credentials;
   }
 
   /**
@@ -50,6 +54,8 @@ final class ContainerLauncher {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     Path tmp = Files.createDirectories(podDir.resolve("tmp"));
+    Path kubeconfig =
+        mountsToken(pod) ? credentials.kubeconfig(namespace, account(pod), podDir) : null;
     Map<String, ContainerProcess> started = new LinkedHashMap<>();
     for (Container container : pod.getSpec().getContainers()) {
       Optional<ImageCatalog.Launch> launch =
@@ -64,10 +70,9 @@ final class ContainerLauncher {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
       env.put("HOSTNAME", name);
-      if (!Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())
-          && kubeconfig != null) {
-        // In a cluster kubelet gives such a pod the API's address and a token; here the
-        // in-cluster credentials are the local kubeconfig.
+      if (kubeconfig != null) {
+        // In a cluster kubelet gives such a pod the API's address and its account's token; here
+        // a kubeconfig holds both.
         env.put("KUBECONFIG", kubeconfig.toString());
       }
       Map<String, Path> mounts = new LinkedHashMap<>();
@@ -99,6 +104,28 @@ final class ContainerLauncher {
               probe(container, local.ip)));
     }
     local.containers.putAll(started);
+  }
+
+  private static String account(Pod pod) {
+    String name = pod.getSpec().getServiceAccountName();
+    return name == null || name.isEmpty() ? "default" : name;
+  }
+
+  /**
+   * Whether the pod gets its service account's token: the pod's {@code
+   * automountServiceAccountToken} decides, else the service account's, else it does.
+   */
+  private boolean mountsToken(Pod pod) {
+    if (pod.getSpec().getAutomountServiceAccountToken() != null) {
+      return pod.getSpec().getAutomountServiceAccountToken();
+    }
+    var account =
+        client
+            .serviceAccounts()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(account(pod))
+            .get();
+    return account == null || !Boolean.FALSE.equals(account.getAutomountServiceAccountToken());
   }
 
   private static String key(Pod pod) {

@@ -40,11 +40,11 @@ final class LocalKubelet {
       LoopbackAddresses addresses,
       ClusterDns dns,
       Path podsDir,
-      Path kubeconfig) {
+      ServiceAccountCredentials credentials) {
     this.client = client;
     this.addresses = addresses;
     this.podsDir = podsDir;
-    this.launcher = new ContainerLauncher(client, images, dns, kubeconfig);
+    this.launcher = new ContainerLauncher(client, images, dns, credentials);
     this.statusWriter = new PodStatusWriter(client);
   }
 

@@ -38,11 +38,23 @@ public final class LocalRuntime implements AutoCloseable {
   private final List<TcpForwarder> forwarders = new CopyOnWriteArrayList<>();
   private volatile List<Pod> lastPods = List.of();
 
+  /** Told the pods after every pass (e.g. Prometheus's target files). */
+  public interface PodsObserver {
+    void observe(List<Pod> pods) throws IOException;
+  }
+
+  private final List<PodsObserver> observers = new CopyOnWriteArrayList<>();
+
   /**
    * {@code repository} holds the built modules; {@code stateDir} gets the pods' files, logs and the
-   * hosts files; pods that mount a service account token get {@code kubeconfig} instead.
+   * hosts files; pods that mount a service account token get a kubeconfig from {@code credentials}
+   * instead.
    */
-  public LocalRuntime(KubernetesClient client, Path repository, Path stateDir, Path kubeconfig) {
+  public LocalRuntime(
+      KubernetesClient client,
+      Path repository,
+      Path stateDir,
+      ServiceAccountCredentials credentials) {
     this.client = client;
     this.dns = new ClusterDns(stateDir.resolve("hosts"));
     this.controller = new WorkloadController(client);
@@ -53,12 +65,17 @@ public final class LocalRuntime implements AutoCloseable {
             new LoopbackAddresses(),
             dns,
             stateDir.resolve("pods"),
-            kubeconfig);
+            credentials);
   }
 
   public LocalRuntime start() {
     loop.scheduleWithFixedDelay(this::pass, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /** Has {@code observer} told the pods after every pass from now on. */
+  public void observePods(PodsObserver observer) {
+    observers.add(observer);
   }
 
   /** The hosts file processes of {@code namespace} read; other local JVMs may use it too. */
@@ -74,6 +91,9 @@ public final class LocalRuntime implements AutoCloseable {
       kubelet.sync(pods, Instant.now());
       pods = client.pods().inAnyNamespace().list().getItems();
       lastPods = pods;
+      for (PodsObserver observer : observers) {
+        observer.observe(pods);
+      }
       List<Service> services = client.services().inAnyNamespace().list().getItems();
       Set<String> namespaces = new HashSet<>(Set.of("default"));
       client.namespaces().list().getItems().stream()

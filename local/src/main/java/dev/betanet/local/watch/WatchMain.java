@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -32,8 +33,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code make watch}: one screen, redrawn every second, of the cluster {@code make run} started:
  * per transport requests/s, p50/p95 latency and error rate over the last {@value #WINDOW} s (from
- * the routers' /q/metrics), the canary weight and phase (the MixnetCluster's status), and the
- * mixnode pools (ready of desired, and per layer as the first router sees them). Options (picocli;
+ * the routers' /q/metrics), the canary weight and phase (the MixnetCluster's status), the mixnode
+ * pools (ready of desired, and per layer as the first router sees them), and each layer's departure
+ * entropy and the cover rate ({@code status.anonymity}, {@link AnonymityView}). Options (picocli;
  * {@code --help} lists them): {@code --kubeconfig FILE}, {@code --namespace NS}, {@code --cluster
  * NAME}, {@code --once}.
  */
@@ -192,11 +194,19 @@ public final class WatchMain implements Callable<Integer> {
             .formatted(
                 text(status.path("canaryWeight")),
                 text(spec.path("canary").path("weight")),
-                canary(status.path("canary"))));
+                CanaryText.progression(status.path("canary"))));
+    out.append(
+        "          last analysis %s%n"
+            .formatted(
+                CanaryText.lastAnalysis(
+                    status.path("canary").path("lastAnalysis"), Instant.now())));
     out.append(
         "mixnodes  %s ready   routers %s ready%s%n%n"
             .formatted(
                 text(status.path("mixnodes")), text(status.path("routers")), layers(snapshot)));
+    out.append(
+        AnonymityView.render(status, spec.path("canary").path("analysis").path("minEntropyBits")));
+    out.append('\n');
     out.append(
         "%-10s %10s %10s %10s %10s %10s%n"
             .formatted("transport", "req/s", "p50", "p95", "errors", "requests"));
@@ -235,22 +245,6 @@ public final class WatchMain implements Callable<Integer> {
       }
     }
     return "-";
-  }
-
-  private static String canary(JsonNode canary) {
-    if (canary.isMissingNode() || canary.isNull()) {
-      return "(no status.canary: the operator reports no canary progression)";
-    }
-    StringBuilder s = new StringBuilder();
-    canary
-        .properties()
-        .forEach(
-            e ->
-                s.append(e.getKey())
-                    .append('=')
-                    .append(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue())
-                    .append("  "));
-    return s.toString().trim();
   }
 
   private static String layers(Snapshot snapshot) {

@@ -42,7 +42,10 @@ class PodStatusWriterTest {
     LocalPod local = new LocalPod("127.0.1.9", new PodVolumes(client, dir), "uid", T0);
     ContainerLauncher launcher =
         new ContainerLauncher(
-            client, new ImageCatalog(dir), new ClusterDns(dir.resolve("hosts")), null);
+            client,
+            new ImageCatalog(dir),
+            new ClusterDns(dir.resolve("hosts")),
+            (namespace, account, podDir) -> podDir.resolve("kubeconfig"));
 
     launcher.start(pod, local, local.volumes.sync(pod), dir.resolve("pod"));
     new PodStatusWriter(client).write(pod, local, T0);

@@ -3,6 +3,7 @@ package dev.betanet.mixnode.core;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
@@ -42,10 +43,24 @@ public final class Mixnode {
       HopProcessorFactory processors,
       CoverEmitter.PacketSource coverSource,
       MeterRegistry registry) {
+    this(vertx, settings, processors, coverSource, registry, null);
+  }
+
+  /**
+   * @param stateDir the node's writable state directory, or null: the last accepted topology is
+   *     kept there, so that after a restart an older document is refused (docs/mixnode.md)
+   */
+  public Mixnode(
+      Vertx vertx,
+      MixnodeSettings settings,
+      HopProcessorFactory processors,
+      CoverEmitter.PacketSource coverSource,
+      MeterRegistry registry,
+      Path stateDir) {
     this.vertx = vertx;
     this.settings = settings;
     this.metrics = new MixnodeMetrics(registry);
-    this.watcher = new NodeStateWatcher(vertx, settings, processors, this::applied);
+    this.watcher = new NodeStateWatcher(vertx, settings, processors, stateDir, this::applied);
     this.links = new NodeLinks(settings.nodeId(), watcher::current, metrics);
     this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics, links);
     this.pipeline = new Pipeline(watcher::current, settings, forwarder, metrics);
@@ -54,6 +69,7 @@ public final class Mixnode {
             vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics, links);
     this.cover = new CoverEmitter(vertx, watcher::current, coverSource, pipeline, metrics);
     metrics.rejectedReloads(watcher::rejectedUpdates);
+    metrics.rejectedReloadsByReason(watcher::rejectedUpdates);
     // Not ready while packets made now would still be refused as stamped before this process.
     long acceptsFrom = processors.acceptsStampsFromMillis();
     this.readyFromMillis =

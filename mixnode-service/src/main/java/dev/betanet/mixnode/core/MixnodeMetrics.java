@@ -3,7 +3,9 @@ package dev.betanet.mixnode.core;
 import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.metrics.MetricName;
 import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.node.NodeFiles;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The mixnode's meters, registered once on the registry it is given (Quarkus's Prometheus registry
@@ -117,6 +120,17 @@ public final class MixnodeMetrics {
     Gauge.builder(MetricNames.MIXNODE_RELOAD_REJECTED.meter(), count)
         .description("Key or topology file updates refused since start")
         .register(registry);
+  }
+
+  /** Registers the same count by reason, each reason present from the start. */
+  public void rejectedReloadsByReason(ToLongFunction<String> count) {
+    for (String reason : NodeFiles.REJECTION_REASONS) {
+      FunctionCounter.builder(
+              MetricNames.MIXNODE_RELOAD_REFUSED.meter(), reason, r -> count.applyAsLong(r))
+          .description("Key or topology file updates refused since start, by reason")
+          .tag("reason", reason)
+          .register(registry);
+    }
   }
 
   /** The current value of a registered gauge; a gauge that is not registered is an error. */

@@ -4,6 +4,7 @@ import dev.betanet.protocol.node.NodeFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -28,6 +29,8 @@ final class NodeStateWatcher {
   private long timerId = -1;
 
   /**
+   * @param stateDir the node's writable state directory (the last accepted topology is kept there,
+   *     so a restart refuses older documents), or null
    * @param onApplied told of every state put in force, after it is the current one (on the polling
    *     thread); a RuntimeException from it is logged, the state stays in force
    */
@@ -35,6 +38,7 @@ final class NodeStateWatcher {
       Vertx vertx,
       MixnodeSettings settings,
       HopProcessorFactory processors,
+      Path stateDir,
       Consumer<ActiveState> onApplied) {
     this.vertx = vertx;
     this.onApplied = onApplied;
@@ -45,6 +49,7 @@ final class NodeStateWatcher {
             settings.nodeId(),
             settings.keysFile(),
             settings.topologyFile(),
+            stateDir,
             (previous, next) -> apply(next));
   }
 
@@ -69,6 +74,11 @@ final class NodeStateWatcher {
   /** Updates refused: a bad file, or one no processor could be made for. */
   long rejectedUpdates() {
     return files.rejectedUpdates();
+  }
+
+  /** Updates refused for one of {@link NodeFiles#REJECTION_REASONS}. */
+  long rejectedUpdates(String reason) {
+    return files.rejectedUpdates(reason);
   }
 
   private void poll() {

@@ -36,10 +36,11 @@ public final class CanaryJudge {
   }
 
   /**
-   * @param mixnet the mixnet transport's window over every router that answered
+   * @param mixnet the mixnet transport's window over every router that answered, from whichever
+   *     provider measured it
    * @param answered routers whose metrics were read for this step
    */
-  public Verdict judge(Window mixnet, int answered) {
+  public Verdict judge(RequestStats mixnet, int answered) {
     if (answered == 0) {
       return new Verdict(Decision.HOLD, "NoMetrics", "no router answered its metrics endpoint");
     }
@@ -67,7 +68,7 @@ public final class CanaryJudge {
               samples,
               100 * thresholds.maxErrorRate()));
     }
-    double p95 = mixnet.quantileSeconds(0.95);
+    double p95 = mixnet.p95Seconds();
     double maxP95 = thresholds.maxP95().toNanos() / 1e9;
     if (!Double.isNaN(p95) && p95 > maxP95) {
       return new Verdict(

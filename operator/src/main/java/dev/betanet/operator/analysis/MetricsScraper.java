@@ -1,13 +1,16 @@
 package dev.betanet.operator.analysis;
 
 import dev.betanet.protocol.metrics.PrometheusTextParser;
+import dev.betanet.protocol.metrics.Scrape;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Reads a router's Prometheus metrics straight from its management port (no Prometheus needed).
@@ -45,6 +48,17 @@ public final class MetricsScraper {
 
   /** Scrapes {@code metricsUri} (e.g. {@code http://10.0.0.7:9000/q/metrics}). */
   public CompletableFuture<Result> scrape(URI metricsUri) {
+    return read(metricsUri, page -> new Scraped(RequestCounts.from(page)), Unreachable::new);
+  }
+
+  /**
+   * Reads {@code metricsUri} and hands the parsed page to {@code onPage}, or why it could not be
+   * read (the same reasons as {@link Unreachable}) to {@code onFailure}: for readers of other
+   * series than the routers' requests (the mixnodes' entropy). {@code onPage} may throw {@link
+   * java.util.NoSuchElementException} for a series the page lacks; that is a failure too.
+   */
+  public <T> CompletableFuture<T> read(
+      URI metricsUri, Function<Scrape, T> onPage, Function<String, T> onFailure) {
     HttpRequest request =
         HttpRequest.newBuilder(metricsUri)
             .timeout(timeout)
@@ -55,27 +69,34 @@ public final class MetricsScraper {
         .sendAsync(request, BoundedBody.handler(MAX_BODY_BYTES))
         // The request timeout stops at the headers; this bounds a body that trickles forever.
         .orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .<Result>thenApply(MetricsScraper::parse)
+        .thenApply(response -> parse(response, onPage, onFailure))
         .exceptionally(
             failure -> {
               Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
               if (cause instanceof BoundedBody.TooLarge tooLarge) {
-                return new Unreachable(tooLarge.getMessage());
+                return onFailure.apply(tooLarge.getMessage());
               }
-              return new Unreachable(
+              return onFailure.apply(
                   cause.getClass().getSimpleName()
                       + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
             });
   }
 
-  private static Result parse(HttpResponse<String> response) {
+  private static <T> T parse(
+      HttpResponse<String> response, Function<Scrape, T> onPage, Function<String, T> onFailure) {
     if (response.statusCode() != 200) {
-      return new Unreachable("HTTP " + response.statusCode());
+      return onFailure.apply("HTTP " + response.statusCode());
+    }
+    Scrape page;
+    try {
+      page = PrometheusTextParser.parse(response.body());
+    } catch (PrometheusTextParser.FormatException e) {
+      return onFailure.apply(e.getMessage());
     }
     try {
-      return new Scraped(RequestCounts.from(PrometheusTextParser.parse(response.body())));
-    } catch (PrometheusTextParser.FormatException e) {
-      return new Unreachable(e.getMessage());
+      return onPage.apply(page);
+    } catch (NoSuchElementException e) {
+      return onFailure.apply(e.getMessage());
     }
   }
 }

@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * failed, and their latency histogram. Built like Prometheus's {@code increase()}: a counter that
  * went down means the router restarted, and its whole current value is new.
  */
-public record Window(double ok, double errors, TreeMap<Double, Double> buckets) {
+public record Window(double ok, double errors, TreeMap<Double, Double> buckets)
+    implements RequestStats {
 
   public static final Window EMPTY = new Window(0, 0, new TreeMap<>());
 
@@ -41,14 +42,21 @@ public record Window(double ok, double errors, TreeMap<Double, Double> buckets) 
   }
 
   /** Requests that count for the error rate. */
+  @Override
   public long samples() {
     return Math.round(ok + errors);
   }
 
   /** Failed ÷ judged requests; 0 with no requests. */
+  @Override
   public double errorRate() {
     double judged = ok + errors;
     return judged == 0 ? 0 : errors / judged;
+  }
+
+  @Override
+  public double p95Seconds() {
+    return quantileSeconds(0.95);
   }
 
   /**

@@ -1,12 +1,14 @@
 package dev.betanet.operator.canary;
 
 import dev.betanet.operator.analysis.CanaryJudge;
-import dev.betanet.operator.analysis.MetricsScraper;
+import dev.betanet.operator.anonymity.EntropyGate;
 import dev.betanet.operator.canary.CanaryProgression.Analysis;
 import dev.betanet.operator.canary.CanaryProgression.Decided;
 import dev.betanet.operator.canary.CanaryProgression.State;
 import dev.betanet.operator.canary.CanaryProgression.Transition;
 import dev.betanet.operator.canary.StepWindows.StepWindow;
+import dev.betanet.operator.crd.AnalysisProvider;
+import dev.betanet.operator.crd.AnonymityStatus;
 import dev.betanet.operator.crd.CanaryAnalysisStatus;
 import dev.betanet.operator.crd.CanaryPhase;
 import dev.betanet.operator.crd.CanarySpec;
@@ -55,12 +57,19 @@ public class CanaryController {
   /** The reason of the event a rollback records. */
   public static final String ROLLED_BACK = "CanaryRolledBack";
 
+  /** The reason of the event recorded when the metrics provider cannot measure a step. */
+  public static final String METRICS_UNAVAILABLE = "CanaryMetricsUnavailable";
+
+  /** The reason of the event a step held below the minimum entropy records. */
+  public static final String HELD_FOR_ANONYMITY = "CanaryHeldForAnonymity";
+
   private static final Logger LOG = Logger.getLogger(CanaryController.class);
 
   private static final Duration MIN_RECHECK = Duration.ofSeconds(1);
 
   private final KubernetesClient client;
-  private final RouterScraper scraper;
+  private final RequestMetricsProvider direct;
+  private final RequestMetricsProvider prometheus;
 
   /** How often a step in force is judged; a breach is caught within this, not at step end. */
   private final Duration analysisInterval;
@@ -68,11 +77,13 @@ public class CanaryController {
   @Inject
   public CanaryController(
       KubernetesClient client,
-      RouterScraper scraper,
+      DirectMetrics direct,
+      PrometheusMetrics prometheus,
       @ConfigProperty(name = "betanet.operator.canary.analysis-interval", defaultValue = "30s")
           Duration analysisInterval) {
     this.client = client;
-    this.scraper = scraper;
+    this.direct = direct;
+    this.prometheus = prometheus;
     this.analysisInterval = analysisInterval;
   }
 
@@ -80,8 +91,11 @@ public class CanaryController {
    * Everything this reads is in the API server ({@code status.canary}, router pods) or the routers'
    * metrics; nothing is kept in memory between reconciles, so a restarted operator, or a new
    * leader, goes on exactly where the last one wrote status.
+   *
+   * @param anonymity this reconcile's reading of the mix layers, for the anonymity gate ({@link
+   *     EntropyGate})
    */
-  public Outcome reconcile(MixnetCluster cluster, Instant now) {
+  public Outcome reconcile(MixnetCluster cluster, AnonymityStatus anonymity, Instant now) {
     CanarySpec spec = cluster.getSpec().canary;
     long generation = cluster.getMetadata().getGeneration();
     CanaryStatus previous = liveStatus(cluster);
@@ -92,23 +106,26 @@ public class CanaryController {
         WindowRecords.read(previous == null ? null : previous.window)
             .filter(w -> w.judges(state.currentWeight(), state.stepStartedAt()));
 
-    Map<String, MetricsScraper.Result> scrapes = null;
+    RequestMetricsProvider provider = provider(spec);
+    StepWindows.Observed observed = null;
     StepWindow window = recorded.orElse(null);
     CanaryJudge.Verdict verdict = null;
     CanaryProgression.Step step = CanaryProgression.next(state, spec, generation, null, now);
     if (step instanceof CanaryProgression.NeedsAnalysis) {
-      scrapes = scraper.scrape(cluster);
       if (window == null) {
         // No window recorded for this step (an operator older than the window record): the
-        // routers join from this scrape, so the step is observed afresh, never skipped.
+        // routers join from this measurement, so the step is observed afresh, never skipped.
         window = StepWindows.open(state.currentWeight(), state.stepStartedAt(), Map.of(), now);
       }
-      StepWindows.Observed observed = StepWindows.observe(window, scrapes);
+      observed = provider.observe(cluster, window, now);
       window = observed.window();
       StepWindows.Observation observation = scrubbed(cluster, observed.observation());
-      verdict = judge(spec, observation);
+      EntropyGate.Result gate = EntropyGate.judge(anonymity, spec.analysis.minEntropyBits);
+      verdict = gate.applyTo(judge(spec, observation));
       analysis = CanaryReport.analysis(state.currentWeight(), observation, verdict, now);
-      boolean complete = !now.isBefore(window.startedAt().plus(interval));
+      analysis.provider = provider.kind().value();
+      // A step passes after a full stepInterval at or above the minimum entropy.
+      boolean complete = !now.isBefore(gate.windowCountsFrom(window.startedAt()).plus(interval));
       step =
           CanaryProgression.next(
               state, spec, generation, new Analysis(verdict.decision(), complete), now);
@@ -120,16 +137,15 @@ public class CanaryController {
     if (next.phase() == CanaryPhase.PROGRESSING) {
       if (window == null || !window.judges(next.currentWeight(), next.stepStartedAt())) {
         // A new step: its window starts from the counts just read, so nothing falls between steps.
-        window =
-            StepWindows.open(
-                next.currentWeight(),
-                next.stepStartedAt(),
-                scrapes != null ? scrapes : scraper.scrape(cluster),
-                now);
+        window = provider.open(cluster, next.currentWeight(), next.stepStartedAt(), now, observed);
       }
       Instant stepEnd = window.startedAt().plus(interval);
       Duration untilEnd = Duration.between(now, stepEnd);
-      Duration wait = untilEnd.compareTo(analysisInterval) < 0 ? untilEnd : analysisInterval;
+      // Past the end (a step held for samples or anonymity): judge at the usual pace, not at once.
+      Duration wait =
+          untilEnd.isNegative() || untilEnd.compareTo(analysisInterval) > 0
+              ? analysisInterval
+              : untilEnd;
       recheck = Optional.of(wait.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : wait);
     } else {
       window = null;
@@ -139,10 +155,30 @@ public class CanaryController {
     for (Transition transition : decided.transitions()) {
       notice(transition, spec, verdict, previous).ifPresent(notices::add);
     }
+    if (observed != null && observed.observation().unavailable() != null) {
+      unavailable(state.currentWeight(), verdict, previous).ifPresent(notices::add);
+    }
+    if (verdict != null
+        && EntropyGate.BELOW.equals(verdict.reason())
+        && !alreadyHeldForAnonymity(previous, state.currentWeight())) {
+      notices.add(
+          new Notice(
+              false,
+              HELD_FOR_ANONYMITY,
+              "canary weight "
+                  + state.currentWeight()
+                  + " held (no rollback): "
+                  + verdict.message()
+                  + "; more flows or cover traffic raise it"));
+    }
     String message = message(next, spec, previous, notices, analysis);
     CanaryStatus status = CanaryReport.status(next, spec, analysis, message);
     status.window = window == null ? null : WindowRecords.record(window);
     return new Outcome(next.currentWeight(), status, recheck, notices, verdict);
+  }
+
+  private RequestMetricsProvider provider(CanarySpec spec) {
+    return spec.analysis.provider == AnalysisProvider.PROMETHEUS ? prometheus : direct;
   }
 
   /**
@@ -198,11 +234,20 @@ public class CanaryController {
         observed.answered(),
         observed.total(),
         List.copyOf(unreachable),
-        observed.startedAt());
+        observed.startedAt(),
+        observed.unavailable());
   }
 
   private static String id(MixnetCluster cluster) {
     return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+  }
+
+  /** Whether the step at {@code weight} was already held for anonymity: one event per hold. */
+  private static boolean alreadyHeldForAnonymity(CanaryStatus previous, int weight) {
+    return previous != null
+        && previous.lastAnalysis != null
+        && previous.lastAnalysis.weight == weight
+        && EntropyGate.BELOW.equals(previous.lastAnalysis.reason);
   }
 
   /** The judge's verdict, held back while any router is unreadable unless a breach is proven. */
@@ -213,6 +258,13 @@ public class CanaryController {
                 spec.analysis.maxErrorRate,
                 Durations.parse(spec.analysis.maxP95Latency, "spec.canary.analysis.maxP95Latency"),
                 spec.analysis.minSamples));
+    if (observed.unavailable() != null) {
+      // No data is not zero errors: the step holds and says why.
+      return new CanaryJudge.Verdict(
+          CanaryJudge.Decision.HOLD,
+          observed.unavailable().reason(),
+          observed.unavailable().message());
+    }
     CanaryJudge.Verdict verdict = judge.judge(observed.mixnet(), observed.answered());
     if (observed.unreachable().isEmpty() || verdict.decision() == CanaryJudge.Decision.ROLLBACK) {
       return verdict;
@@ -296,6 +348,23 @@ public class CanaryController {
         });
   }
 
+  /** One warning per failure of the provider (a new reason), not one per reconcile. */
+  private static Optional<Notice> unavailable(
+      int weight, CanaryJudge.Verdict verdict, CanaryStatus previous) {
+    boolean reported =
+        previous != null
+            && previous.lastAnalysis != null
+            && previous.lastAnalysis.weight == weight
+            && verdict.reason().equals(previous.lastAnalysis.reason);
+    return reported
+        ? Optional.empty()
+        : Optional.of(
+            new Notice(
+                true,
+                METRICS_UNAVAILABLE,
+                "canary weight " + weight + " held, not judged: " + verdict.message()));
+  }
+
   /** Whether the breach of {@code weight} was already the last analysis: one event per breach. */
   private static boolean alreadyReported(CanaryStatus previous, int weight) {
     return previous != null
@@ -321,6 +390,20 @@ public class CanaryController {
             && analysis != null
             && analysis.weight == next.currentWeight()
             && CanaryReport.BREACHES.contains(analysis.reason);
+    boolean anonymityHeld =
+        next.phase() == CanaryPhase.PROGRESSING
+            && analysis != null
+            && analysis.weight == next.currentWeight()
+            && EntropyGate.BELOW.equals(analysis.reason);
+    if (anonymityHeld) {
+      return "held at weight "
+          + next.currentWeight()
+          + " for anonymity: "
+          + analysis.message
+          + "; the step advances after "
+          + spec.stepInterval
+          + " at or above it";
+    }
     if (breachHeld) {
       return "held at weight "
           + next.currentWeight()

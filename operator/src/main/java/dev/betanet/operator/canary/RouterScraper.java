@@ -82,7 +82,7 @@ public class RouterScraper {
   }
 
   /** Where each expected router's metrics are, from the pods found; in {@code expected} order. */
-  static List<Target> targets(List<String> expected, List<Pod> pods) {
+  public static List<Target> targets(List<String> expected, List<Pod> pods) {
     Map<String, Pod> byName = new HashMap<>();
     for (Pod pod : pods) {
       byName.put(pod.getMetadata().getName(), pod);

@@ -2,6 +2,7 @@ package dev.betanet.operator.canary;
 
 import dev.betanet.operator.analysis.MetricsScraper;
 import dev.betanet.operator.analysis.RequestCounts;
+import dev.betanet.operator.analysis.RequestStats;
 import dev.betanet.operator.analysis.Window;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,19 +49,43 @@ public final class StepWindows {
   /**
    * The step's window so far.
    *
+   * @param mixnet what the mixnet carried, from whichever provider measured it
+   * @param fallback what the fallback tunnel carried; null when the provider does not measure it
    * @param unreachable routers not read this time, each {@code <pod>: <why>}
    * @param startedAt when the window began
+   * @param unavailable why the provider could not measure the window at all; null when it did
    */
   public record Observation(
-      Window mixnet,
-      Window fallback,
+      RequestStats mixnet,
+      RequestStats fallback,
       int answered,
       int total,
       List<String> unreachable,
-      Instant startedAt) {}
+      Instant startedAt,
+      Unavailable unavailable) {
 
-  /** A window moved forward by one scrape, and its totals. */
-  public record Observed(StepWindow window, Observation observation) {}
+    /** A window the provider could not measure: nothing may be judged from it. */
+    public static Observation unavailable(int total, Instant startedAt, Unavailable why) {
+      return new Observation(Window.EMPTY, null, 0, total, List.of(), startedAt, why);
+    }
+  }
+
+  /**
+   * Why a provider has no counts for a window (its source is down, rejects the query, or has no
+   * series): never read as zero errors.
+   *
+   * @param reason a CamelCase word for status conditions and events
+   * @param message for people; never holds a credential
+   */
+  public record Unavailable(String reason, String message) {}
+
+  /**
+   * A window moved forward by one measurement, and its totals.
+   *
+   * @param scrapes what each router's metrics endpoint returned (direct provider; empty otherwise)
+   */
+  public record Observed(
+      StepWindow window, Observation observation, Map<String, MetricsScraper.Result> scrapes) {}
 
   private StepWindows() {}
 
@@ -112,7 +137,9 @@ public final class StepWindows {
             answered,
             scrapes.size(),
             List.copyOf(unreachable),
-            window.startedAt()));
+            window.startedAt(),
+            null),
+        scrapes);
   }
 
   private static Followed follow(Followed was, RequestCounts now) {

@@ -25,4 +25,23 @@ public class CanaryAnalysisSpec {
   @Max(1000000)
   @Default("100")
   public int minSamples = 100;
+
+  @JsonPropertyDescription(
+      "Where the routers' request metrics come from: direct (the operator scrapes each router)"
+          + " or prometheus (PromQL against prometheus.address).")
+  @Default("direct")
+  public AnalysisProvider provider = AnalysisProvider.DIRECT;
+
+  @JsonPropertyDescription("The Prometheus server asked when provider is prometheus.")
+  public PrometheusProviderSpec prometheus;
+
+  @JsonPropertyDescription(
+      "Lowest departure entropy, in bits, of the weakest mix layer (status.anonymity): a step"
+          + " advances only after a full stepInterval at or above it; below it the step holds"
+          + " (never rolls back). 2 bits: a departure hides among about 4 packets. 0 turns the"
+          + " gate off.")
+  @Min(0)
+  @Max(16)
+  @Default("2")
+  public double minEntropyBits = 2;
 }

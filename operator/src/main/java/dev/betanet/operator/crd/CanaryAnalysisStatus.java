@@ -9,12 +9,17 @@ public class CanaryAnalysisStatus {
   /** When the routers were read (RFC 3339). */
   public String time;
 
+  /** Where the counts came from: direct or prometheus. */
+  public String provider;
+
   /** The weight that was judged. */
   public int weight;
 
   /**
    * The verdict as a CamelCase word: Healthy, InsufficientSamples, RouterUnreachable, NoMetrics,
-   * ErrorRateExceeded, LatencyExceeded.
+   * ErrorRateExceeded, LatencyExceeded, or (provider prometheus) PrometheusUnreachable,
+   * PrometheusQueryFailed, PrometheusNoData, PrometheusTokenUnavailable; and from the anonymity
+   * gate EntropyBelowMinimum, EntropyUnknown (the step holds).
    */
   public String reason;
 
@@ -33,6 +38,6 @@ public class CanaryAnalysisStatus {
   /** Requests through the mixnet in the window. */
   public TransportAnalysis mixnet;
 
-  /** Requests through the fallback tunnel in the window. */
+  /** Requests through the fallback tunnel in the window; absent with provider prometheus. */
   public TransportAnalysis fallback;
 }

@@ -22,6 +22,11 @@ public class FogServiceSpec {
   @Pattern("^http://.+")
   public String backend;
 
+  @JsonPropertyDescription(
+      "Optional TCP ports streams may reach (SOCKS5 or CONNECT to <name>.fog:<port>), each with"
+          + " its tcp://host:port backend.")
+  public java.util.List<FogServicePortSpec> ports;
+
   public FogServiceSpec() {}
 
   public FogServiceSpec(String name, String alias, String backend) {

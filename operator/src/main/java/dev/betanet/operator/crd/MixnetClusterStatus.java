@@ -10,7 +10,10 @@ public class MixnetClusterStatus {
   /** The spec generation this status describes. */
   public Long observedGeneration;
 
-  /** Ready, MixnodesReady, RoutersReady, TopologyPublished, CanaryHealthy, CanaryProgressing. */
+  /**
+   * Ready, MixnodesReady, RoutersReady, TopologyPublished, CanaryHealthy, CanaryProgressing,
+   * AnonymityHealthy.
+   */
   public List<Condition> conditions = new ArrayList<>();
 
   /** Progressing (nodes not all ready), Running (Ready=True) or Failed (invalid spec, error). */
@@ -41,4 +44,7 @@ public class MixnetClusterStatus {
 
   /** When the packet keys were last rotated (RFC 3339). */
   public String keysRotatedAt;
+
+  /** Departure entropy per mix layer, the weakest layer, and the cover rate in force. */
+  public AnonymityStatus anonymity;
 }

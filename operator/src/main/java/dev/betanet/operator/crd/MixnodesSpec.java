@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
 
 /** The mix layers. */
 public class MixnodesSpec {
@@ -33,6 +34,13 @@ public class MixnodesSpec {
   @Pattern(MixnetClusterSpec.DURATION_PATTERN)
   @Default("50ms")
   public String meanDelay = "50ms";
+
+  @JsonPropertyDescription(
+      "SURB counts an entry router may send with a request, published in the signed topology"
+          + " (mixing.surbBuckets): every entry rounds what it expects a response to need up to one"
+          + " of these, so the count an exit sees names a size class shared by every entry, not"
+          + " the entry. 1 to 8 values, strictly ascending, each 1..1024. Absent: [1, 4, 16, 64].")
+  public List<Integer> surbBuckets;
 
   @JsonPropertyDescription("Bytes in every packet of the cluster.")
   @Min(512)

@@ -109,13 +109,20 @@ public final class FogServiceKeys {
   /** {@code services.json}: backend by fog name and by alias, as routers read it. */
   public String servicesJson(List<FogServiceSpec> services) {
     Map<String, String> backends = new TreeMap<>();
+    Map<String, Map<Integer, String>> tcpPorts = new TreeMap<>();
     for (FogServiceSpec service : services) {
+      Map<Integer, String> ports = new TreeMap<>();
+      if (service.ports != null) {
+        service.ports.forEach(p -> ports.put(p.port, p.backend));
+      }
       backends.put(fogName(service.name), service.backend);
+      tcpPorts.put(fogName(service.name), ports);
       if (service.alias != null && !service.alias.isEmpty()) {
         backends.put(service.alias, service.backend);
+        tcpPorts.put(service.alias, ports);
       }
     }
-    return new ServicesDocument(backends).toJson();
+    return new ServicesDocument(backends, tcpPorts).toJson();
   }
 
   public Secret secret(ClusterNames names) {

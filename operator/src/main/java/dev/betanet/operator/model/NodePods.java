@@ -35,6 +35,14 @@ public final class NodePods {
   public static final String KEYS_DIR = "/etc/betanet/keys";
   public static final String TOPOLOGY_DIR = "/etc/betanet/topology";
   public static final String SERVICES_DIR = "/etc/betanet/services";
+
+  /**
+   * The node's writable state (BETANET_STATE_DIR): the last accepted topology, so a restarted
+   * container refuses an older one. An emptyDir: it outlives container restarts (crash, OOM kill,
+   * failed liveness), not the pod (docs/operations.md).
+   */
+  public static final String STATE_DIR = "/var/lib/betanet";
+
   public static final int PACKET_PORT = 1789;
   public static final int TUNNEL_PORT = 1790;
   public static final int PROXY_PORT = 8080;
@@ -124,6 +132,9 @@ public final class NodePods {
               .withReadOnly(true)
               .build());
     }
+    env.add(new EnvVar("BETANET_STATE_DIR", STATE_DIR, null));
+    volumes.add(new VolumeBuilder().withName("state").withNewEmptyDir().endEmptyDir().build());
+    mounts.add(new VolumeMountBuilder().withName("state").withMountPath(STATE_DIR).build());
     // A read-only root file system still needs somewhere for the JVM's temporary files.
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());

@@ -24,12 +24,15 @@ public final class TopologyModel {
    * @param readyNodes StatefulSet names whose pod is ready; others are published as unhealthy
    * @param canaryWeight the weight in force, as the canary progression decided (not necessarily
    *     {@code spec.canary.weight}, which is its target)
+   * @param coverRate cover packets per second per node, as fixed or adaptive cover decided ({@code
+   *     AdaptiveCover}); 0..1000
    */
   public static Topology build(
       MixnetCluster cluster,
       ClusterKeys keys,
       Set<String> readyNodes,
       int canaryWeight,
+      int coverRate,
       long epoch,
       Instant at) {
     MixnetClusterSpec spec = cluster.getSpec();
@@ -75,7 +78,7 @@ public final class TopologyModel {
     }
 
     // rate is 0..1000 per second (schema bound), so a non-zero rate is at least a 1 ms interval.
-    long coverIntervalMillis = spec.coverTraffic.rate == 0 ? 0 : 1000L / spec.coverTraffic.rate;
+    long coverIntervalMillis = coverRate == 0 ? 0 : 1000L / coverRate;
     return new Topology(
         Topology.FORMAT_VERSION,
         cluster.getMetadata().getName(),
@@ -85,7 +88,10 @@ public final class TopologyModel {
         spec.mixnodes.packetSize,
         new Topology.Mixing(
             Durations.parse(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay").toMillis(),
-            coverIntervalMillis),
+            coverIntervalMillis,
+            spec.mixnodes.surbBuckets == null
+                ? Topology.Mixing.DEFAULT_SURB_BUCKETS
+                : spec.mixnodes.surbBuckets),
         layers,
         routerNodes,
         new Topology.Canary(canaryWeight, fallbackPolicy(spec.fallbackPolicy)));

@@ -40,12 +40,14 @@ public class TopologyPublisher {
 
   /**
    * @param canaryWeight the weight in force (the canary progression's decision)
+   * @param coverRate cover packets per second per node (fixed or adaptive cover's decision)
    */
   public Published publish(
       MixnetCluster cluster,
       ClusterKeys keys,
       Set<String> readyNodes,
       int canaryWeight,
+      int coverRate,
       Instant now) {
     ClusterNames names = ClusterNames.of(cluster);
     ConfigMap existing =
@@ -62,14 +64,21 @@ public class TopologyPublisher {
     if (previous != null
         && previous.equals(
             TopologyModel.build(
-                cluster, keys, readyNodes, canaryWeight, previous.epoch(), previous.issuedAt()))) {
+                cluster,
+                keys,
+                readyNodes,
+                canaryWeight,
+                coverRate,
+                previous.epoch(),
+                previous.issuedAt()))) {
       published = previous;
       changed = false;
     } else {
       // Continue the epoch even from a document we cannot verify (a lost operator identity):
       // nodes refuse to go back, so epochs only ever grow.
       long epoch = Math.max(previous == null ? 0 : previous.epoch(), rawEpoch(document)) + 1;
-      published = TopologyModel.build(cluster, keys, readyNodes, canaryWeight, epoch, now);
+      published =
+          TopologyModel.build(cluster, keys, readyNodes, canaryWeight, coverRate, epoch, now);
       changed = true;
     }
     byte[] signed =

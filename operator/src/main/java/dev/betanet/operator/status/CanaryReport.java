@@ -1,7 +1,7 @@
 package dev.betanet.operator.status;
 
 import dev.betanet.operator.analysis.CanaryJudge;
-import dev.betanet.operator.analysis.Window;
+import dev.betanet.operator.analysis.RequestStats;
 import dev.betanet.operator.canary.CanaryProgression;
 import dev.betanet.operator.canary.StepWindows;
 import dev.betanet.operator.crd.CanaryAnalysisStatus;
@@ -43,8 +43,11 @@ public final class CanaryReport {
         observed.unreachable().stream()
             .map(u -> u.length() > MAX_REASON ? u.substring(0, MAX_REASON) + "…" : u)
             .toList();
-    analysis.mixnet = transport(observed.mixnet());
-    analysis.fallback = transport(observed.fallback());
+    // A window the provider could not measure has no counts: absent, not zero.
+    boolean measured = observed.unavailable() == null;
+    analysis.mixnet = measured ? transport(observed.mixnet()) : null;
+    analysis.fallback =
+        measured && observed.fallback() != null ? transport(observed.fallback()) : null;
     return analysis;
   }
 
@@ -108,12 +111,12 @@ public final class CanaryReport {
         now);
   }
 
-  private static TransportAnalysis transport(Window window) {
+  private static TransportAnalysis transport(RequestStats window) {
     TransportAnalysis transport = new TransportAnalysis();
     transport.samples = window.samples();
     transport.errors = Math.round(window.errors());
     transport.errorRate = window.errorRate();
-    double p95 = window.quantileSeconds(0.95);
+    double p95 = window.p95Seconds();
     transport.p95Seconds = Double.isNaN(p95) ? null : p95;
     return transport;
   }

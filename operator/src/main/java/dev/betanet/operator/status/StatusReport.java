@@ -139,6 +139,7 @@ public final class StatusReport {
       status.canary = previous.canary;
       status.keyEpoch = previous.keyEpoch;
       status.keysRotatedAt = previous.keysRotatedAt;
+      status.anonymity = previous.anonymity;
     }
     status.observedGeneration = cluster.getMetadata().getGeneration();
     return status;

@@ -13,7 +13,12 @@ public final class StatusText {
 
   /** Why a router's metrics could not be read, as the operator itself words it: kept as is. */
   private static final Pattern OWN_WORDS =
-      Pattern.compile("no pod|pod has no IP yet|pod IP is not an address|HTTP [0-9]{3}");
+      Pattern.compile(
+          "no pod|pod has no IP yet|pod IP is not an address|HTTP [0-9]{3}"
+              + "|not a target of Prometheus|Prometheus's last scrape failed \\(up [-0-9.eEINaf]+\\)"
+              // A series a node does not export (too old a node, a renamed metric): our own names.
+              + "|no series [a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? in the scrape"
+              + "|departure entropy or mean pool is not a measurement");
 
   private static final Pattern FORMAT =
       Pattern.compile("^(metrics line [0-9]+):.*", Pattern.DOTALL);

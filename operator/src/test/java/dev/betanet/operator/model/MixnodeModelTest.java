@@ -42,7 +42,17 @@ class MixnodeModelTest {
             Map.of(
                 "BETANET_NODE_ID", "demo-mix-1-0-0",
                 "BETANET_KEYS_FILE", "/etc/betanet/keys/keys.json",
-                "BETANET_TOPOLOGY_FILE", "/etc/betanet/topology/topology.json"));
+                "BETANET_TOPOLOGY_FILE", "/etc/betanet/topology/topology.json",
+                "BETANET_STATE_DIR", "/var/lib/betanet"));
+    // The node's writable state (the last accepted topology) outlives container restarts.
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("state"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(pod.getContainers().getFirst().getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("state"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/betanet"));
     assertThat(set.getSpec().getSelector().getMatchLabels())
         .isEqualTo(set.getSpec().getTemplate().getMetadata().getLabels());
     assertThat(set.getSpec().getServiceName()).isEqualTo("demo-mixnodes");

@@ -41,7 +41,9 @@ class TopologyModelTest {
     cluster.getSpec().canary.weight = 100;
     cluster.getSpec().fallbackPolicy = FallbackPolicy.STRICT;
     cluster.getSpec().coverTraffic.rate = 4;
-    Topology topology = TopologyModel.build(cluster, keys, Set.of("demo-mix-0-0"), 40, 7, NOW);
+    Topology topology =
+        TopologyModel.build(
+            cluster, keys, Set.of("demo-mix-0-0"), 40, cluster.getSpec().coverTraffic.rate, 7, NOW);
 
     assertThat(topology.layers()).hasSize(3);
     var node = topology.mixnode("demo-mix-0-0-0").orElseThrow();
@@ -64,8 +66,23 @@ class TopologyModelTest {
   }
 
   @Test
+  void publishesTheSpecsSurbBucketsInTheSignedDocument() throws Exception {
+    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW).mixing().surbBuckets())
+        .as("left out: the protocol default")
+        .isEqualTo(Topology.Mixing.DEFAULT_SURB_BUCKETS);
+
+    cluster.getSpec().mixnodes.surbBuckets = java.util.List.of(2, 8, 32, 128);
+    Topology topology = TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW);
+    byte[] signed = new TopologySigner(keys.identity().privateKey()).sign(topology);
+    // What a router reads: the verified document carries the spec's buckets.
+    assertThat(
+            new TopologyVerifier(keys.identity().publicKey()).verify(signed).mixing().surbBuckets())
+        .containsExactly(2, 8, 32, 128);
+  }
+
+  @Test
   void sameInputsGiveTheSameDocument() {
-    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW))
-        .isEqualTo(TopologyModel.build(cluster, keys, Set.of(), 0, 1, NOW));
+    assertThat(TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW))
+        .isEqualTo(TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW));
   }
 }

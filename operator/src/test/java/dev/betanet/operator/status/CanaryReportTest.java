@@ -49,7 +49,8 @@ class CanaryReportTest {
             1,
             2,
             List.of("r-1-0: " + "x".repeat(1000)),
-            T0);
+            T0,
+            null);
 
     CanaryAnalysisStatus analysis =
         CanaryReport.analysis(

@@ -70,6 +70,36 @@ public final class MetricNames {
    */
   public static final MetricName ROUTER_LINKS_REFUSED = counter("betanet.router.links.refused");
 
+  /**
+   * The same updates by {@code reason} (NodeFiles.REJECTION_REASONS: {@code stale_epoch}, {@code
+   * epoch_conflict}, {@code bad_signature}, {@code not_applied}, ...).
+   */
+  public static final MetricName ROUTER_RELOAD_REFUSED = counter("betanet.router.reload.refused");
+
+  /** Streams (SOCKS5 / CONNECT) open now, by {@code role} (entry, exit). */
+  public static final MetricName ROUTER_STREAMS_OPEN = gauge("betanet.router.streams.open");
+
+  /** Streams ended, by {@code role}, {@code transport} and {@code outcome}: one per stream. */
+  public static final MetricName ROUTER_STREAMS = counter("betanet.router.streams");
+
+  /** Stream payload bytes by {@code role}, {@code direction} (sent, received) and transport. */
+  public static final MetricName ROUTER_STREAM_BYTES = counter("betanet.router.stream.bytes");
+
+  /** Stream segments sent again after a loss was presumed, by {@code role}. */
+  public static final MetricName ROUTER_STREAM_RETRANSMISSIONS =
+      counter("betanet.router.stream.retransmissions");
+
+  /** Sum of the congestion windows of open streams, in segments, by {@code role}. */
+  public static final MetricName ROUTER_STREAM_WINDOW_SEGMENTS =
+      gauge("betanet.router.stream.window.segments");
+
+  /** Stream bytes held in send and receive buffers, by {@code role} and {@code buffer}. */
+  public static final MetricName ROUTER_STREAM_BUFFERED_BYTES =
+      gauge("betanet.router.stream.buffered.bytes");
+
+  /** SOCKS5 and CONNECT requests refused before a stream opened, by {@code listener}, reason. */
+  public static final MetricName ROUTER_CONNECT_REFUSED = counter("betanet.router.connect.refused");
+
   // Mixnode.
   /** Packets by {@code result}: forwarded, replayed, invalid, malformed, expired, … */
   public static final MetricName MIXNODE_PACKETS = counter("betanet.mixnode.packets");
@@ -112,6 +142,9 @@ public final class MetricNames {
    * dev.betanet.protocol.link.LinkRefusal}).
    */
   public static final MetricName MIXNODE_LINKS_REFUSED = counter("betanet.mixnode.links.refused");
+
+  /** The same updates by {@code reason} (NodeFiles.REJECTION_REASONS). */
+  public static final MetricName MIXNODE_RELOAD_REFUSED = counter("betanet.mixnode.reload.refused");
 
   // Operator: every series carries {@code namespace} and {@code cluster} (the MixnetCluster).
   /** The canary weight in force (published in the topology). */

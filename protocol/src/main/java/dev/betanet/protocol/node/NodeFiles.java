@@ -13,10 +13,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * A node's two input files — its key file and the signed topology — loaded, verified and re-read
@@ -29,6 +34,10 @@ import java.util.function.BiConsumer;
  * parse and name this node. A bad file is logged (the reason, never the content), counted, and
  * ignored: the node keeps its last good state. So is a change its receiver cannot put in force
  * ({@code onChange} throws). Thread-safe; {@link #poll()} is meant for one scheduler thread.
+ *
+ * <p>With a state directory, the last accepted topology document is kept there, and after a restart
+ * the first document must pass the same rules against it: never an older epoch, never other content
+ * under the same epoch. Refusals are counted per reason ({@link #rejectedUpdates(String)}).
  *
  * <p>Key material: the key file's bytes are zeroed as soon as they are parsed and only their
  * SHA-256 is kept to notice the next change; keys parsed from a refused file are destroyed. The
@@ -53,6 +62,8 @@ public final class NodeFiles {
   private final BiConsumer<State, State> onChange;
   private final AtomicReference<State> state = new AtomicReference<>();
   private final AtomicLong rejected = new AtomicLong();
+  private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
+  private final AcceptedTopology accepted;
   private byte[] lastKeysDigest = new byte[0];
   private byte[] lastTopologyBytes = new byte[0];
 
@@ -65,10 +76,47 @@ public final class NodeFiles {
    */
   public NodeFiles(
       String nodeId, Path keysFile, Path topologyFile, BiConsumer<State, State> onChange) {
+    this(nodeId, keysFile, topologyFile, null, onChange);
+  }
+
+  /**
+   * @param stateDir the node's writable state directory, or null: where the last accepted topology
+   *     is kept, so that after a restart an older document, or another one under the same epoch, is
+   *     refused as it would have been before (see {@link AcceptedTopology})
+   */
+  public NodeFiles(
+      String nodeId,
+      Path keysFile,
+      Path topologyFile,
+      Path stateDir,
+      BiConsumer<State, State> onChange) {
     this.nodeId = nodeId;
     this.keysFile = keysFile;
     this.topologyFile = topologyFile;
     this.onChange = onChange;
+    this.accepted = stateDir == null ? null : new AcceptedTopology(nodeId, stateDir);
+  }
+
+  /**
+   * The words {@link #rejectedUpdates(String)} counts under: each {@link TopologyException.Kind} in
+   * lower case, and {@code not_applied} (the receiver could not put a verified change in force).
+   */
+  public static final List<String> REJECTION_REASONS =
+      Stream.concat(
+              Arrays.stream(TopologyException.Kind.values())
+                  .map(kind -> kind.name().toLowerCase(Locale.ROOT)),
+              Stream.of("not_applied"))
+          .toList();
+
+  /** Updates refused since start for one of {@link #REJECTION_REASONS}. */
+  public long rejectedUpdates(String reason) {
+    AtomicLong count = rejectedByReason.get(reason);
+    return count == null ? 0 : count.get();
+  }
+
+  private void reject(String reason) {
+    rejected.incrementAndGet();
+    rejectedByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
   }
 
   /** The state in force, or null until both files have loaded. */
@@ -110,9 +158,10 @@ public final class NodeFiles {
     State previous = state.get();
     NodeKeys newKeys = null;
     try {
-      newKeys = keysChanged ? readKeys(keysBytes) : null;
+      // Before a first load nothing is in force to fall back on: read the keys again.
+      newKeys = keysChanged || previous == null ? readKeys(keysBytes) : null;
       NodeKeys keys = newKeys != null ? newKeys : previous.keys();
-      Topology topology = verify(keys, topologyBytes, previous);
+      Topology topology = verify(keys, topologyBytes, floor(previous, keys));
       lastKeysDigest = keysDigest;
       lastTopologyBytes = topologyBytes;
       if (newKeys == null && sameContent(topology, previous.topology())) {
@@ -127,7 +176,7 @@ public final class NodeFiles {
         if (newKeys != null) {
           newKeys.destroy();
         }
-        rejected.incrementAndGet();
+        reject("not_applied");
         LOG.log(
             Level.WARNING,
             "{0}: could not apply topology epoch {1}, keeping the last good state: {2}",
@@ -137,6 +186,9 @@ public final class NodeFiles {
         return false;
       }
       state.set(next);
+      if (accepted != null && (previous == null || topologyChanged)) {
+        accepted.remember(topologyBytes);
+      }
       LOG.log(
           Level.INFO,
           "{0}: {1} topology epoch {2}, packet key epochs {3}",
@@ -149,7 +201,7 @@ public final class NodeFiles {
       if (newKeys != null) {
         newKeys.destroy();
       }
-      rejected.incrementAndGet();
+      reject(e.kind().name().toLowerCase(Locale.ROOT));
       // Remember the refused bytes so one bad file is reported once, not every poll.
       lastKeysDigest = keysDigest;
       lastTopologyBytes = topologyBytes;
@@ -173,25 +225,36 @@ public final class NodeFiles {
     return keys;
   }
 
-  private static Topology verify(NodeKeys keys, byte[] bytes, State previous)
+  /**
+   * The topology a new document must not go back from: the one in force, or before the first load
+   * the one this node last accepted (kept in its state directory across restarts), or null.
+   */
+  private Topology floor(State previous, NodeKeys keys) {
+    if (previous != null) {
+      return previous.topology();
+    }
+    return accepted == null ? null : accepted.last(keys.operatorKey());
+  }
+
+  private static Topology verify(NodeKeys keys, byte[] bytes, Topology floor)
       throws TopologyException {
     var verifier = new TopologyVerifier(keys.operatorKey());
-    if (previous == null) {
-      return verifier.verify(bytes);
-    }
     Topology topology = verifier.verify(bytes);
-    long inForce = previous.topology().epoch();
+    if (floor == null) {
+      return topology;
+    }
+    long inForce = floor.epoch();
     if (topology.epoch() < inForce) {
       throw new TopologyException(
           TopologyException.Kind.STALE_EPOCH,
           "epoch " + topology.epoch() + " is older than " + inForce);
     }
-    if (topology.epoch() == inForce && !sameContent(topology, previous.topology())) {
+    if (topology.epoch() == inForce && !sameContent(topology, floor)) {
       // The operator moves the epoch with every change; two documents under one epoch would let
       // nodes disagree about what the epoch means.
       throw new TopologyException(
-          TopologyException.Kind.STALE_EPOCH,
-          "epoch " + inForce + " is already in force with different content");
+          TopologyException.Kind.EPOCH_CONFLICT,
+          "epoch " + inForce + " was already accepted with different content");
     }
     return topology;
   }
@@ -227,7 +290,7 @@ public final class NodeFiles {
     try {
       long size = Files.size(file);
       if (size > TopologyVerifier.MAX_DOCUMENT_BYTES) {
-        rejected.incrementAndGet();
+        reject("too_large");
         LOG.log(
             Level.WARNING, "{0}: {1} is {2} bytes, over the limit; ignored", nodeId, file, size);
         return null;

@@ -24,8 +24,10 @@ public final class TopologyException extends Exception {
     UNSUPPORTED_VERSION,
     /** A field is missing, of the wrong type, out of range or inconsistent with another. */
     INVALID_FIELD,
-    /** Correctly signed, but not newer than the topology already in force. */
+    /** Correctly signed, but older than the topology in force (or last accepted, persisted). */
     STALE_EPOCH,
+    /** Correctly signed, of the epoch in force (or last accepted), with other content. */
+    EPOCH_CONFLICT,
     /** A node key file that cannot be read. */
     INVALID_KEY_FILE
   }

@@ -11,38 +11,44 @@ import javax.crypto.spec.HKDFParameterSpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * The handshake's wire layout, signed transcripts and key schedule, shared by both roles.
+ * The handshake's wire layout, signed transcript and key schedule, shared by both roles.
  *
  * <pre>
- * HELLO   (initiator → responder)  version 1 | type 1 | initiator Ed25519 (32) | e_i X25519 (32)
- * REPLY   (responder → initiator)  version 1 | type 2 | responder Ed25519 (32) | e_r X25519 (32)
- *                                  | sig_R (64) over "betanet tunnel v1 responder" || H(HELLO || REPLY[0..66))
- * CONFIRM (initiator → responder)  version 1 | type 3 | sig_I (64) over "betanet tunnel v1 initiator" || H(HELLO || REPLY)
- * keys    HKDF-SHA256(ikm = X25519(e_i, e_r), salt = H(HELLO || REPLY), info = "betanet tunnel v1 keys")
+ * HELLO     (initiator → responder)  version 2 | type 1 | initiator Ed25519 (32) | e_i X25519 (32)
+ * CHALLENGE (responder → initiator)  version 2 | type 2 | responder Ed25519 (32) | e_r X25519 (32)
+ * PROOF     (initiator → responder)  version 2 | type 3 | sig_I (64)
+ * ACCEPT    (responder → initiator)  version 2 | type 4 | sig_R (64)
+ * T       = H(HELLO || CHALLENGE)
+ * sig_I   = Ed25519(initiator, "betanet tunnel v2 initiator" || T)
+ * sig_R   = Ed25519(responder, "betanet tunnel v2 responder" || T)
+ * keys      HKDF-SHA256(ikm = X25519(e_i, e_r), salt = T, info = "betanet tunnel v2 keys")
  *         → key i→r (32) | key r→i (32) | base nonce i→r (12) | base nonce r→i (12)
  * </pre>
  *
- * H is SHA-256. Each signature covers everything before it, including the peer's fresh ephemeral
- * key, so neither message can be replayed into another handshake; the session keys come from
- * ephemeral keys only, so recording a tunnel and later stealing a router's identity key reveals
- * nothing (forward secrecy).
+ * H is SHA-256. The initiator proves its key first: the responder signs nothing until {@code sig_I}
+ * verifies (version 1 signed its reply for anyone who named a router of the topology, an Ed25519
+ * signature on demand for a stranger). Both signatures cover both identities and both fresh
+ * ephemeral keys, so neither can be replayed into another handshake or relayed to another
+ * responder; the session keys come from ephemeral keys only, so recording a tunnel and later
+ * stealing a router's identity key reveals nothing (forward secrecy).
  */
 final class Transcript {
 
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
   static final byte HELLO = 1;
-  static final byte REPLY = 2;
-  static final byte CONFIRM = 3;
+  static final byte CHALLENGE = 2;
+  static final byte PROOF = 3;
+  static final byte ACCEPT = 4;
   static final int KEY = 32;
   static final int SIGNATURE = 64;
   static final int HELLO_LENGTH = 2 + KEY + KEY;
-  static final int REPLY_SIGNED_LENGTH = 2 + KEY + KEY;
-  static final int REPLY_LENGTH = REPLY_SIGNED_LENGTH + SIGNATURE;
-  static final int CONFIRM_LENGTH = 2 + SIGNATURE;
+  static final int CHALLENGE_LENGTH = 2 + KEY + KEY;
+  static final int PROOF_LENGTH = 2 + SIGNATURE;
+  static final int ACCEPT_LENGTH = 2 + SIGNATURE;
 
-  private static final byte[] RESPONDER_LABEL = ascii("betanet tunnel v1 responder");
-  private static final byte[] INITIATOR_LABEL = ascii("betanet tunnel v1 initiator");
-  private static final byte[] KEYS_LABEL = ascii("betanet tunnel v1 keys");
+  private static final byte[] RESPONDER_LABEL = ascii("betanet tunnel v2 responder");
+  private static final byte[] INITIATOR_LABEL = ascii("betanet tunnel v2 initiator");
+  private static final byte[] KEYS_LABEL = ascii("betanet tunnel v2 keys");
   private static final int NONCE = 12;
 
   private Transcript() {}
@@ -67,12 +73,29 @@ final class Transcript {
     }
   }
 
-  static byte[] responderSigned(byte[] hello, byte[] reply) {
-    return labelled(RESPONDER_LABEL, sha256(hello, reply, REPLY_SIGNED_LENGTH));
+  static byte[] responderSigned(byte[] hello, byte[] challenge) {
+    return labelled(RESPONDER_LABEL, sha256(hello, challenge));
   }
 
-  static byte[] initiatorSigned(byte[] hello, byte[] reply) {
-    return labelled(INITIATOR_LABEL, sha256(hello, reply, REPLY_LENGTH));
+  static byte[] initiatorSigned(byte[] hello, byte[] challenge) {
+    return labelled(INITIATOR_LABEL, sha256(hello, challenge));
+  }
+
+  /** A message to send: version, type, then {@code parts} in order. */
+  static byte[] message(byte type, byte[]... parts) {
+    int length = 2;
+    for (byte[] part : parts) {
+      length += part.length;
+    }
+    byte[] message = new byte[length];
+    message[0] = VERSION;
+    message[1] = type;
+    int at = 2;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, message, at, part.length);
+      at += part.length;
+    }
+    return message;
   }
 
   /** Derives the session for one side; {@code initiator} says which direction is "sending". */
@@ -81,7 +104,7 @@ final class Transcript {
       byte[] ephemeralPrivate,
       byte[] peerEphemeral,
       byte[] hello,
-      byte[] reply,
+      byte[] challenge,
       boolean initiator)
       throws TunnelException {
     byte[] shared = new byte[KEY];
@@ -95,7 +118,7 @@ final class Transcript {
               .deriveData(
                   HKDFParameterSpec.ofExtract()
                       .addIKM(shared)
-                      .addSalt(sha256(hello, reply, REPLY_LENGTH))
+                      .addSalt(sha256(hello, challenge))
                       .thenExpand(KEYS_LABEL, 2 * KEY + 2 * NONCE));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("BUG: HKDF-SHA256 unavailable", e);
@@ -112,11 +135,11 @@ final class Transcript {
         : new TunnelSession(peer, keyR2i, nonceR2i, keyI2r, nonceI2r);
   }
 
-  private static byte[] sha256(byte[] hello, byte[] reply, int replyLength) {
+  private static byte[] sha256(byte[] hello, byte[] challenge) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(hello);
-      digest.update(reply, 0, replyLength);
+      digest.update(challenge);
       return digest.digest();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("BUG: SHA-256 unavailable", e);

@@ -135,6 +135,78 @@ class NodeFilesTest {
   }
 
   @Test
+  void refusalsAreCountedByReason() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    NodeFiles files = watch(keys, 5);
+    files.poll();
+
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 4, 0)));
+    files.poll();
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 5, 100)));
+    files.poll();
+    TopologySigner impostor = new TopologySigner(Ed25519Keys.generatePrivate(random));
+    Files.write(dir.resolve("topology.json"), impostor.sign(topology(keys, 6, 0)));
+    files.poll();
+
+    assertThat(files.rejectedUpdates("stale_epoch")).as("older").isEqualTo(1);
+    assertThat(files.rejectedUpdates("epoch_conflict"))
+        .as("same epoch, other content")
+        .isEqualTo(1);
+    assertThat(files.rejectedUpdates("bad_signature")).isEqualTo(1);
+    assertThat(files.rejectedUpdates()).isEqualTo(3);
+    assertThat(NodeFiles.REJECTION_REASONS)
+        .contains("stale_epoch", "epoch_conflict", "bad_signature", "not_applied", "too_large");
+  }
+
+  @Test
+  void afterARestartAnOlderDocumentOrAnotherUnderTheAcceptedEpochIsRefused() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    Path state = Files.createDirectory(dir.resolve("state"));
+    writeFiles(keys, operator.sign(topology(keys, 5, 0)));
+    NodeFiles before = withState(keys, state);
+    assertThat(before.poll()).isTrue();
+
+    // The process restarts; someone who can write the ConfigMap puts back an older signed document.
+    writeFiles(keys, operator.sign(topology(keys, 4, 100)));
+    NodeFiles restarted = withState(keys, state);
+    assertThat(restarted.poll()).isFalse();
+    assertThat(restarted.current()).as("nothing loaded").isNull();
+    assertThat(restarted.rejectedUpdates("stale_epoch")).isEqualTo(1);
+
+    // Another document under the accepted epoch: refused too.
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 5, 100)));
+    assertThat(restarted.poll()).isFalse();
+    assertThat(restarted.rejectedUpdates("epoch_conflict")).isEqualTo(1);
+
+    // The accepted document itself (re-signed later: same content) loads, and so does a newer one.
+    Topology same = topology(keys, 5, 0);
+    Files.write(dir.resolve("topology.json"), operator.sign(reissued(same, 3600)));
+    assertThat(restarted.poll()).isTrue();
+    assertThat(restarted.current().topology().canary().weight()).isZero();
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 6, 30)));
+    assertThat(restarted.poll()).isTrue();
+
+    // A second restart starts from epoch 6.
+    Files.write(dir.resolve("topology.json"), operator.sign(topology(keys, 5, 0)));
+    NodeFiles again = withState(keys, state);
+    assertThat(again.poll()).isFalse();
+    assertThat(again.rejectedUpdates("stale_epoch")).isEqualTo(1);
+  }
+
+  @Test
+  void aStateFileThatDoesNotVerifyIsIgnored() throws Exception {
+    NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
+    Path state = Files.createDirectory(dir.resolve("state"));
+    // Signed by another key (or tampered with): it proves nothing about this operator's epochs.
+    TopologySigner impostor = new TopologySigner(Ed25519Keys.generatePrivate(random));
+    Files.write(state.resolve("accepted-topology.json"), impostor.sign(topology(keys, 9, 0)));
+    writeFiles(keys, operator.sign(topology(keys, 2, 0)));
+    NodeFiles files = withState(keys, state);
+    assertThat(files.poll()).isTrue();
+    assertThat(files.current().topology().epoch()).isEqualTo(2);
+  }
+
+  @Test
   void aRefusedKeyFileLeavesTheKeysInForceUsable() throws Exception {
     NodeKeys keys = NodeKeys.generate("mix-0", operator.publicKey(), 1, random);
     List<NodeFiles.State> applied = new ArrayList<>();
@@ -213,6 +285,34 @@ class NodeFilesTest {
     assertThat(files.current().keys().packetKeys())
         .extracting(NodeKeys.EpochKey::epoch)
         .containsExactly(2L, 1L);
+  }
+
+  private void writeFiles(NodeKeys keys, byte[] signedTopology) throws Exception {
+    Files.write(dir.resolve("keys.json"), NodeKeysFile.write(keys));
+    Files.write(dir.resolve("topology.json"), signedTopology);
+  }
+
+  private NodeFiles withState(NodeKeys keys, Path state) {
+    return new NodeFiles(
+        keys.nodeId(),
+        dir.resolve("keys.json"),
+        dir.resolve("topology.json"),
+        state,
+        (previous, current) -> appliedEpochs.add(current.topology().epoch()));
+  }
+
+  private static Topology reissued(Topology t, long laterSeconds) {
+    return new Topology(
+        t.version(),
+        t.cluster(),
+        t.namespace(),
+        t.epoch(),
+        t.issuedAt().plusSeconds(laterSeconds),
+        t.packetSize(),
+        t.mixing(),
+        t.layers(),
+        t.routers(),
+        t.canary());
   }
 
   private NodeFiles watch(NodeKeys keys, long epoch) throws Exception {

@@ -33,12 +33,13 @@ class TunnelFuzzTest {
   private static final Key32 ENTRY = Ed25519Keys.publicOf(ENTRY_PRIVATE);
   private static final Key32 EXIT = Ed25519Keys.publicOf(EXIT_PRIVATE);
 
-  /** Where the fuzzer may act: nothing, or one of the three handshake messages. */
+  /** Where the fuzzer may act: nothing, or one of the four handshake messages. */
   private enum Step {
     NONE,
     HELLO,
-    REPLY,
-    CONFIRM
+    CHALLENGE,
+    PROOF,
+    ACCEPT
   }
 
   @FuzzTest(maxDuration = "60s")
@@ -55,40 +56,49 @@ class TunnelFuzzTest {
     byte[] hello = initiator.hello();
     byte[] sentHello = tamper(step == Step.HELLO, hello, replace, position, mask, replacement);
     boolean helloChanged = !Arrays.equals(sentHello, hello);
-    TunnelResult<byte[]> reply = attempt(() -> responder.onHello(sentHello));
-    if (reply.refused() != null) {
+    TunnelResult<byte[]> challenge = attempt(() -> responder.onHello(sentHello));
+    if (challenge.refused() != null) {
       assertThat(helloChanged).isTrue();
-      assertThat(reply.refused()).isIn(Set.of(Kind.MALFORMED, Kind.UNKNOWN_PEER));
+      assertThat(challenge.refused()).isIn(Set.of(Kind.MALFORMED, Kind.UNKNOWN_PEER));
       return;
     }
-    byte[] sentReply =
-        tamper(step == Step.REPLY, reply.value(), replace, position, mask, replacement);
-    TunnelResult<TunnelInitiator.Established> established =
-        attempt(() -> initiator.onReply(sentReply));
-    if (established.refused() != null) {
-      assertThat(helloChanged || !Arrays.equals(sentReply, reply.value())).isTrue();
-      assertThat(established.refused())
-          .isIn(Set.of(Kind.MALFORMED, Kind.UNEXPECTED_PEER, Kind.BAD_SIGNATURE, Kind.WEAK_KEY));
+    byte[] sentChallenge =
+        tamper(step == Step.CHALLENGE, challenge.value(), replace, position, mask, replacement);
+    boolean challengeChanged = !Arrays.equals(sentChallenge, challenge.value());
+    TunnelResult<byte[]> proof = attempt(() -> initiator.onChallenge(sentChallenge));
+    if (proof.refused() != null) {
+      assertThat(challengeChanged).isTrue();
+      assertThat(proof.refused()).isIn(Set.of(Kind.MALFORMED, Kind.UNEXPECTED_PEER, Kind.WEAK_KEY));
       return;
     }
-    // The initiator accepted: the hello it sent and the reply it got are the genuine ones.
+    byte[] sentProof =
+        tamper(step == Step.PROOF, proof.value(), replace, position, mask, replacement);
+    TunnelResult<TunnelResponder.Accepted> accepted = attempt(() -> responder.onProof(sentProof));
+    if (accepted.refused() != null) {
+      // The responder signs nothing unless the initiator proved its key over this very transcript.
+      assertThat(helloChanged || challengeChanged || !Arrays.equals(sentProof, proof.value()))
+          .isTrue();
+      assertThat(accepted.refused()).isIn(Kind.MALFORMED, Kind.BAD_SIGNATURE, Kind.WEAK_KEY);
+      return;
+    }
+    // The responder accepted: the hello, challenge and proof are the genuine ones.
     assertThat(sentHello).isEqualTo(hello);
-    assertThat(sentReply).isEqualTo(reply.value());
-    byte[] confirm = established.value().confirm();
-    byte[] sentConfirm =
-        tamper(step == Step.CONFIRM, confirm, replace, position, mask, replacement);
-    TunnelResult<TunnelSession> session = attempt(() -> responder.onConfirm(sentConfirm));
-    if (!Arrays.equals(sentConfirm, confirm)) {
+    assertThat(sentChallenge).isEqualTo(challenge.value());
+    assertThat(sentProof).isEqualTo(proof.value());
+    byte[] accept = accepted.value().accept();
+    byte[] sentAccept = tamper(step == Step.ACCEPT, accept, replace, position, mask, replacement);
+    TunnelResult<TunnelSession> session = attempt(() -> initiator.onAccept(sentAccept));
+    if (!Arrays.equals(sentAccept, accept)) {
       assertThat(session.refused()).isIn(Kind.MALFORMED, Kind.BAD_SIGNATURE);
       return;
     }
     assertThat(session.refused()).isNull();
-    assertThat(session.value().peer()).isEqualTo(ENTRY);
-    assertThat(established.value().session().peer()).isEqualTo(EXIT);
+    assertThat(session.value().peer()).isEqualTo(EXIT);
+    assertThat(accepted.value().session().peer()).isEqualTo(ENTRY);
     // Matching keys: a frame sealed by one side opens at the other, both ways.
     byte[] probe = "probe".getBytes(StandardCharsets.US_ASCII);
-    assertThat(session.value().open(established.value().session().seal(probe))).isEqualTo(probe);
-    assertThat(established.value().session().open(session.value().seal(probe))).isEqualTo(probe);
+    assertThat(accepted.value().session().open(session.value().seal(probe))).isEqualTo(probe);
+    assertThat(session.value().open(accepted.value().session().seal(probe))).isEqualTo(probe);
   }
 
   @FuzzTest(maxDuration = "60s")

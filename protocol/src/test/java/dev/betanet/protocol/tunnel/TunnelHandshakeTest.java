@@ -26,8 +26,9 @@ class TunnelHandshakeTest {
   private Pair handshake() throws TunnelException {
     var initiator = new TunnelInitiator(entryKey, exit, random);
     var responder = new TunnelResponder(exitKey, Set.of(entry)::contains, random);
-    var established = initiator.onReply(responder.onHello(initiator.hello()));
-    return new Pair(established.session(), responder.onConfirm(established.confirm()));
+    byte[] proof = initiator.onChallenge(responder.onHello(initiator.hello()));
+    var accepted = responder.onProof(proof);
+    return new Pair(initiator.onAccept(accepted.accept()), accepted.session());
   }
 
   @Test
@@ -59,9 +60,9 @@ class TunnelHandshakeTest {
     byte[] impostorKey = Ed25519Keys.generatePrivate(random);
     var initiator = new TunnelInitiator(entryKey, exit, random);
     var impostor = new TunnelResponder(impostorKey, key -> true, random);
-    byte[] reply = impostor.onHello(initiator.hello());
+    byte[] challenge = impostor.onHello(initiator.hello());
 
-    assertKind(() -> initiator.onReply(reply), Kind.UNEXPECTED_PEER);
+    assertKind(() -> initiator.onChallenge(challenge), Kind.UNEXPECTED_PEER);
   }
 
   @Test
@@ -72,35 +73,69 @@ class TunnelHandshakeTest {
     assertKind(() -> responder.onHello(stranger.hello()), Kind.UNKNOWN_PEER);
   }
 
+  /**
+   * Issue 22, item 8: someone who names a router of the topology without holding its key gets only
+   * the exit's public identity and a fresh ephemeral key, never a signature; its proof fails.
+   */
   @Test
-  void refusesATamperedReply() throws Exception {
-    var initiator = new TunnelInitiator(entryKey, exit, random);
+  void anInitiatorWithoutTheKeyOfTheRouterItNamesGetsNoSignature() throws Exception {
     var responder = new TunnelResponder(exitKey, Set.of(entry)::contains, random);
-    byte[] reply = responder.onHello(initiator.hello());
-    reply[40] ^= 1; // inside the responder's ephemeral key
+    byte[] forgedHello = new TunnelInitiator(entryKey, exit, random).hello(); // public bytes only
+    byte[] challenge = responder.onHello(forgedHello);
 
-    assertKind(() -> initiator.onReply(reply), Kind.BAD_SIGNATURE);
+    assertThat(challenge).hasSize(Transcript.CHALLENGE_LENGTH);
+    assertThat(Arrays.copyOfRange(challenge, 2, 2 + Transcript.KEY)).isEqualTo(exit.bytes());
+    // Its own key signs the transcript: not the key of the router it named.
+    byte[] proof = new byte[Transcript.PROOF_LENGTH];
+    proof[0] = Transcript.VERSION;
+    proof[1] = Transcript.PROOF;
+    byte[] signature =
+        Ed25519Keys.sign(
+            Ed25519Keys.generatePrivate(random),
+            Transcript.initiatorSigned(forgedHello, challenge));
+    System.arraycopy(signature, 0, proof, 2, signature.length);
+    assertKind(() -> responder.onProof(proof), Kind.BAD_SIGNATURE);
   }
 
   @Test
-  void refusesAConfirmationReplayedFromAnotherHandshake() throws Exception {
+  void refusesATamperedChallengeOrAccept() throws Exception {
+    var initiator = new TunnelInitiator(entryKey, exit, random);
+    var responder = new TunnelResponder(exitKey, Set.of(entry)::contains, random);
+    byte[] challenge = responder.onHello(initiator.hello());
+    challenge[40] ^= 1; // inside the responder's ephemeral key
+    // The initiator signs what it saw; the responder's transcript differs: refused, unsigned.
+    byte[] proof = initiator.onChallenge(challenge);
+    assertKind(() -> responder.onProof(proof), Kind.BAD_SIGNATURE);
+
+    var second = new TunnelInitiator(entryKey, exit, random);
+    var secondResponder = new TunnelResponder(exitKey, Set.of(entry)::contains, random);
+    byte[] accept =
+        secondResponder
+            .onProof(second.onChallenge(secondResponder.onHello(second.hello())))
+            .accept();
+    accept[10] ^= 1;
+    assertKind(() -> second.onAccept(accept), Kind.BAD_SIGNATURE);
+  }
+
+  @Test
+  void refusesAProofReplayedFromAnotherHandshake() throws Exception {
     var firstInitiator = new TunnelInitiator(entryKey, exit, random);
     var firstResponder = new TunnelResponder(exitKey, Set.of(entry)::contains, random);
-    byte[] recordedConfirm =
-        firstInitiator.onReply(firstResponder.onHello(firstInitiator.hello())).confirm();
+    byte[] recordedProof =
+        firstInitiator.onChallenge(firstResponder.onHello(firstInitiator.hello()));
 
-    // An attacker replays the entry router's recorded hello and confirmation.
+    // An attacker replays the entry router's recorded hello and proof to a fresh challenge.
     var responder = new TunnelResponder(exitKey, Set.of(entry)::contains, random);
     responder.onHello(firstInitiator.hello());
 
-    assertKind(() -> responder.onConfirm(recordedConfirm), Kind.BAD_SIGNATURE);
+    assertKind(() -> responder.onProof(recordedProof), Kind.BAD_SIGNATURE);
   }
 
   @Test
   void refusesMalformedHandshakeMessages() {
     var responder = new TunnelResponder(exitKey, key -> true, random);
     byte[] wrongVersion = new TunnelInitiator(entryKey, exit, random).hello();
-    wrongVersion[0] = 9;
+    wrongVersion[0] = 1; // version 1, which signed before the initiator proved its key
 
     assertKind(() -> responder.onHello(new byte[10]), Kind.MALFORMED);
     assertKind(
@@ -116,14 +151,14 @@ class TunnelHandshakeTest {
     byte[] hello = new TunnelInitiator(entryKey, exit, random).hello();
     Arrays.fill(hello, 2 + Transcript.KEY, Transcript.HELLO_LENGTH, (byte) 0);
     var responder = new TunnelResponder(exitKey, key -> true, random);
-    byte[] reply = responder.onHello(hello);
-    byte[] confirm = new byte[Transcript.CONFIRM_LENGTH];
-    confirm[0] = Transcript.VERSION;
-    confirm[1] = Transcript.CONFIRM;
-    byte[] signature = Ed25519Keys.sign(entryKey, Transcript.initiatorSigned(hello, reply));
-    System.arraycopy(signature, 0, confirm, 2, signature.length);
+    byte[] challenge = responder.onHello(hello);
+    byte[] proof = new byte[Transcript.PROOF_LENGTH];
+    proof[0] = Transcript.VERSION;
+    proof[1] = Transcript.PROOF;
+    byte[] signature = Ed25519Keys.sign(entryKey, Transcript.initiatorSigned(hello, challenge));
+    System.arraycopy(signature, 0, proof, 2, signature.length);
 
-    assertKind(() -> responder.onConfirm(confirm), Kind.WEAK_KEY);
+    assertKind(() -> responder.onProof(proof), Kind.WEAK_KEY);
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.betanet.router.proxy;
 
+import dev.betanet.router.connect.ConnectTarget;
+import dev.betanet.router.connect.StreamDispatcher;
+import dev.betanet.router.connect.StreamRefusal;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.Flow;
 import dev.betanet.router.split.FlowDispatcher;
@@ -7,6 +10,7 @@ import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.Transport;
+import dev.betanet.router.stream.SocketSide;
 import dev.betanet.router.wire.HopByHop;
 import dev.betanet.router.wire.HttpMessages;
 import io.vertx.core.Future;
@@ -31,10 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The entry's HTTP proxy port. It takes absolute-form requests ({@code GET http://echo.fog/hello
  * HTTP/1.1}, what any client configured with a proxy sends) for {@code .fog} hosts only: this is
- * not an open proxy, so any other host, origin-form requests and CONNECT are refused. The body is
- * read up to the limit (413 beyond it, decided from Content-Length before reading when there is
- * one), then the request goes to the transport and the client gets its response or a one-line error
- * in {@code X-Betanet-Error}.
+ * not an open proxy, so any other host and origin-form requests are refused. {@code CONNECT
+ * name.fog:port} opens a stream ({@link StreamDispatcher}) over the connection's transport; a
+ * CONNECT to anything else is refused with 403 and counted. The body is read up to the limit (413
+ * beyond it, decided from Content-Length before reading when there is one), then the request goes
+ * to the transport and the client gets its response or a one-line error in {@code X-Betanet-Error}.
  *
  * <p>Clients are anonymous, so everything one of them can make this port hold is bounded before it
  * is read ({@link RouterSettings.Limits}): connections open at once (more are closed at accept),
@@ -62,6 +67,7 @@ public final class ProxyServer {
   private final int maxBodyBytes;
   private final RouterSettings.Limits limits;
   private final Admission admission;
+  private final StreamDispatcher streams;
   private final Map<HttpConnection, ClientConnection> connections = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private HttpServer server;
@@ -70,9 +76,11 @@ public final class ProxyServer {
       Vertx vertx,
       CanarySplit split,
       FlowDispatcher dispatcher,
+      StreamDispatcher streams,
       RouterMetrics metrics,
       RouterSettings settings) {
     this.vertx = vertx;
+    this.streams = streams;
     this.split = split;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
@@ -183,6 +191,10 @@ public final class ProxyServer {
       return;
     }
     client.headArrived();
+    if (request.method() == HttpMethod.CONNECT) {
+      connect(request, client.flow);
+      return;
+    }
     Admission.Ticket[] ticket = {null};
     request
         .response()
@@ -206,9 +218,6 @@ public final class ProxyServer {
     String host;
     String path;
     try {
-      if (request.method() == HttpMethod.CONNECT) {
-        throw RouterFailure.rejected(405, "CONNECT is not supported: send http://<name>.fog/ URLs");
-      }
       URI uri = new URI(request.uri());
       if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
         throw RouterFailure.rejected(
@@ -255,6 +264,42 @@ public final class ProxyServer {
                     .send(flow, toMessage(request, host, path, body))
                     .onSuccess(delivered -> respond(request, delivered))
                     .onFailure(e -> fail(request, flow.transport(), asFailure(e))));
+  }
+
+  /**
+   * {@code CONNECT name.fog:port}: a stream over the flow's transport; the connection becomes the
+   * stream once the exit accepted it (200), else it gets the refusal's status. No request body and
+   * no admission ticket: a stream's bounds are the stream cap and its windows.
+   */
+  private void connect(HttpServerRequest request, Flow flow) {
+    ConnectTarget target;
+    try {
+      target = ConnectTarget.parseAuthority(request.uri());
+    } catch (StreamRefusal refusal) {
+      streams.refused("proxy", refusal.reason());
+      fail(request, flow.transport(), RouterFailure.rejected(403, refusal.getMessage()));
+      return;
+    }
+    streams
+        .open(flow.transport(), target, vertx.getOrCreateContext())
+        .onSuccess(
+            opened ->
+                request
+                    .toNetSocket()
+                    .onSuccess(
+                        socket -> opened.bind(SocketSide.of(socket, () -> {}), Buffer.buffer()))
+                    .onFailure(e -> opened.abort()))
+        .onFailure(
+            e -> {
+              StreamRefusal r =
+                  e instanceof StreamRefusal sr
+                      ? sr
+                      : new StreamRefusal("error", 1, 502, "internal error at the entry router");
+              fail(
+                  request,
+                  flow.transport(),
+                  new RouterFailure(r.httpStatus(), "error", r.reason(), r.getMessage()));
+            });
   }
 
   private static RouterFailure refusal(Admission.Refusal refusal) {

@@ -2,7 +2,9 @@ package dev.betanet.router.state;
 
 import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.node.NodeFiles;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The router's metrics under the names docs/architecture.md fixes, every request metric labelled
@@ -84,6 +87,9 @@ public final class RouterMetrics {
     for (String reason : SURB_REFUSAL_REASONS) {
       surbsRefused(reason, 0);
     }
+    // Replays, in this process's window and from before its start: "none" is a sample too.
+    refusedCounter("replay");
+    refusedCounter("before_start");
     Gauge.builder(MetricNames.ROUTER_CANARY_WEIGHT.meter(), canaryWeight)
         .description("Percent of new flows on the mixnet, from the topology")
         .register(registry);
@@ -249,15 +255,28 @@ public final class RouterMetrics {
     return linksRefused.get(reason).count();
   }
 
+  /** Registers the same count by reason, each reason present from the start. */
+  public void rejectedReloadsByReason(ToLongFunction<String> count) {
+    for (String reason : NodeFiles.REJECTION_REASONS) {
+      FunctionCounter.builder(
+              MetricNames.ROUTER_RELOAD_REFUSED.meter(), reason, r -> count.applyAsLong(r))
+          .description("Key/topology updates refused or not applied, by reason")
+          .tag("reason", reason)
+          .register(registry);
+    }
+  }
+
   /** A packet or message refused at this router, by a short reason word. */
   public void refused(String reason) {
-    refused
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder(MetricNames.ROUTER_PACKETS_REFUSED.meter())
-                    .tag("reason", r)
-                    .register(registry))
-        .increment();
+    refusedCounter(reason).increment();
+  }
+
+  private Counter refusedCounter(String reason) {
+    return refused.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder(MetricNames.ROUTER_PACKETS_REFUSED.meter())
+                .tag("reason", r)
+                .register(registry));
   }
 }

@@ -19,6 +19,9 @@ import java.util.Map;
  *     1); later requests to it send as many as its recent responses needed
  * @param reloadInterval how often the key and topology files are re-read
  * @param limits the bounds on what anonymous clients and unauthenticated peers may hold at once
+ * @param socksPort the SOCKS5 port (1080; 0 for any free port)
+ * @param tcpPorts .fog name or alias → declared TCP port → backend {@code tcp://host:port}
+ * @param streams the bounds and timers of streams
  */
 public record RouterSettings(
     String nodeId,
@@ -38,10 +41,58 @@ public record RouterSettings(
     int initialSurbs,
     Duration reloadInterval,
     int cryptoThreads,
-    Limits limits) {
+    Limits limits,
+    int socksPort,
+    Map<String, Map<Integer, String>> tcpPorts,
+    StreamSettings streams) {
 
   public RouterSettings {
     services = Map.copyOf(services);
+    tcpPorts = Map.copyOf(tcpPorts);
+  }
+
+  /** Settings without TCP services, SOCKS on any free port, default stream bounds. */
+  public RouterSettings(
+      String nodeId,
+      Path keysFile,
+      Path topologyFile,
+      Map<String, String> services,
+      String host,
+      int proxyPort,
+      int packetPort,
+      int tunnelPort,
+      Duration requestTimeout,
+      Duration backendTimeout,
+      Duration retransmitMargin,
+      int maxAttempts,
+      int maxBodyBytes,
+      int maxInFlight,
+      int initialSurbs,
+      Duration reloadInterval,
+      int cryptoThreads,
+      Limits limits) {
+    this(
+        nodeId,
+        keysFile,
+        topologyFile,
+        services,
+        host,
+        proxyPort,
+        packetPort,
+        tunnelPort,
+        requestTimeout,
+        backendTimeout,
+        retransmitMargin,
+        maxAttempts,
+        maxBodyBytes,
+        maxInFlight,
+        initialSurbs,
+        reloadInterval,
+        cryptoThreads,
+        limits,
+        0,
+        Map.of(),
+        StreamSettings.DEFAULTS);
   }
 
   /** Settings with the default {@link Limits}. */
@@ -104,7 +155,37 @@ public record RouterSettings(
         initialSurbs,
         reloadInterval,
         cryptoThreads,
-        other);
+        other,
+        socksPort,
+        tcpPorts,
+        streams);
+  }
+
+  /** These settings with another SOCKS port, TCP services and stream bounds. */
+  public RouterSettings withStreams(
+      int socks, Map<String, Map<Integer, String>> ports, StreamSettings streamSettings) {
+    return new RouterSettings(
+        nodeId,
+        keysFile,
+        topologyFile,
+        services,
+        host,
+        proxyPort,
+        packetPort,
+        tunnelPort,
+        requestTimeout,
+        backendTimeout,
+        retransmitMargin,
+        maxAttempts,
+        maxBodyBytes,
+        maxInFlight,
+        initialSurbs,
+        reloadInterval,
+        cryptoThreads,
+        limits,
+        socks,
+        ports,
+        streamSettings);
   }
 
   /**

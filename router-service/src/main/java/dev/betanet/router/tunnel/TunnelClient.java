@@ -4,6 +4,7 @@ import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.Topology.RouterNode;
 import dev.betanet.protocol.tunnel.TunnelException;
 import dev.betanet.protocol.tunnel.TunnelInitiator;
+import dev.betanet.protocol.tunnel.TunnelSession;
 import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
@@ -151,7 +152,8 @@ public final class TunnelClient {
     private volatile boolean retired;
     private boolean started;
     private TunnelInitiator initiator;
-    private boolean replied;
+    private boolean proved;
+    private boolean accepted;
     private volatile TunnelChannel channel;
 
     Link(RouterState current, RouterNode exit) {
@@ -274,16 +276,26 @@ public final class TunnelClient {
         }
         return;
       }
-      TunnelInitiator.Established established;
+      byte[] proof = null;
+      TunnelSession session = null;
       synchronized (this) {
-        if (initiator == null || replied) {
+        if (initiator == null || accepted) {
           throw new TunnelException(TunnelException.Kind.MALFORMED, "handshake already ended");
         }
-        replied = true;
-        established = initiator.onReply(body); // wipes the initiator's key copies
+        if (!proved) {
+          proved = true;
+          proof = initiator.onChallenge(body); // wipes the initiator's key copies
+        } else {
+          accepted = true;
+          // Nothing is sent through the tunnel before the exit's signature verifies.
+          session = initiator.onAccept(body);
+        }
       }
-      channel.writePlain(established.confirm());
-      channel.established(established.session());
+      if (proof != null) {
+        channel.writePlain(proof);
+        return;
+      }
+      channel.established(session);
       ready.tryComplete(channel);
     }
 
@@ -302,19 +314,10 @@ public final class TunnelClient {
               503, "unavailable", "cannot open the fallback tunnel to router " + exit.id());
     }
 
-    /**
-     * A handshake that ends before the reply leaves the initiator's copies of the identity and
-     * ephemeral keys in memory; {@link TunnelInitiator} has no destroy(), and a refused reply is
-     * the one call that wipes them.
-     */
+    /** A handshake that ends early wipes the initiator's identity and ephemeral key copies. */
     private synchronized void wipeInitiator() {
-      if (initiator != null && !replied) {
-        replied = true;
-        try {
-          initiator.onReply(new byte[0]);
-        } catch (TunnelException expected) {
-          // refused, and wiped in its finally block
-        }
+      if (initiator != null) {
+        initiator.destroy();
       }
       initiator = null;
     }

@@ -108,7 +108,6 @@ public final class TunnelServer {
         new TunnelMessages.Assembly(true, maxMessageBytes, MAX_REASSEMBLING);
     private TunnelResponder responder;
     private TunnelSession session;
-    private boolean helloAnswered;
     private boolean counted;
     private int calls;
 
@@ -135,10 +134,13 @@ public final class TunnelServer {
       } else if (responder == null) {
         onHello(body);
       } else {
-        TunnelResponder confirming = responder;
-        responder = null; // single use, whatever the confirmation says
-        session = confirming.onConfirm(body);
+        TunnelResponder proving = responder;
+        responder = null; // single use, whatever the proof says; onProof wipes its keys
+        // Signs only now, for a peer that proved the key its hello named (docs/tunnel.md).
+        TunnelResponder.Accepted accepted = proving.onProof(body);
+        session = accepted.session();
         handshakes.done(this);
+        channel.writePlain(accepted.accept());
         if (established.incrementAndGet() > MAX_CONNECTIONS) {
           established.decrementAndGet();
           channel.close("too_many_connections");
@@ -151,7 +153,8 @@ public final class TunnelServer {
 
     /**
      * Who may open a tunnel is decided by the topology in force when the hello arrives. The
-     * identity key is copied out of the state only for this one signature, and the copy wiped.
+     * challenge is unsigned; the identity key is copied out of the state for the one signature the
+     * accept message needs (after the peer's proof), and every copy is wiped.
      */
     private void onHello(byte[] hello) throws TunnelException {
       RouterState current = state.get();
@@ -164,8 +167,7 @@ public final class TunnelServer {
       } finally {
         Arrays.fill(identity, (byte) 0);
       }
-      channel.writePlain(responder.onHello(hello)); // wipes the responder's own copy
-      helloAnswered = true;
+      channel.writePlain(responder.onHello(hello)); // a refused hello wipes the responder's copy
       handshakes.identified(this, Key32.of(Arrays.copyOfRange(hello, 2, 34)));
     }
 
@@ -204,14 +206,9 @@ public final class TunnelServer {
     public void onClosed(String reason) {
       connections.decrementAndGet();
       handshakes.done(this);
-      if (responder != null && helloAnswered) {
-        // Closed between reply and confirmation: TunnelResponder has no destroy(), and a refused
-        // confirmation is the one call that wipes its ephemeral key.
-        try {
-          responder.onConfirm(new byte[0]);
-        } catch (TunnelException expected) {
-          // refused, and wiped in its finally block
-        }
+      if (responder != null) {
+        // Closed between challenge and proof: wipe the identity and ephemeral key copies.
+        responder.destroy();
         responder = null;
       }
       if (counted) {

@@ -14,11 +14,13 @@ import java.util.List;
  * <pre>
  * forward (entry to exit, a packet's Deliver message):
  *   kind(1) | requestId(8) | surbCount(1) | surb * surbCount | fragment (the rest, may be empty)
- *   kind: COVER (nothing else follows), REQUEST (a request fragment), SURBS (only SURBs)
+ *   kind: COVER (nothing else follows), REQUEST (a request fragment), SURBS (only SURBs),
+ *         STREAM (0..surbsPerPacket SURBs, then one {@link StreamFrame}; requestId = stream id)
  * reply (exit to entry, through a SURB):
  *   kind(1) | requestId(8) | body
  *   kind: ACK (body = index(2) of the request fragment received), RESPONSE (body = a response
- *         fragment), MORE_SURBS (body = count(2): SURBs the exit still needs for the response)
+ *         fragment), MORE_SURBS (body = count(2): SURBs the exit still needs for the response),
+ *         STREAM_REPLY (body = one {@link StreamFrame}; requestId = stream id)
  * </pre>
  *
  * Every forward REQUEST carries exactly one SURB, which the exit spends at once on that fragment's
@@ -32,10 +34,12 @@ public final class Envelope {
   public static final int COVER = 0;
   public static final int REQUEST = 1;
   public static final int SURBS = 2;
+  public static final int STREAM = 3;
 
   public static final int ACK = 1;
   public static final int RESPONSE = 2;
   public static final int MORE_SURBS = 3;
+  public static final int STREAM_REPLY = 4;
 
   private static final int PREFIX = 1 + 8;
 
@@ -94,6 +98,71 @@ public final class Envelope {
     return forward(SURBS, requestId, surbs, new byte[0]);
   }
 
+  /** Room for a stream frame in a forward packet carrying {@code surbCount} SURBs. */
+  public int streamFrameBytes(int surbCount) {
+    return geometry.messageCapacity() - PREFIX - 1 - surbCount * surbBytes;
+  }
+
+  /** Room for a stream frame in a reply. */
+  public int streamReplyFrameBytes() {
+    return geometry.messageCapacity() - PREFIX;
+  }
+
+  /** A forward STREAM message: a frame for stream {@code streamId} and SURBs for its replies. */
+  public byte[] stream(long streamId, List<Surb> surbs, byte[] frame) {
+    if (surbs.size() > surbsPerPacket()) {
+      throw new IllegalArgumentException("at most " + surbsPerPacket() + " SURBs per packet");
+    }
+    return forward(STREAM, streamId, surbs, frame);
+  }
+
+  /** Whether a forward message is a STREAM message (the stream exit's, not the request exit's). */
+  public static boolean isStream(byte[] message) {
+    return message.length > 0 && (message[0] & 0xFF) == STREAM;
+  }
+
+  /** Parses a forward STREAM message; its fragment is the frame. */
+  public Forward parseStream(byte[] message) throws MessageException {
+    if (message.length < PREFIX + 1 || (message[0] & 0xFF) != STREAM) {
+      throw new MessageException("not a stream message");
+    }
+    ByteBuffer in = ByteBuffer.wrap(message);
+    in.get();
+    long streamId = in.getLong();
+    int count = in.get() & 0xFF;
+    if (count > surbsPerPacket() || in.remaining() < count * surbBytes) {
+      throw new MessageException("stream message with a bad SURB count " + count);
+    }
+    List<Surb> surbs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] bytes = new byte[surbBytes];
+      in.get(bytes);
+      try {
+        surbs.add(Surb.fromBytes(geometry, bytes));
+      } catch (PacketException e) {
+        throw new MessageException("bad SURB: " + e.getMessage());
+      }
+    }
+    return new Forward(
+        STREAM, streamId, surbs, Arrays.copyOfRange(message, in.position(), message.length));
+  }
+
+  /** A STREAM_REPLY message. */
+  public static byte[] streamReply(long streamId, byte[] frame) {
+    return reply(STREAM_REPLY, streamId, frame);
+  }
+
+  /** Parses a STREAM_REPLY message: the stream id and the frame bytes. */
+  public static Reply parseStreamReply(byte[] message) throws MessageException {
+    if (message.length < PREFIX + 1 || (message[0] & 0xFF) != STREAM_REPLY) {
+      throw new MessageException("not a stream reply");
+    }
+    return new Reply(
+        STREAM_REPLY,
+        ByteBuffer.wrap(message, 1, 8).getLong(),
+        Arrays.copyOfRange(message, PREFIX, message.length));
+  }
+
   public static byte[] cover() {
     return new byte[] {COVER};
   }
@@ -123,7 +192,10 @@ public final class Envelope {
     }
     long requestId = in.getLong();
     int count = in.get() & 0xFF;
-    if (in.remaining() < count * surbBytes || (kind == REQUEST && count != 1)) {
+    // The counts the encoder produces: one SURB with a request fragment, 1..surbsPerPacket alone
+    // (an empty SURBS message would still count at the exit as the entry asking again).
+    boolean countFits = kind == REQUEST ? count == 1 : count >= 1 && count <= surbsPerPacket();
+    if (in.remaining() < count * surbBytes || !countFits) {
       throw new MessageException("forward message with a bad SURB count " + count);
     }
     List<Surb> surbs = new ArrayList<>(count);

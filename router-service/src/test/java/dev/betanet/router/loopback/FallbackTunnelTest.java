@@ -18,7 +18,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -244,6 +246,50 @@ class FallbackTunnelTest {
         .isEqualTo(1);
   }
 
+  /**
+   * Issue 22, item 8: the tunnel responder used to sign its reply for anyone whose hello named a
+   * router of the topology, before that peer proved it held the router's key: an Ed25519 signature
+   * by the exit on demand, over bytes the stranger chose (its ephemeral key), for any listed name.
+   * Now the exit answers such a hello with its public identity and a fresh ephemeral key only, and
+   * signs only after the peer's proof verifies; a proof made without the named router's key closes
+   * the connection with nothing signed.
+   */
+  @Test
+  @Order(8)
+  void aStrangerNamingAListedRouterWithoutItsKeyGetsNoSignature() throws Exception {
+    double refusedBefore = tunnelEvents(cluster.exitMetrics.scrape(), "responder", "bad_signature");
+    byte[] ownKey = Ed25519Keys.generatePrivate(TestCluster.RANDOM);
+    // A well-formed hello from a key the stranger holds, then the entry router's public identity
+    // written over its own: the name of a listed router, without that router's key.
+    byte[] hello =
+        new TunnelInitiator(ownKey, cluster.exitKeys.identityPublic(), TestCluster.RANDOM).hello();
+    byte[] listed = cluster.entryKeys.identityPublic().bytes();
+    System.arraycopy(listed, 0, hello, 2, listed.length);
+    try (var raw = new RawTunnel(cluster.exitTunnelPort)) {
+      raw.write(hello);
+      byte[] answer = raw.read().orElseThrow();
+      assertThat(answer)
+          .as("version, type, the exit's public identity and a fresh ephemeral key: no signature")
+          .hasSize(2 + 32 + 32);
+      assertThat(Arrays.copyOfRange(answer, 2, 34))
+          .isEqualTo(cluster.exitKeys.identityPublic().bytes());
+
+      byte[] forgedProof = new byte[2 + 64];
+      forgedProof[0] = hello[0];
+      forgedProof[1] = 3;
+      System.arraycopy(
+          Ed25519Keys.sign(ownKey, answer), 0, forgedProof, 2, 64); // not the named router's key
+      raw.write(forgedProof);
+      assertThat(raw.read()).as("closed, and nothing signed for the stranger").isEmpty();
+    }
+    Eventually.await(
+        "the forged proof counted",
+        Duration.ofSeconds(10),
+        () ->
+            tunnelEvents(cluster.exitMetrics.scrape(), "responder", "bad_signature")
+                == refusedBefore + 1);
+  }
+
   private static double tunnelEvents(String scrape, String role, String event) {
     return Scrapes.value(
         scrape,
@@ -273,9 +319,8 @@ class FallbackTunnelTest {
           new TunnelInitiator(
               identityPrivate, cluster.exitKeys.identityPublic(), TestCluster.RANDOM);
       write(initiator.hello());
-      var established = initiator.onReply(read().orElseThrow());
-      write(established.confirm());
-      return established.session();
+      write(initiator.onChallenge(read().orElseThrow()));
+      return initiator.onAccept(read().orElseThrow());
     }
 
     void write(byte[] body) throws IOException {

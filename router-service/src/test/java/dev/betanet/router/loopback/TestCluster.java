@@ -70,6 +70,13 @@ final class TestCluster implements AutoCloseable {
 
   RouterSettings.Limits exitLimits = RouterSettings.Limits.DEFAULTS;
 
+  /** The exit's declared TCP ports (name → port → tcp://host:port); stream tests set them. */
+  Map<String, Map<Integer, String>> exitTcpPorts = Map.of();
+
+  /** Both routers' stream bounds. */
+  dev.betanet.router.state.StreamSettings streamSettings =
+      dev.betanet.router.state.StreamSettings.DEFAULTS;
+
   /** The entry's canary draw; null for a SecureRandom. */
   java.util.random.RandomGenerator entrySplitRandom;
 
@@ -217,14 +224,14 @@ final class TestCluster implements AutoCloseable {
   private void awaitMixnodes() throws Exception {
     List<Integer> managementPorts = mixManagementPorts;
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     for (int n = 0; n < managementPorts.size(); n++) {
       while (!ready(http, managementPorts.get(n))) {
         if (!mixProcesses.get(n).isAlive()) {
           throw new IllegalStateException("mixnode " + n + " exited during start");
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("mixnode " + n + " not ready within 90 s");
+          throw new IllegalStateException("mixnode " + n + " not ready within 240 s");
         }
         Thread.sleep(200);
       }
@@ -345,7 +352,9 @@ final class TestCluster implements AutoCloseable {
       throws Exception {
     RouterSettings settings =
         settings(nodeId, packetPort, tunnelPort, services)
-            .withLimits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits);
+            .withLimits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
+            .withStreams(
+                0, nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of(), streamSettings);
     var router =
         nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
             ? new Router(vertx, settings, registry, entrySplitRandom)

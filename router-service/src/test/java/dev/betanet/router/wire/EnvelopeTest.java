@@ -11,6 +11,7 @@ import dev.betanet.protocol.packet.PacketGeometry;
 import dev.betanet.protocol.packet.PathHop;
 import dev.betanet.protocol.packet.Surb;
 import dev.betanet.router.state.RouterState;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,20 @@ class EnvelopeTest {
     assertThatThrownBy(() -> envelope.parseForward(message))
         .isInstanceOf(MessageException.class)
         .hasMessageContaining("SURB count");
+  }
+
+  /**
+   * Found by EnvelopeFuzzTest#parsesAnyForward (input surbs-message-without-surbs): a SURBS message
+   * with no SURB parsed, though no entry sends one, and the exit counted it as a resend.
+   */
+  @Test
+  void rejectsASurbsMessageWithoutSurbs() {
+    byte[] message =
+        ByteBuffer.allocate(10).put((byte) Envelope.SURBS).putLong(3).put((byte) 0).array();
+
+    assertThatThrownBy(() -> envelope.parseForward(message))
+        .isInstanceOf(MessageException.class)
+        .hasMessageContaining("bad SURB count 0");
   }
 
   @Test

@@ -1,0 +1,93 @@
+package dev.betanet.bench.soak;
+
+import dev.betanet.bench.soak.ResourceSampler.Sample;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Whether resident memory, file descriptors and threads stay flat: for every process incarnation
+ * (pod and pid) that lived long enough, the least-squares slope of each over its samples after its
+ * warm-up, per minute, against a stated bound. An incarnation whose samples after warm-up span less
+ * than {@code minSpanMillis} is listed but not judged (a mixnode killed after a minute says nothing
+ * about a leak).
+ */
+final class Slopes {
+
+  /** Largest growth per minute after warm-up that still counts as flat. */
+  record Bounds(double rssMiBPerMinute, double fdsPerMinute, double threadsPerMinute) {}
+
+  /** One incarnation's figures; {@code judged} false when it lived too short after warm-up. */
+  record Flatness(
+      String process,
+      long pid,
+      long firstMillis,
+      long lastMillis,
+      int samples,
+      boolean judged,
+      double rssMiBPerMinute,
+      double fdsPerMinute,
+      double threadsPerMinute,
+      double rssMaxMiB,
+      int fdsMax,
+      int threadsMax) {
+
+    boolean within(Bounds bounds) {
+      return !judged
+          || (rssMiBPerMinute <= bounds.rssMiBPerMinute()
+              && fdsPerMinute <= bounds.fdsPerMinute()
+              && threadsPerMinute <= bounds.threadsPerMinute());
+    }
+  }
+
+  private Slopes() {}
+
+  static List<Flatness> of(List<Sample> samples, long warmupMillis, long minSpanMillis) {
+    Map<String, List<Sample>> byIncarnation = new LinkedHashMap<>();
+    for (Sample s : samples) {
+      byIncarnation.computeIfAbsent(s.process() + "#" + s.pid(), k -> new ArrayList<>()).add(s);
+    }
+    List<Flatness> result = new ArrayList<>();
+    for (List<Sample> run : byIncarnation.values()) {
+      long born = run.getFirst().atMillis();
+      // A process already running when sampling began (this JVM, the first incarnations) is
+      // warm from the soak's own warm-up on; a restarted one from its own first sample on.
+      long warmUntil = Math.max(born + warmupMillis, warmupMillis);
+      List<Sample> warm = run.stream().filter(s -> s.atMillis() >= warmUntil).toList();
+      long span = warm.isEmpty() ? 0 : warm.getLast().atMillis() - warm.getFirst().atMillis();
+      boolean judged = span >= minSpanMillis && warm.size() >= 3;
+      result.add(
+          new Flatness(
+              run.getFirst().process(),
+              run.getFirst().pid(),
+              run.getFirst().atMillis(),
+              run.getLast().atMillis(),
+              run.size(),
+              judged,
+              judged ? perMinute(warm, Sample::rssMiB) : Double.NaN,
+              judged ? perMinute(warm, s -> s.fds()) : Double.NaN,
+              judged ? perMinute(warm, s -> s.threads()) : Double.NaN,
+              run.stream().mapToDouble(Sample::rssMiB).max().orElse(0),
+              run.stream().mapToInt(Sample::fds).max().orElse(0),
+              run.stream().mapToInt(Sample::threads).max().orElse(0)));
+    }
+    return result;
+  }
+
+  /** Least-squares slope of {@code value} over time, per minute. */
+  static double perMinute(List<Sample> samples, ToDoubleFunction<Sample> value) {
+    double n = samples.size();
+    double meanT = samples.stream().mapToDouble(s -> s.atMillis() / 60_000.0).sum() / n;
+    double meanV = samples.stream().mapToDouble(value).sum() / n;
+    double covariance = 0;
+    double variance = 0;
+    for (Sample s : samples) {
+      double t = s.atMillis() / 60_000.0 - meanT;
+      covariance += t * (value.applyAsDouble(s) - meanV);
+      variance += t * t;
+    }
+    return variance == 0 ? 0 : covariance / variance;
+  }
+}
