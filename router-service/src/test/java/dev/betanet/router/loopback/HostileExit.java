@@ -1,6 +1,7 @@
 package dev.betanet.router.loopback;
 
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.fragment.Fragments;
 import dev.betanet.protocol.link.LinkIdentity;
 import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkTls;
@@ -14,6 +15,7 @@ import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
+import dev.betanet.router.wire.HttpMessages;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.net.Socket;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +48,12 @@ final class HostileExit implements AutoCloseable {
   /** Says nothing, ever: the request times out at the entry. */
   static final Behaviour SILENT = (exit, id) -> {};
 
+  /**
+   * Answers each request with an empty 200, as an honest exit would (one response fragment through
+   * one held SURB): a request that gets it has crossed every link of the forward and reply paths.
+   */
+  static final Behaviour ANSWER = (exit, id) -> exit.answerOnce(id);
+
   private final RouterState state;
   private final LinkTls tls;
   private final ServerSocket packetPort;
@@ -52,6 +61,7 @@ final class HostileExit implements AutoCloseable {
   private final Map<String, DataOutputStream> links = new HashMap<>();
   private final Map<Long, Deque<Surb>> held = new ConcurrentHashMap<>();
   private final Map<Long, AtomicInteger> surbsReceived = new ConcurrentHashMap<>();
+  private final Set<Long> answered = ConcurrentHashMap.newKeySet();
   final AtomicInteger requestPackets = new AtomicInteger();
   final AtomicInteger tunnelConnections = new AtomicInteger();
   final AtomicInteger moreSurbsSent = new AtomicInteger();
@@ -107,6 +117,17 @@ final class HostileExit implements AutoCloseable {
     reply(surbs.removeFirst(), Envelope.moreSurbs(requestId, count));
     moreSurbsSent.incrementAndGet();
     return true;
+  }
+
+  private synchronized void answerOnce(long requestId) {
+    Deque<Surb> surbs = held.get(requestId);
+    if (surbs == null || surbs.isEmpty() || !answered.add(requestId)) {
+      return;
+    }
+    byte[] response = HttpMessages.encode(new HttpMessages.Response(200, List.of(), new byte[0]));
+    List<byte[]> fragments =
+        new Fragments(state.envelope().responseFragmentBytes()).split(requestId, response);
+    reply(surbs.removeFirst(), Envelope.reply(Envelope.RESPONSE, requestId, fragments.getFirst()));
   }
 
   private void acceptPackets() {
