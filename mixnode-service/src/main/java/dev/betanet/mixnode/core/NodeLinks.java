@@ -60,8 +60,13 @@ final class NodeLinks {
     return inbound.get();
   }
 
+  /**
+   * The packet port's options: as {@link #serverOptions(LinkTls)}, but the connection starts as TCP
+   * and {@link PacketServer} upgrades it at once, so a handshake in progress can be counted against
+   * {@link dev.betanet.protocol.link.PendingHandshakes}.
+   */
   NetServerOptions serverOptions() {
-    return serverOptions(tls);
+    return serverOptions(tls).setSsl(false);
   }
 
   NetClientOptions clientOptions() {
@@ -95,6 +100,12 @@ final class NodeLinks {
     LinkRefusal reason = LinkRefusal.of(failure);
     metrics.linkRefused(reason);
     LOG.debugf("refused a packet link: %s (%s)", reason.label(), failure.getMessage());
+  }
+
+  /** Counts a packet link refused for {@code reason}. */
+  void refusedInbound(LinkRefusal reason) {
+    metrics.linkRefused(reason);
+    LOG.debugf("refused a packet link: %s", reason.label());
   }
 
   /** Counts an outbound connect that failed because the peer was refused, if that is why. */

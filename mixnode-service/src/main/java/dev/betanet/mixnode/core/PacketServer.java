@@ -2,6 +2,7 @@ package dev.betanet.mixnode.core;
 
 import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkRefusal;
+import dev.betanet.protocol.link.PendingHandshakes;
 import dev.betanet.protocol.topology.Key32;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,9 +16,10 @@ import java.util.function.IntSupplier;
 
 /**
  * The packet port: a Vert.x NetServer speaking mutual TLS 1.3 only ({@link NodeLinks}); a
- * connection reaches the connect handler only after the peer's certificate passed the topology's
- * pins, and each gets an {@link InboundConnectionReader}. Failed handshakes are counted by reason.
- * Open links are re-judged at every topology change ({@link #recheck}).
+ * connection is read only after the peer's certificate passed the topology's pins, and each gets an
+ * {@link InboundConnectionReader}. Failed handshakes are counted by reason; at most {@link
+ * PendingHandshakes#MAX} are in progress at once (the oldest beyond is closed). Open links are
+ * re-judged at every topology change ({@link #recheck}).
  */
 final class PacketServer {
 
@@ -27,6 +29,7 @@ final class PacketServer {
   private final MixnodeMetrics metrics;
   private final NodeLinks links;
   private final Map<NetSocket, Key32> open = new ConcurrentHashMap<>();
+  private final PendingHandshakes handshakes = new PendingHandshakes();
   private NetServer server;
 
   PacketServer(
@@ -47,9 +50,37 @@ final class PacketServer {
     server =
         vertx
             .createNetServer(links.serverOptions().setHost(host).setPort(port).setTcpNoDelay(true))
-            .exceptionHandler(links::refusedInbound)
-            .connectHandler(this::accept);
+            .connectHandler(this::handshake);
     return server.listen().map(NetServer::actualPort);
+  }
+
+  /**
+   * A new TCP connection: its TLS handshake is counted against the bound from now until it ends
+   * (upgraded here, in the same event-loop turn as the accept, so no byte is read before TLS is in
+   * place); a failed handshake is counted by its reason, one pushed out by the bound as {@code
+   * too_many_handshakes}, never both.
+   */
+  private void handshake(NetSocket socket) {
+    PendingHandshakes.Pending pending =
+        () -> {
+          links.refusedInbound(LinkRefusal.TOO_MANY_HANDSHAKES);
+          socket.close();
+        };
+    socket.exceptionHandler(e -> {}); // the upgrade's outcome below says what went wrong
+    handshakes.begin(pending);
+    socket
+        .upgradeToSsl()
+        .onComplete(
+            ar -> {
+              if (!handshakes.end(pending)) {
+                socket.close(); // pushed out (counted) while the handshake ran
+              } else if (ar.failed()) {
+                links.refusedInbound(ar.cause());
+                socket.close();
+              } else {
+                accept(socket);
+              }
+            });
   }
 
   private void accept(NetSocket socket) {

@@ -9,6 +9,7 @@ import dev.betanet.protocol.link.LinkIdentity;
 import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.link.LinkTls;
+import dev.betanet.protocol.link.PendingHandshakes;
 import dev.betanet.protocol.packet.KeyRing;
 import dev.betanet.protocol.packet.PacketProcessor;
 import dev.betanet.protocol.packet.ProcessResult;
@@ -17,8 +18,16 @@ import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +105,66 @@ class LinkAttackTest {
           () -> second.metrics().linksRefusedCount(LinkRefusal.WRONG_LAYER) == before + 1);
       assertThat(second.metrics().processingCount()).isEqualTo(processed);
       assertThat(net.sink.packets).isEmpty();
+    }
+  }
+
+  /**
+   * A flood of TCP connections that never start their handshake: beyond {@link
+   * PendingHandshakes#MAX} in progress the oldest is closed and counted, and a router of the
+   * topology still gets its link in and its packet through while the flood holds every slot.
+   */
+  @Test
+  void stalledHandshakesBeyondTheBoundPushOutTheOldest() throws Exception {
+    int extra = 16;
+    try (var net = new TestNet(1, Kits.create())) {
+      net.startAll();
+      Mixnode node = net.nodes.get(0);
+      double before = node.metrics().linksRefusedCount(LinkRefusal.TOO_MANY_HANDSHAKES);
+      List<Socket> flood = new ArrayList<>();
+      AtomicInteger closedByNode = new AtomicInteger();
+      try {
+        for (int i = 0; i < PendingHandshakes.MAX + extra; i++) {
+          Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.port());
+          flood.add(socket); // sends nothing: a handshake that never starts
+          Thread.ofVirtual().start(() -> awaitClose(socket, closedByNode));
+        }
+        Eventually.await(
+            extra + " stalled handshakes pushed out",
+            Duration.ofSeconds(30),
+            () ->
+                node.metrics().linksRefusedCount(LinkRefusal.TOO_MANY_HANDSHAKES)
+                    >= before + extra);
+        assertThat(node.metrics().linksRefusedCount(LinkRefusal.TOO_MANY_HANDSHAKES))
+            .isEqualTo(before + extra);
+        Eventually.await(
+            "the pushed-out connections closed",
+            Duration.ofSeconds(30),
+            () -> closedByNode.get() >= extra);
+        try (var client = new TestClient(net, node.port())) {
+          client.send(net.packet(0, "during the flood", 0));
+          Eventually.await(
+              "the router's packet at the sink",
+              Duration.ofSeconds(30),
+              () -> net.sink.packets.size() == 1);
+        }
+        assertThat(net.payloadsAtSink()).containsExactly("during the flood");
+      } finally {
+        for (Socket socket : flood) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  private static void awaitClose(Socket socket, AtomicInteger closed) {
+    try {
+      // Until the end of the stream: the node may say goodbye with a TLS alert first.
+      socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+      closed.incrementAndGet();
+    } catch (IOException e) {
+      if (!socket.isClosed()) {
+        closed.incrementAndGet(); // reset by the node
+      }
     }
   }
 

@@ -18,7 +18,12 @@ public enum LinkRefusal {
   /** Outbound: the node that answered is not the node the topology lists at that address. */
   WRONG_PEER,
   /** An open link whose peer a newer topology no longer allows here: closed. */
-  REMOVED;
+  REMOVED,
+  /**
+   * A handshake still in progress when more than {@link PendingHandshakes#MAX} were: the oldest is
+   * closed (a flood of stalled handshakes).
+   */
+  TOO_MANY_HANDSHAKES;
 
   /** The metric label: lower case. */
   public String label() {

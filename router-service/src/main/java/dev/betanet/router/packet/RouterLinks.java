@@ -59,10 +59,14 @@ public final class RouterLinks {
     return inbound.get();
   }
 
-  /** Packet-port options: TLS 1.3 only, a client certificate required and pinned. */
+  /**
+   * Packet-port options: TLS 1.3 only, a client certificate required and pinned. The connection
+   * starts as TCP and is upgraded at once ({@link PacketReceiver}), so that a handshake in progress
+   * can be counted against {@link dev.betanet.protocol.link.PendingHandshakes}.
+   */
   NetServerOptions serverOptions() {
     return new NetServerOptions()
-        .setSsl(true)
+        .setSsl(false)
         .setClientAuth(ClientAuth.REQUIRED)
         .setUseAlpn(false)
         .setEnabledSecureTransportProtocols(Set.of(LinkTls.PROTOCOL))
@@ -83,7 +87,10 @@ public final class RouterLinks {
 
   /** Counts a handshake that failed on the packet port, by the reason in its cause chain. */
   void refusedInbound(Throwable failure) {
-    LinkRefusal reason = LinkRefusal.of(failure);
+    refusedInbound(LinkRefusal.of(failure));
+  }
+
+  void refusedInbound(LinkRefusal reason) {
     metrics.linkRefused(reason);
     LOG.log(System.Logger.Level.DEBUG, "refused a packet link: {0}", reason.label());
   }
