@@ -32,7 +32,7 @@ FUZZ_MODULES := protocol router-service operator
 SOAK_MINUTES ?= 20
 SOAK_ARGS ?=
 
-.PHONY: help jdk build test fuzz soak run watch plugin bench bench-jmh crds fmt monitoring images deploy clean
+.PHONY: help jdk build test fuzz soak run watch plugin bench bench-entropy bench-jmh crds fmt monitoring images deploy clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,6 +93,10 @@ plugin: jdk ## build only the kubectl plugin (bin/kubectl-betanet; put bin/ on P
 bench: jdk ## load the local system at 10/50/150 flows, mixnet beside fallback; report in docs/benchmarks.md
 	$(MVN) -q install -DskipTests
 	JAVA_HOME="$(JDK)" scripts/bench-local $(BENCH_ARGS)
+
+bench-entropy: jdk ## departure entropy per mix layer against load and cover rate; table and plot in docs/benchmarks.md
+	$(MVN) -q install -DskipTests
+	BENCH_MAIN=dev.betanet.bench.local.EntropyBench JAVA_HOME="$(JDK)" scripts/bench-local $(BENCH_ARGS)
 
 bench-jmh: jdk ## the JMH microbenchmarks (crypto, one hop, packet creation)
 	$(MVN) -q install -DskipTests -pl bench -am

@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code make run}: the whole system on this machine, the example cluster applied, until Ctrl-C.
  * Options (picocli; {@code --help} lists them): {@code --repository DIR} (default .), {@code
- * --state DIR} (default .local), {@code --proxy HOST:PORT} (default 127.0.0.1:8080), {@code
- * --api-port N} (default 0: any free port). A bad or incomplete option is an error with the usage,
- * exit code 2.
+ * --state DIR} (default .local), {@code --proxy HOST:PORT} (default 127.0.0.1:8080), {@code --socks
+ * HOST:PORT} (default 127.0.0.1:1080), {@code --api-port N} (default 0: any free port). A bad or
+ * incomplete option is an error with the usage, exit code 2.
  */
 @Command(
     name = "make run",
@@ -43,6 +43,13 @@ public final class LocalMain implements Callable<Integer> {
       converter = HostPort.class,
       description = "Where the proxy listens (default 127.0.0.1:8080)")
   InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", 8080);
+
+  @Option(
+      names = "--socks",
+      paramLabel = "HOST:PORT",
+      converter = HostPort.class,
+      description = "Where the SOCKS5 port listens (default 127.0.0.1:1080)")
+  InetSocketAddress socks = new InetSocketAddress("127.0.0.1", 1080);
 
   @Option(
       names = "--api-port",
@@ -87,6 +94,22 @@ public final class LocalMain implements Callable<Integer> {
               + e.getMessage()
               + "); choose another with --proxy, e.g. make run RUN_ARGS='--proxy 127.0.0.1:18080'");
     }
+    String socksAddress;
+    try {
+      int port = system.exposeSocks("default", "demo", socks);
+      socksAddress = socks.getHostString() + ":" + port;
+      say("  socks5          " + socksAddress + " -> Service demo-router (streams to .fog ports)");
+    } catch (BindException e) {
+      socksAddress = null;
+      say(
+          "  socks5          cannot listen on "
+              + socks.getHostString()
+              + ":"
+              + socks.getPort()
+              + " ("
+              + e.getMessage()
+              + "); choose another with --socks, e.g. make run RUN_ARGS='--socks 127.0.0.1:11080'");
+    }
     say("Waiting for MixnetCluster demo to become Ready:");
     boolean ready =
         system.awaitReady("default", "demo", Duration.ofMinutes(5), line -> say("  " + line));
@@ -105,6 +128,7 @@ public final class LocalMain implements Callable<Integer> {
           %1$s get mxc demo -w
           %1$s patch mxc demo --type merge -p '{"spec":{"canary":{"weight":50}}}'
           curl -x %2$s http://echo.fog/hello
+          curl --socks5-hostname %5$s http://echo.fog/hello   (a TCP stream to echo.fog:80)
           make watch            (live requests/s, latency, errors per transport, canary, pools)%4$s
 
         Pods' logs and files: %3$s/pods/<namespace>_<pod>/   kill a pid there to see a restart.
@@ -113,7 +137,8 @@ public final class LocalMain implements Callable<Integer> {
                 k,
                 proxyAddress == null ? "http://127.0.0.1:<port>" : proxyAddress,
                 state.toAbsolutePath(),
-                prometheusHint));
+                prometheusHint,
+                socksAddress == null ? "127.0.0.1:<port>" : socksAddress));
     CountDownLatch forever = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> say("\nStopping (processes, then the API)...")));

@@ -112,6 +112,15 @@ public final class LocalSystem implements AutoCloseable {
   }
 
   /**
+   * Forwards {@code bind} to the SOCKS5 port (1080) of the routers' client Service, as {@link
+   * #exposeRouter} does the proxy port; returns the bound port.
+   */
+  public int exposeSocks(String namespace, String cluster, InetSocketAddress bind)
+      throws IOException {
+    return runtime.forward(bind, namespace, cluster + "-router", 1080);
+  }
+
+  /**
    * Waits until MixnetCluster {@code namespace/name} has Ready=True, reporting progress (pods
    * ready, phase) to {@code progress} when it changes.
    */

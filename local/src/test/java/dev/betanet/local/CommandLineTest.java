@@ -23,6 +23,7 @@ class CommandLineTest {
     LocalMain defaults = new LocalMain();
     new CommandLine(defaults).parseArgs();
     assertThat(defaults.proxy).isEqualTo(new InetSocketAddress("127.0.0.1", 8080));
+    assertThat(defaults.socks).isEqualTo(new InetSocketAddress("127.0.0.1", 1080));
     assertThat(defaults.state).isEqualTo(Path.of(".local"));
     assertThat(defaults.apiPort).isZero();
 
@@ -35,11 +36,14 @@ class CommandLineTest {
             "st",
             "--proxy",
             "127.0.0.1:18080",
+            "--socks",
+            "127.0.0.1:11080",
             "--api-port",
             "6443");
     assertThat(main.repository).isEqualTo(Path.of("repo"));
     assertThat(main.state).isEqualTo(Path.of("st"));
     assertThat(main.proxy).isEqualTo(new InetSocketAddress("127.0.0.1", 18080));
+    assertThat(main.socks).isEqualTo(new InetSocketAddress("127.0.0.1", 11080));
     assertThat(main.apiPort).isEqualTo(6443);
   }
 

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,15 @@ class LocalSystemEndToEndTest {
 
   private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
   private static final String NS = "default";
+
+  /**
+   * What the anonymity test asks of adaptive cover: the first raise (maxRate / 8 = 25/s) is enough
+   * at the example's 50 ms delay (docs/benchmarks.md, "Entropy against load and cover"), so the
+   * test waits for one change and not four.
+   */
+  private static final double ANONYMITY_TARGET_BITS = 1.5;
+
+  private static final int ANONYMITY_MAX_RATE = 200;
   private static LocalSystem system;
   private static int proxyPort;
   private static HttpClient proxied;
@@ -233,6 +243,48 @@ class LocalSystemEndToEndTest {
     }
   }
 
+  @Test
+  @Order(6)
+  void withoutCoverALightlyLoadedMixnetHidesLittleAndAdaptiveCoverRaisesItToTheTarget()
+      throws Exception {
+    // Weight 5 and no cover: the pools hold next to nothing, and status says so.
+    patchSpec(
+        "{\"spec\":{\"canary\":{\"weight\":5,\"steps\":null,\"analysis\":{\"minEntropyBits\":"
+            + ANONYMITY_TARGET_BITS
+            + "}},\"coverTraffic\":{\"mode\":\"fixed\",\"rate\":0}}}");
+    await(Duration.ofMinutes(1), "the router applies weight 5", () -> routerWeight() == 5);
+    // The mixnodes' window is 60 s: readings from before it turned over still count old cover.
+    Instant noCoverSince = Instant.now().plusSeconds(60);
+    await(
+        Duration.ofMinutes(3),
+        "a reading after the window turned over, below " + ANONYMITY_TARGET_BITS + " bits",
+        () ->
+            measuredAt().isAfter(noCoverSince)
+                && weakestEntropyBits() < ANONYMITY_TARGET_BITS
+                && "False".equals(condition("AnonymityHealthy").get("status")));
+    assertThat(condition("AnonymityHealthy").get("message")).asString().contains("layer");
+
+    // Adaptive cover: the operator publishes a rate, the nodes send it, the layers fill.
+    patchSpec(
+        "{\"spec\":{\"coverTraffic\":{\"mode\":\"adaptive\",\"targetEntropyBits\":"
+            + ANONYMITY_TARGET_BITS
+            + ",\"maxRate\":"
+            + ANONYMITY_MAX_RATE
+            + "}}}");
+    await(
+        Duration.ofMinutes(5),
+        "the weakest layer at the target " + ANONYMITY_TARGET_BITS + " bits",
+        () ->
+            weakestEntropyBits() >= ANONYMITY_TARGET_BITS
+                && "True".equals(condition("AnonymityHealthy").get("status")));
+    Map<?, ?> cover = (Map<?, ?>) ((Map<?, ?>) status().get("anonymity")).get("cover");
+    assertThat(cover.get("mode")).isEqualTo("adaptive");
+    assertThat(((Number) cover.get("ratePerSecond")).intValue())
+        .as("the cover rate adaptive cover published")
+        .isPositive()
+        .isLessThanOrEqualTo(ANONYMITY_MAX_RATE);
+  }
+
   private static void signal(String name, ProcessHandle process) throws Exception {
     assertThat(
             new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
@@ -252,6 +304,36 @@ class LocalSystemEndToEndTest {
             io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                 io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             mergePatch);
+  }
+
+  private static Instant measuredAt() {
+    return Instant.parse(String.valueOf(anonymity().get("measuredAt")));
+  }
+
+  /** The weakest layer's entropy; a reading without one (a layer unknown) fails the wait. */
+  private static double weakestEntropyBits() {
+    if (anonymity().get("weakestEntropyBits") instanceof Number bits) {
+      return bits.doubleValue();
+    }
+    throw new IllegalStateException("status.anonymity has no weakest layer yet");
+  }
+
+  private static Map<?, ?> anonymity() {
+    if (status().get("anonymity") instanceof Map<?, ?> anonymity) {
+      return anonymity;
+    }
+    throw new IllegalStateException("no status.anonymity yet");
+  }
+
+  private static Map<?, ?> condition(String type) {
+    if (status().get("conditions") instanceof List<?> conditions) {
+      for (Object c : conditions) {
+        if (c instanceof Map<?, ?> condition && type.equals(condition.get("type"))) {
+          return condition;
+        }
+      }
+    }
+    throw new IllegalStateException("no condition " + type + " yet");
   }
 
   private static long keyEpoch() {

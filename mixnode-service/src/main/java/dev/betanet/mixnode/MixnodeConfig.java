@@ -49,10 +49,10 @@ public interface MixnodeConfig {
     @WithDefault("0.0.0.0")
     String host();
 
-    /** Crypto threads; default one per available core. */
+    /** Packet loops (event loops that read, process and forward); default one per core. */
     OptionalInt workerThreads();
 
-    /** Packets waiting for a crypto thread; beyond it new packets are dropped (overload). */
+    /** Packets read and not yet processed, all loops; beyond it new ones are dropped (overload). */
     @WithDefault("4096")
     int cryptoQueue();
 

@@ -1,6 +1,7 @@
 package dev.betanet.router;
 
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.link.NextLayer;
 import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.ProcessResult;
@@ -8,6 +9,7 @@ import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.replay.SinceStartReplayFilter;
 import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.connect.FallbackStreams;
 import dev.betanet.router.connect.MixnetStreams;
 import dev.betanet.router.connect.Socks5Server;
 import dev.betanet.router.connect.StreamDispatcher;
@@ -20,6 +22,7 @@ import dev.betanet.router.exit.ExitHandler;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.packet.PacketReceiver;
 import dev.betanet.router.packet.RouterLinks;
+import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.proxy.ProxyServer;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.FlowDispatcher;
@@ -27,6 +30,7 @@ import dev.betanet.router.state.PacketKeys;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
+import dev.betanet.router.stream.StreamMetrics;
 import dev.betanet.router.tcpexit.StreamExit;
 import dev.betanet.router.tcpexit.TcpBackends;
 import dev.betanet.router.tunnel.TunnelClient;
@@ -72,6 +76,7 @@ public final class Router {
   private final RouterMetrics metrics;
   private final PacketLinks links;
   private final RouterLinks routerLinks;
+  private final SendQueue sendQueue;
   private final SuspectNodes suspects;
   private final MixnetClient client;
   private final BackendCaller backend;
@@ -80,8 +85,8 @@ public final class Router {
   private final TunnelClient tunnelClient;
   private final TunnelServer tunnelServer;
   private final ProxyServer proxy;
-  private final CoverTraffic cover;
   private final MixnetStreams streams;
+  private final FallbackStreams fallbackStreams;
   private final StreamExit streamExit;
   private final Socks5Server socks;
   private volatile int socksPort;
@@ -140,8 +145,18 @@ public final class Router {
     this.routerLinks = new RouterLinks(state::get, metrics);
     this.links = new PacketLinks(vertx, 4096, this::unreachable, routerLinks);
     var paths = new PathSelector(random, suspects);
+    // Every packet this router emits, in both roles, takes a slot of one send queue.
+    this.sendQueue =
+        new SendQueue(
+            settings.nodeId(),
+            links,
+            this::sendRate,
+            settings.limits().sendQueuePackets(),
+            new CoverTraffic(state::get, paths, random),
+            metrics,
+            random);
     this.client =
-        new MixnetClient(vertx, state::get, links, paths, suspects, settings, metrics, random);
+        new MixnetClient(vertx, state::get, sendQueue, paths, suspects, settings, metrics, random);
     this.backend =
         new BackendCaller(
             vertx,
@@ -160,6 +175,15 @@ public final class Router {
         new PacketReceiver(
             vertx, state::get, new Dispatch(), settings.cryptoThreads(), routerLinks);
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
+    this.streamExit =
+        new StreamExit(
+            vertx,
+            new TcpBackends(settings.tcpPorts()),
+            this::sendReply,
+            state::get,
+            settings.streams(),
+            metrics,
+            registry);
     this.tunnelServer =
         new TunnelServer(
             vertx,
@@ -168,34 +192,43 @@ public final class Router {
             metrics,
             settings.maxMessageBytes(),
             settings.limits(),
-            random);
+            random,
+            streamExit);
     var split = new CanarySplit(this::canaryWeight, splitRandom);
     var dispatcher =
         new FlowDispatcher(
             settings.nodeId(), state::get, client::send, tunnelClient::send, metrics);
+    var entryStreamMetrics = new StreamMetrics(registry, "entry");
     this.streams =
         new MixnetStreams(
             vertx,
             state::get,
-            links,
+            sendQueue,
             paths,
             suspects,
             settings.streams(),
             metrics,
-            registry,
+            entryStreamMetrics,
             random);
-    this.streamExit =
-        new StreamExit(
+    this.fallbackStreams =
+        new FallbackStreams(
             vertx,
-            new TcpBackends(settings.tcpPorts()),
-            this::sendReply,
+            state::get,
+            tunnelClient,
             settings.streams(),
             metrics,
-            registry);
-    var streamDispatcher = new StreamDispatcher(streams, metrics);
+            entryStreamMetrics,
+            random);
+    var streamDispatcher =
+        new StreamDispatcher(streams, fallbackStreams, entryStreamMetrics, metrics);
     this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
     this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
-    this.cover = new CoverTraffic(vertx, state::get, paths, links, metrics, random);
+  }
+
+  /** The topology's slot rate (packets per second); 0, unpaced, until a topology is loaded. */
+  private long sendRate() {
+    RouterState current = state.get();
+    return current == null ? 0 : SendQueue.slotRate(current.topology().mixing());
   }
 
   /**
@@ -226,6 +259,8 @@ public final class Router {
     // New links present this identity and use this topology's pins; open ones are re-judged.
     routerLinks.apply(built);
     receiver.recheck();
+    // Links to the first layer open now, not on a packet: no request waits for a handshake.
+    links.keepOpen(NextLayer.fromRouter(built.topology()));
   }
 
   /** Updates refused: a bad file, or one no state could be built for. */
@@ -279,7 +314,7 @@ public final class Router {
         .map(
             port -> {
               socksPort = port;
-              cover.start();
+              sendQueue.start();
               ready = true;
               LOG.log(
                   System.Logger.Level.INFO,
@@ -332,7 +367,8 @@ public final class Router {
       metrics.refused("unroutable_reply");
       return;
     }
-    links.send(address, packet.packet());
+    // A reply the queue refuses is counted there; the entry's next round makes it go out again.
+    sendQueue.send(address, packet.packet());
   }
 
   /** Routes peeled packets to the exit or the entry role. */
@@ -407,7 +443,7 @@ public final class Router {
             .put("tunnelsIn", tunnelServer.connections())
             .put("tunnelHandshakesIn", tunnelServer.handshaking())
             .put("socksConnections", socks.connections())
-            .put("streamsEntry", streams.held())
+            .put("streamsEntry", streams.held() + fallbackStreams.held())
             .put("streamRoundTripMillis", streams.longestRoundTripMillis())
             .put("streamsExit", streamExit.held())
             .put("suspectNodes", new JsonArray(suspects.current().stream().sorted().toList()));
@@ -431,14 +467,18 @@ public final class Router {
             topology.canary().fallbackPolicy().name().toLowerCase(java.util.Locale.ROOT))
         .put("layers", layers)
         .put("exitRequestsRemembered", exit.remembered())
-        .put("packetsDroppedOnLinks", links.dropped());
+        .put("packetsDroppedOnLinks", links.dropped())
+        .put("packetLinksOpen", links.open())
+        .put("sendQueuePackets", sendQueue.depth())
+        .put("sendRatePerSecond", SendQueue.slotRate(topology.mixing()));
   }
 
   public Future<Void> stop() {
     ready = false;
-    cover.stop();
+    sendQueue.stop();
     vertx.cancelTimer(pollTimer);
     streams.close();
+    fallbackStreams.close();
     streamExit.close();
     return Future.join(
             proxy.close(),

@@ -114,6 +114,13 @@ public interface RouterConfig {
     @WithDefault("3s")
     Duration tunnelHandshakeTimeout();
 
+    /**
+     * Packets the send queue holds while they wait for their slot (the topology's send rate paces
+     * them); past it a new request fails at once with 503 {@code send_queue_full}.
+     */
+    @WithDefault("4096")
+    int sendQueuePackets();
+
     /** The SOCKS5 port (RFC 1928, CONNECT to .fog names only). */
     @WithDefault("1080")
     int socksPort();

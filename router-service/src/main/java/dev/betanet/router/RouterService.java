@@ -48,42 +48,44 @@ public class RouterService {
     Map<String, String> services = servicesFile.backends();
     RouterConfig.Settings s = config.router();
     var settings =
-        new RouterSettings(
-            config.nodeId().get(),
-            config.keysFile().get(),
-            config.topologyFile().get(),
-            services,
-            s.host(),
-            s.proxyPort(),
-            s.packetPort(),
-            s.tunnelPort(),
-            s.requestTimeout(),
-            s.backendTimeout(),
-            s.retransmitMargin(),
-            s.maxAttempts(),
-            s.maxBodyBytes(),
-            s.maxInFlight(),
-            s.initialSurbs(),
-            s.reloadInterval(),
-            s.cryptoThreads().orElse(Runtime.getRuntime().availableProcessors()),
-            new RouterSettings.Limits(
-                s.maxConnections(),
-                s.headerTimeout(),
-                s.bodyProgressTimeout(),
-                s.maxPendingBodyBytes(),
-                s.maxTunnelHandshakes(),
-                s.tunnelHandshakeTimeout()),
-            s.socksPort(),
-            servicesFile.tcpPorts(),
-            new StreamSettings(
-                s.streamWindowSegments(),
-                StreamSettings.DEFAULTS.sendBufferBytes(),
-                StreamSettings.DEFAULTS.initialWindowSegments(),
-                s.streamIdleTimeout(),
-                StreamSettings.DEFAULTS.maxRetransmissions(),
-                s.maxStreams(),
-                s.socksHandshakeTimeout(),
-                StreamSettings.DEFAULTS.openTimeout()));
+        RouterSettings.builder(
+                config.nodeId().get(), config.keysFile().get(), config.topologyFile().get())
+            .services(services)
+            .host(s.host())
+            .proxyPort(s.proxyPort())
+            .packetPort(s.packetPort())
+            .tunnelPort(s.tunnelPort())
+            .requestTimeout(s.requestTimeout())
+            .backendTimeout(s.backendTimeout())
+            .retransmitMargin(s.retransmitMargin())
+            .maxAttempts(s.maxAttempts())
+            .maxBodyBytes(s.maxBodyBytes())
+            .maxInFlight(s.maxInFlight())
+            .initialSurbs(s.initialSurbs())
+            .reloadInterval(s.reloadInterval())
+            .cryptoThreads(s.cryptoThreads().orElse(Runtime.getRuntime().availableProcessors()))
+            .limits(
+                new RouterSettings.Limits(
+                    s.maxConnections(),
+                    s.headerTimeout(),
+                    s.bodyProgressTimeout(),
+                    s.maxPendingBodyBytes(),
+                    s.maxTunnelHandshakes(),
+                    s.tunnelHandshakeTimeout(),
+                    s.sendQueuePackets()))
+            .socksPort(s.socksPort())
+            .tcpPorts(servicesFile.tcpPorts())
+            .streams(
+                new StreamSettings(
+                    s.streamWindowSegments(),
+                    StreamSettings.DEFAULTS.sendBufferBytes(),
+                    StreamSettings.DEFAULTS.initialWindowSegments(),
+                    s.streamIdleTimeout(),
+                    StreamSettings.DEFAULTS.maxRetransmissions(),
+                    s.maxStreams(),
+                    s.socksHandshakeTimeout(),
+                    StreamSettings.DEFAULTS.openTimeout()))
+            .build();
     router =
         new Router(vertx, settings, registry, new SecureRandom(), config.stateDir().orElse(null));
     // Not awaited: the router waits for its files (the operator may mount them late) and turns

@@ -38,8 +38,9 @@ class PackageGraphTest {
           Map.entry("split", Set.of("state", "wire")),
           Map.entry("proxy", Set.of("connect", "split", "state", "stream", "wire")),
           Map.entry("stream", Set.of("state", "wire")),
-          Map.entry("tcpexit", Set.of("stream", "state", "wire")),
-          Map.entry("connect", Set.of("entry", "packet", "split", "stream", "state", "wire")));
+          Map.entry("tcpexit", Set.of("stream", "state", "tunnel", "wire")),
+          Map.entry(
+              "connect", Set.of("entry", "packet", "split", "stream", "state", "tunnel", "wire")));
 
   @Test
   void everyRolePackageUsesOnlyThePackagesBelowIt() throws IOException {

@@ -1,7 +1,7 @@
 package dev.betanet.bench.local;
 
+import dev.betanet.bench.common.MarkedSection;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -14,9 +14,7 @@ import java.util.Locale;
  */
 final class BenchReport {
 
-  static final String BEGIN =
-      "<!-- make bench: begin (generated; edits inside are overwritten) -->";
-  static final String END = "<!-- make bench: end -->";
+  static final MarkedSection SECTION = MarkedSection.of("make bench");
 
   /** The old system's figures: all we have of it is packets per second. */
   private static final int OLD_PYTHON_PACKETS_PER_SECOND = 1_000;
@@ -148,19 +146,8 @@ final class BenchReport {
     return out.toString();
   }
 
-  /**
-   * Replaces the text between the markers in {@code file}, or appends both when they are absent.
-   */
+  /** Replaces this report's part of {@code file} (see {@link MarkedSection}). */
   static void writeInto(Path file, String report) throws IOException {
-    String text = Files.exists(file) ? Files.readString(file) : "";
-    String block = BEGIN + "\n" + report.strip() + "\n" + END;
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
-    if (begin >= 0 && end > begin) {
-      text = text.substring(0, begin) + block + text.substring(end + END.length());
-    } else {
-      text = text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + block + "\n";
-    }
-    Files.writeString(file, text);
+    SECTION.writeInto(file, report);
   }
 }

@@ -94,14 +94,7 @@ final class BenchedCluster {
    * {@code betanet_router_canary_weight} gauge, i.e. has read the topology that carries it.
    */
   void applyWeight(int weight, Duration timeout) throws IOException, InterruptedException {
-    system
-        .client()
-        .genericKubernetesResources("betanet.dev/v1alpha1", "MixnetCluster")
-        .inNamespace(namespace)
-        .withName(name)
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            "{\"spec\":{\"canary\":{\"weight\":" + weight + ",\"steps\":null}}}");
+    patchSpec("{\"canary\":{\"weight\":" + weight + ",\"steps\":null}}");
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> lagging = List.of();
     while (System.nanoTime() < deadline) {
@@ -124,6 +117,65 @@ final class BenchedCluster {
             + timeout.toSeconds()
             + " s: "
             + lagging);
+  }
+
+  /** Merges {@code specJson} (a JSON object) into the MixnetCluster's spec. */
+  void patchSpec(String specJson) {
+    system
+        .client()
+        .genericKubernetesResources("betanet.dev/v1alpha1", "MixnetCluster")
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
+  }
+
+  /** The MixnetCluster's status as last written; empty before the operator wrote one. */
+  Map<?, ?> status() {
+    return system.mixnetCluster(namespace, name).getAdditionalProperties().get("status")
+            instanceof Map<?, ?> status
+        ? status
+        : Map.of();
+  }
+
+  /**
+   * Cover packets sent so far, summed over every mixnode and router: with the topology's cover rate
+   * R each of them sends R a second, so the sum grows at R times the pods.
+   */
+  double coverSent(List<Pod> pods) throws IOException, InterruptedException {
+    double sent = 0;
+    for (Pod pod : pods) {
+      Scrape page = parse(metrics(pod));
+      sent +=
+          MIXNODE.equals(pod.component())
+              ? page.sum(MetricNames.MIXNODE_COVER_PACKETS.prometheus())
+              : required(
+                  page.sumBy(MetricNames.ROUTER_COVER_PACKETS.prometheus(), "direction"),
+                  "sent",
+                  pod);
+    }
+    return sent;
+  }
+
+  /** Packets the mixnodes forwarded so far, summed: every hop of every packet counts once. */
+  double mixnodesForwarded(List<Pod> mixnodes) throws IOException, InterruptedException {
+    double forwarded = 0;
+    for (Pod pod : mixnodes) {
+      forwarded +=
+          required(
+              parse(metrics(pod)).sumBy(MetricNames.MIXNODE_PACKETS.prometheus(), "result"),
+              "forwarded",
+              pod);
+    }
+    return forwarded;
+  }
+
+  private static double required(Map<String, Double> byLabel, String value, Pod pod)
+      throws IOException {
+    Double found = byLabel.get(value);
+    if (found == null) {
+      throw new IOException(pod.name() + " exports no series labelled " + value);
+    }
+    return found;
   }
 
   /** Every mixnode pod's packets so far, by the {@code result} label, by pod name. */

@@ -4,7 +4,6 @@ import dev.betanet.bench.common.CommandLines;
 import dev.betanet.bench.common.FlowLoad;
 import dev.betanet.local.LocalSystem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,8 +29,8 @@ import picocli.CommandLine.ParameterException;
  */
 public final class LocalBench {
 
-  private static final String NAMESPACE = "default";
-  private static final String CLUSTER = "demo";
+  private static final String NAMESPACE = ExampleSystem.NAMESPACE;
+  private static final String CLUSTER = ExampleSystem.CLUSTER;
 
   record Options(
       Path repository,
@@ -135,33 +132,20 @@ public final class LocalBench {
   public static void main(String[] args) throws Exception {
     Options options =
         Options.of(CommandLines.parseOrExit(new Arguments(), args, Arguments::validate), args);
-    for (String module : List.of("mixnode-service", "router-service", "operator")) {
-      if (!Files.isRegularFile(
-          options.repository().resolve(module).resolve("target/quarkus-app/quarkus-run.jar"))) {
-        System.err.println("make bench: " + module + " is not packaged; run make build first");
-        System.exit(1);
-      }
-    }
-    Logger.getLogger("").setLevel(Level.WARNING);
-    Logger.getLogger("io.fabric8").setLevel(Level.SEVERE);
+    ExampleSystem.unpackaged(options.repository())
+        .ifPresent(
+            module -> {
+              System.err.println(
+                  "make bench: " + module + " is not packaged; run make build first");
+              System.exit(1);
+            });
     String loadAverage = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     Instant began = Instant.now();
-
-    say("make bench: starting the local system (as make run does)");
-    long started = System.nanoTime();
-    try (LocalSystem system =
-        LocalSystem.start(
-            new LocalSystem.Options(
-                options.repository(), options.state(), 0, new InetSocketAddress("127.0.0.1", 0)))) {
-      system.apply(options.repository().resolve("k8s/examples/echo-backend.yaml"));
-      system.apply(options.repository().resolve("k8s/examples/mixnetcluster.yaml"));
-      int proxyPort = system.exposeRouter(NAMESPACE, CLUSTER);
-      if (!system.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5), l -> say("  " + l))) {
-        throw new IllegalStateException(
-            "the cluster was not Ready within 5 minutes; pod logs are under "
-                + options.state().resolve("pods"));
-      }
-      double readySeconds = (System.nanoTime() - started) / 1e9;
+    ExampleSystem example =
+        ExampleSystem.start(options.repository(), options.state(), "make bench", LocalBench::say);
+    try (LocalSystem system = example.system()) {
+      int proxyPort = example.proxyPort();
+      double readySeconds = example.readySeconds();
       say(String.format(Locale.ROOT, "  Ready in %.0f s", readySeconds));
 
       BenchedCluster cluster = new BenchedCluster(system, NAMESPACE, CLUSTER);

@@ -21,8 +21,8 @@ import java.util.concurrent.Semaphore;
  *       (or the warm-up budget is spent);
  *   <li>saturation (closed loop): packets/s, packets per CPU-second, cores busy;
  *   <li>the bound, in the harness's own JVM while the node idles ({@link HopBound});
- *   <li>a fixed rate (open loop) below saturation: per-hop latency, CPU per packet, resident
- *       memory.
+ *   <li>an open loop below saturation (single-packet arrivals over many connections): per-hop
+ *       latency, shedding, CPU per packet, resident memory.
  * </ol>
  */
 final class BenchRun {
@@ -36,12 +36,30 @@ final class BenchRun {
       double rateFraction,
       int rateSeconds,
       int connections,
+      int rateConnections,
+      boolean poisson,
       int window,
-      List<String> jvmOptions) {}
+      List<String> jvmOptions,
+      CorePinning pinning) {
+
+    boolean pinned() {
+      return pinning != null;
+    }
+  }
 
   /** A phase's figures. */
   record Phase(
-      long packets, double seconds, ProcessProbe.Cpu nodeCpu, double harnessCpu, long arrived) {
+      long packets,
+      double seconds,
+      ProcessProbe.Cpu nodeCpu,
+      double harnessCpu,
+      long arrived,
+      long nodeSwitches) {
+
+    /** The node's threads going to sleep per packet: its hand-offs and wake-ups. */
+    double switchesPerPacket() {
+      return (double) nodeSwitches / Math.max(1, arrived);
+    }
 
     double perSecond() {
       return arrived / seconds;
@@ -96,7 +114,12 @@ final class BenchRun {
         int chunk = Math.max(1, settings.warmupPackets() / chunks);
         try (var node =
             new MixnodeProcess(
-                settings.jar(), network, packetPort, x25519, settings.jvmOptions())) {
+                settings.jar(),
+                network,
+                packetPort,
+                x25519,
+                settings.jvmOptions(),
+                settings.pinned() ? settings.pinning().nodeLauncher() : List.of())) {
           node.awaitReady(Duration.ofSeconds(60));
           // Built only now: the node refuses packets stamped before it could vouch for them
           // (docs/mixnode.md, "Restarts and replays"), and it is ready from that point on.
@@ -114,6 +137,8 @@ final class BenchRun {
     var probe = new ProcessProbe(node.pid());
     var harness = new ProcessProbe(ProcessHandle.current().pid());
     var driver = new LoadDriver(node.packetPort, settings.connections(), network.sinkTls());
+    var openDriver = new LoadDriver(node.packetPort, settings.rateConnections(), network.sinkTls());
+    pinHarness();
 
     // 1. Warm-up, until the JIT has compiled the hot paths (event-loop code runs once per socket
     // read, not per packet, so it reaches the optimising compiler late).
@@ -150,7 +175,11 @@ final class BenchRun {
             ? settings.rate()
             : Math.max(500, (int) (saturated.perSecond() * settings.rateFraction() / 500) * 500);
     byte[][] fixedPackets = PacketSupply.build(network, x25519, rate * settings.rateSeconds());
+    if (settings.pinned()) {
+      settings.pinning().releaseHarness(); // one bound thread per core, as before
+    }
     HopBound.Result bound = HopBound.measure(network, X25519.named(x25519), fixedPackets, 0);
+    pinHarness();
     log(
         "  bound in-process: one hop %,.0f packets per CPU-s, X25519 %,.0f per CPU-s",
         bound.bound().hopsPerCpuSecond(), bound.bound().x25519PerCpuSecond());
@@ -163,7 +192,7 @@ final class BenchRun {
     var rss = new RssSampler(probe);
     Phase fixed;
     try (rss) {
-      fixed = fixedRate(sink, driver, probe, harness, fixedPackets, rate, sentNanos);
+      fixed = openLoop(sink, openDriver, probe, harness, fixedPackets, rate, sentNanos);
     }
     sink.countOnly();
     log(
@@ -172,6 +201,9 @@ final class BenchRun {
     Map<String, Long> outcomes = new TreeMap<>(node.packetCounts());
     outcomes.values().removeIf(count -> count == 0);
     log("  node outcomes: %s", outcomes);
+    if (settings.pinned()) {
+      settings.pinning().releaseHarness(); // the next implementation's packets build on every core
+    }
     return new Result(
         x25519,
         bound.bound(),
@@ -205,7 +237,7 @@ final class BenchRun {
     }
   }
 
-  private Phase fixedRate(
+  private Phase openLoop(
       Sink sink,
       LoadDriver driver,
       ProcessProbe probe,
@@ -214,12 +246,19 @@ final class BenchRun {
       int rate,
       long[] sentNanos)
       throws Exception {
+    long[] offsets = LoadDriver.schedule(packets.length, rate, settings.poisson(), 15L);
     return phase(
         sink,
         probe,
         harness,
         packets.length,
-        () -> driver.fixedRate(packets, 0, packets.length, rate, sentNanos));
+        () -> driver.openLoop(packets, 0, packets.length, offsets, sentNanos));
+  }
+
+  private void pinHarness() throws Exception {
+    if (settings.pinned()) {
+      settings.pinning().pinHarness();
+    }
   }
 
   private interface Send {
@@ -235,6 +274,7 @@ final class BenchRun {
       throws Exception {
     long arrivedBefore = sink.received();
     ProcessProbe.Cpu nodeBefore = probe.cpu();
+    long switchesBefore = probe.voluntarySwitches();
     double harnessBefore = harness.cpuSeconds();
     long start = System.nanoTime();
     send.run();
@@ -250,9 +290,10 @@ final class BenchRun {
       Thread.sleep(2);
     }
     ProcessProbe.Cpu node = probe.cpu().minus(nodeBefore);
+    long switches = probe.voluntarySwitches() - switchesBefore;
     double harnessCpu = harness.cpuSeconds() - harnessBefore;
     double seconds = (sink.lastArrivalNanos() - start) / 1e9;
-    return new Phase(packets, seconds, node, harnessCpu, sink.received() - arrivedBefore);
+    return new Phase(packets, seconds, node, harnessCpu, sink.received() - arrivedBefore, switches);
   }
 
   /** Waits (at most 20 s) until the node uses under 5 % of a core, so phases do not overlap. */

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -15,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Sends pre-built packets to the mixnode over several loopback connections, either as fast as the
  * node takes them with at most a window of packets unaccounted for (closed loop: measures the
- * ceiling), or at a fixed rate (open loop: measures latency and memory at a given load).
+ * ceiling), or on an open-loop schedule (measures latency, shedding and memory at a given load).
  *
  * <p>It is built to cost the node little CPU, since both share the machine: senders block (on the
  * window or a timed park) instead of polling, and write {@value #GROUP} packets per flush.
@@ -66,31 +67,46 @@ final class LoadDriver {
   }
 
   /**
-   * Open loop: sends {@code packets[from, to)} at {@code ratePerSecond} in total, each packet on
-   * its own schedule, and notes when each was sent in {@code sentNanos[i]}.
+   * Open loop: sends {@code packets[from, to)}, packet {@code i} at {@code start + offsetNanos[i]}
+   * (its lane is {@code i % connections}), each written and flushed alone so that the node sees
+   * single-packet arrivals, and notes when each was sent in {@code sentNanos[i]}. A lane that falls
+   * behind its schedule sends at once, still one packet per flush.
    */
-  void fixedRate(byte[][] packets, int from, int to, double ratePerSecond, long[] sentNanos)
+  void openLoop(byte[][] packets, int from, int to, long[] offsetNanos, long[] sentNanos)
       throws Exception {
     long start = System.nanoTime();
-    double intervalNanos = 1e9 / ratePerSecond;
     run(
         lane -> {
           try (var socket = connect()) {
             var out = output(socket);
             for (int i = from + lane; i < to; i += connections) {
-              long due = start + (long) ((i - from) * intervalNanos);
-              long wait = due - System.nanoTime();
+              long wait = start + offsetNanos[i] - System.nanoTime();
               if (wait > 0) {
-                out.flush();
                 LockSupport.parkNanos(wait);
               }
               sentNanos[i] = System.nanoTime();
               out.writeInt(packets[i].length);
               out.write(packets[i]);
+              out.flush();
             }
-            out.flush();
           }
         });
+  }
+
+  /**
+   * Arrival offsets for {@code count} packets at {@code ratePerSecond} in total: Poisson arrivals
+   * (exponential gaps; what a mixnode fed by many independent senders sees) or evenly spaced.
+   */
+  static long[] schedule(int count, double ratePerSecond, boolean poisson, long seed) {
+    long[] offsets = new long[count];
+    var random = new SplittableRandom(seed);
+    double meanGapNanos = 1e9 / ratePerSecond;
+    double at = 0;
+    for (int i = 0; i < count; i++) {
+      offsets[i] = (long) at;
+      at += poisson ? -meanGapNanos * Math.log(1 - random.nextDouble()) : meanGapNanos;
+    }
+    return offsets;
   }
 
   private interface Lane {

@@ -23,18 +23,21 @@ import picocli.CommandLine.ParameterException;
  *       CPU-second with every core busy (and on one core, and raw X25519 per CPU-second);
  *   <li>saturation (closed loop): packets/s forwarded, mixnode cores busy, packets per CPU-second
  *       of the mixnode process ({@code utime + stime} from /proc), and that ÷ the all-cores bound;
- *   <li>a fixed rate (open loop, half the saturated rate unless {@code --rate}): p50/p99 per-hop
- *       latency (sent → forwarded packet read back at the sink, loopback both ways), CPU per packet
- *       at that rate, and resident memory (largest VmRSS sampled during the phase; VmHWM).
+ *   <li>an open loop (80 % of the saturated rate unless {@code --rate}, Poisson arrivals, one
+ *       packet per write over 16 connections): packets shed, p50/p99 per-hop latency (sent →
+ *       forwarded packet read back at the sink, loopback both ways), CPU per packet at that rate,
+ *       and resident memory (largest VmRSS sampled during the phase; VmHWM).
  * </ul>
  *
- * The load generator and sink run on the same machine and share its cores with the mixnode: the
- * per-CPU-second figure is the one that carries over to a machine of its own.
+ * The load generator and sink run on the same machine and share its cores with the mixnode, unless
+ * {@code --pin} puts them on separate cores with taskset: the per-CPU-second figure is the one that
+ * carries over to a machine of its own.
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -Xmx2g -cp bench/target/benchmarks.jar
  * dev.betanet.bench.mixnode.MixnodeBench [--x25519 bouncycastle,openssl] [--warmup 150000]
- * [--saturate 120000] [--rate 0 (auto)] [--rate-fraction 0.5] [--rate-seconds 5] [--connections 4]
- * [--window 512] [--jar path] [--jvm "-Xms128m -Xmx128m -XX:+UseSerialGC"]}
+ * [--saturate 120000] [--rate 0 (auto)] [--rate-fraction 0.8] [--rate-seconds 5] [--connections 4]
+ * [--rate-connections 16] [--arrivals poisson|even] [--pin] [--window 512] [--jar path] [--jvm
+ * "-Xms128m -Xmx128m -XX:+UseSerialGC"]}
  */
 public final class MixnodeBench {
 
@@ -65,14 +68,36 @@ public final class MixnodeBench {
     @Option(names = "--rate", paramLabel = "PKT/S", description = "0: auto (default)")
     int rate = 0;
 
-    @Option(names = "--rate-fraction", paramLabel = "F", description = "Default 0.5")
-    double rateFraction = 0.5;
+    @Option(
+        names = "--rate-fraction",
+        paramLabel = "F",
+        description = "Open-loop rate as a share of the saturated rate (default 0.8)")
+    double rateFraction = 0.8;
 
     @Option(names = "--rate-seconds", paramLabel = "S", description = "Default 5")
     int rateSeconds = 5;
 
-    @Option(names = "--connections", paramLabel = "N", description = "Default 4")
+    @Option(names = "--connections", paramLabel = "N", description = "Closed loop (default 4)")
     int connections = 4;
+
+    @Option(
+        names = "--rate-connections",
+        paramLabel = "N",
+        description = "Open loop, each packet flushed alone (default 16)")
+    int rateConnections = 16;
+
+    @Option(
+        names = "--arrivals",
+        paramLabel = "poisson|even",
+        description = "Open-loop arrival times (default poisson)")
+    String arrivals = "poisson";
+
+    @Option(
+        names = "--pin",
+        description =
+            "Node on the last core, harness on the others (taskset); without taskset the run says"
+                + " so and goes unpinned")
+    boolean pin;
 
     @Option(names = "--window", paramLabel = "N", description = "Packets in flight (default 512)")
     int window = 512;
@@ -87,12 +112,29 @@ public final class MixnodeBench {
       if (implementations.isEmpty()) {
         throw new IllegalArgumentException("--x25519 needs at least one implementation");
       }
+      if (!arrivals.equals("poisson") && !arrivals.equals("even")) {
+        throw new IllegalArgumentException("--arrivals must be poisson or even, not " + arrivals);
+      }
+      if (rateConnections < 1 || connections < 1) {
+        throw new IllegalArgumentException("--connections and --rate-connections must be >= 1");
+      }
     }
 
     BenchRun.Settings settings() {
       List<String> jvmOptions = jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+"));
       return new BenchRun.Settings(
-          jar, warmup, saturate, rate, rateFraction, rateSeconds, connections, window, jvmOptions);
+          jar,
+          warmup,
+          saturate,
+          rate,
+          rateFraction,
+          rateSeconds,
+          connections,
+          rateConnections,
+          arrivals.equals("poisson"),
+          window,
+          jvmOptions,
+          pin ? CorePinning.onThisMachine() : null);
     }
   }
 
@@ -125,50 +167,60 @@ public final class MixnodeBench {
       BenchRun.Settings settings, List<BenchRun.Result> results, String before, String after) {
     out("");
     out(
-        "mixnode: one process (JVM %s), %d cores shared with the load generator and sink;"
-            + " load average before %s, after %s",
+        "mixnode: one process (JVM %s), %s; load average (1 / 5 / 15 min) before %s, after %s;"
+            + " open loop: %s arrivals over %d connections, one packet per write",
         String.join(" ", settings.jvmOptions()),
-        Runtime.getRuntime().availableProcessors(),
+        settings.pinned()
+            ? settings.pinning().describe()
+            : "UNPINNED: "
+                + Runtime.getRuntime().availableProcessors()
+                + " cores shared with the load generator and sink",
         before,
-        after);
+        after,
+        settings.poisson() ? "Poisson" : "evenly spaced",
+        settings.rateConnections());
     out("");
     out(
         "| X25519 | saturated pkt/s | mixnode cores busy | pkt per mixnode CPU-s | bound: one hop"
-            + " per CPU-s, all cores busy (one core) | ratio | fixed rate pkt/s | p50 ms | p99 ms |"
-            + " pkt per CPU-s at fixed rate | RSS MiB at fixed rate (peak) |");
-    out("|---|---|---|---|---|---|---|---|---|---|---|");
+            + " per CPU-s, all cores busy (one core) | ratio | open-loop pkt/s | shed by node |"
+            + " pkt per CPU-s in open loop (ratio) | p50 ms | p99 ms | RSS MiB in open loop"
+            + " (peak) |");
+    out("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (BenchRun.Result r : results) {
+      double bound = r.bound().hopsPerCpuSecondAllCores();
       out(
-          "| %s | %,.0f | %.2f | %,.0f | %,.0f (%,.0f) | **%.2f** | %,.0f of %,d | %.2f | %.2f |"
-              + " %,.0f | %.0f (%.0f) |",
+          "| %s | %,.0f | %.2f | %,.0f | %,.0f (%,.0f) | **%.2f** | %,.0f of %,d | %,d | %,.0f"
+              + " (**%.2f**) | %.2f | %.2f | %.0f (%.0f) |",
           r.x25519(),
           r.saturated().perSecond(),
           r.saturated().cores(),
           r.saturated().perCpuSecond(),
-          r.bound().hopsPerCpuSecondAllCores(),
+          bound,
           r.bound().hopsPerCpuSecond(),
-          r.saturated().perCpuSecond() / r.bound().hopsPerCpuSecondAllCores(),
+          r.saturated().perCpuSecond() / bound,
           r.fixed().perSecond(),
           r.rate(),
+          r.fixed().packets() - r.fixed().arrived(),
+          r.fixed().perCpuSecond(),
+          r.fixed().perCpuSecond() / bound,
           percentile(r.latenciesMillis(), 0.50),
           percentile(r.latenciesMillis(), 0.99),
-          r.fixed().perCpuSecond(),
           r.rssMiB(),
           r.peakRssMiB());
     }
     out("");
     out(
         "| X25519 | raw X25519 per CPU-s | warm-up pkts | JIT share of node CPU (saturated) | pkt"
-            + " per mixnode CPU-s without JIT (ratio) | harness CPU per packet (saturated / fixed)"
-            + " | cores busy at fixed rate: node / harness | lost (saturated / fixed) | node"
-            + " outcomes |");
-    out("|---|---|---|---|---|---|---|---|---|");
+            + " per mixnode CPU-s without JIT (ratio) | harness CPU per packet (saturated / open)"
+            + " | cores busy in open loop: node / harness | node thread sleeps per packet"
+            + " (saturated / open) | lost (saturated / open) | node outcomes |");
+    out("|---|---|---|---|---|---|---|---|---|---|");
     for (BenchRun.Result r : results) {
       BenchRun.Phase s = r.saturated();
       BenchRun.Phase f = r.fixed();
       out(
-          "| %s | %,.0f | %,d | %.1f %% | %,.0f (%.2f) | %.1f / %.1f µs | %.2f / %.2f | %,d / %,d |"
-              + " %s |",
+          "| %s | %,.0f | %,d | %.1f %% | %,.0f (%.2f) | %.1f / %.1f µs | %.2f / %.2f | %.2f /"
+              + " %.2f | %,d / %,d | %s |",
           r.x25519(),
           r.bound().x25519PerCpuSecond(),
           r.warmupPackets(),
@@ -179,6 +231,8 @@ public final class MixnodeBench {
           1e6 * f.harnessCpu() / Math.max(1, f.arrived()),
           f.nodeCpu().total() / f.seconds(),
           f.harnessCpu() / f.seconds(),
+          s.switchesPerPacket(),
+          f.switchesPerPacket(),
           s.packets() - s.arrived(),
           r.fixed().packets() - r.fixed().arrived(),
           outcomes(r.outcomes()));

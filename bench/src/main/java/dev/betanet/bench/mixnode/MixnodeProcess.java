@@ -26,13 +26,21 @@ final class MixnodeProcess implements AutoCloseable {
   private final Process process;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /**
+   * @param launcher a command prefix (e.g. {@code taskset -c 1}), or empty
+   */
   MixnodeProcess(
-      Path jar, BenchNetwork network, int packetPort, String x25519, List<String> jvmOptions)
+      Path jar,
+      BenchNetwork network,
+      int packetPort,
+      String x25519,
+      List<String> jvmOptions,
+      List<String> launcher)
       throws IOException {
     this.packetPort = packetPort;
     this.managementPort = freePort();
     this.log = network.dir.resolve("mixnode-" + x25519 + ".log");
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-Dquarkus.management.port=" + managementPort);

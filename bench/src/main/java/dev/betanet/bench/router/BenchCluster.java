@@ -57,7 +57,11 @@ final class BenchCluster implements AutoCloseable {
   private long meanDelayMillis;
   private int canaryWeight = 100;
 
-  BenchCluster(int layers) throws IOException {
+  /** The routers' send rate; 0 is unpaced (no router cover), explicitly. */
+  private long sendRatePerSecond;
+
+  BenchCluster(int layers, long sendRatePerSecond) throws IOException {
+    this.sendRatePerSecond = sendRatePerSecond;
     for (int i = 0; i < layers; i++) {
       mixes.add(NodeKeys.generate("bench-mix-" + i, signer.publicKey(), 1, RANDOM));
       mixPorts.add(freePort());
@@ -107,7 +111,7 @@ final class BenchCluster implements AutoCloseable {
         epoch,
         Instant.now(),
         2048,
-        new Topology.Mixing(meanDelayMillis, 0),
+        new Topology.Mixing(meanDelayMillis, 0).withSendRatePerSecond(sendRatePerSecond),
         layers,
         List.of(
             router(entry, entryPacketPort, entryTunnelPort, List.of()),
@@ -141,6 +145,32 @@ final class BenchCluster implements AutoCloseable {
     epoch++;
     publish();
     Thread.sleep(2500); // nodes poll their files once a second
+  }
+
+  /** Republishes the topology with another router send rate and waits for the nodes to take it. */
+  void configureSendRate(long rate) throws Exception {
+    sendRatePerSecond = rate;
+    epoch++;
+    publish();
+    Thread.sleep(2500); // nodes poll their files once a second
+  }
+
+  /** The entry router's process id (it is launched after the mixnodes). */
+  long entryPid() {
+    return processes.get(mixes.size()).pid();
+  }
+
+  /** The entry router's Prometheus page. */
+  String entryMetrics() throws Exception {
+    var http = HttpClient.newHttpClient();
+    return http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + managementPorts.get(mixes.size()) + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private void publish() throws IOException {

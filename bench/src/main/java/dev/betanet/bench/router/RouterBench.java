@@ -72,6 +72,15 @@ public final class RouterBench {
     int layers = 3;
 
     @Option(
+        names = "--send-rate",
+        paramLabel = "PER_SECOND",
+        description =
+            "The routers' send rate (topology mixing.sendRatePerSecond). Default 0: unpaced, no"
+                + " router cover, what the figures before the send queue measured; the cluster"
+                + " default is 100")
+    long sendRate = 0;
+
+    @Option(
         names = "--jvm",
         paramLabel = "OPTIONS",
         description = "The nodes' JVM options, one argument (default -Xmx256m ...)")
@@ -104,7 +113,7 @@ public final class RouterBench {
 
   public static void main(String[] args) throws Exception {
     Options options = CommandLines.parseOrExit(new Options(), args, Options::validate);
-    try (var cluster = new BenchCluster(options.layers)) {
+    try (var cluster = new BenchCluster(options.layers, options.sendRate)) {
       cluster.start(options.mixnodeJar, options.routerJar, options.jvmOptions());
       System.out.printf(
           Locale.ROOT,

@@ -24,7 +24,10 @@ class BenchReportTest {
     String text = Files.readString(file);
     assertThat(text)
         .startsWith("# Benchmarks\n\nhand-written intro\n")
-        .contains(BenchReport.BEGIN + "\nthird run: 14 requests/s\n" + BenchReport.END)
+        .contains(
+            BenchReport.SECTION.begin()
+                + "\nthird run: 14 requests/s\n"
+                + BenchReport.SECTION.end())
         .endsWith("hand-written outro\n")
         .doesNotContain("first run")
         .doesNotContain("second run");

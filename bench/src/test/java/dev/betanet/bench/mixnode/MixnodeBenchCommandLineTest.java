@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -29,6 +30,10 @@ class MixnodeBenchCommandLineTest {
               "2",
               "--connections",
               "1",
+              "--rate-connections",
+              "17",
+              "--arrivals",
+              "even",
               "--window",
               "8",
               "--jar",
@@ -41,7 +46,36 @@ class MixnodeBenchCommandLineTest {
     assertThat(arguments.settings())
         .isEqualTo(
             new BenchRun.Settings(
-                Path.of("node.jar"), 10, 20, 30, 0.25, 2, 1, 8, java.util.List.of()));
+                Path.of("node.jar"), 10, 20, 30, 0.25, 2, 1, 17, false, 8, List.of(), null));
+  }
+
+  @Test
+  void opensTheLoopAtEightyPercentOverSixteenConnectionsWithPoissonArrivalsByDefault() {
+    BenchRun.Settings settings = MixnodeBench.parse(new String[0]).settings();
+
+    assertThat(settings.rateFraction()).isEqualTo(0.8);
+    assertThat(settings.rateConnections()).isEqualTo(16);
+    assertThat(settings.poisson()).isTrue();
+    assertThat(settings.pinned()).isFalse();
+  }
+
+  @Test
+  void anUnknownArrivalProcessIsAnError() {
+    assertThatThrownBy(() -> MixnodeBench.parse(new String[] {"--arrivals", "bursty"}))
+        .hasMessageContaining("--arrivals must be poisson or even, not bursty");
+  }
+
+  @Test
+  void poissonArrivalsKeepTheRequestedMeanRateAndNeverGoBackInTime() {
+    long[] offsets = LoadDriver.schedule(100_000, 20_000, true, 15L);
+
+    for (int i = 1; i < offsets.length; i++) {
+      assertThat(offsets[i]).isGreaterThanOrEqualTo(offsets[i - 1]);
+    }
+    // 100,000 exponential gaps of mean 50 µs: 5 s, within a few standard deviations (0.3 %).
+    assertThat(offsets[offsets.length - 1] / 1e9).isBetween(4.95, 5.05);
+    assertThat(LoadDriver.schedule(4, 1_000, false, 15L))
+        .containsExactly(0, 1_000_000, 2_000_000, 3_000_000);
   }
 
   @Test

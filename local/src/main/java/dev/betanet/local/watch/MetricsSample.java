@@ -8,11 +8,16 @@ import java.util.TreeMap;
 
 /**
  * One scrape of a router's metrics page, reduced to what the view shows: request counts by
- * transport and outcome, and latency histogram buckets by transport. Series it does not show are
- * skipped.
+ * transport and outcome, latency histogram buckets by transport, and the stream series ({@link
+ * StreamView#key}). Series it does not show are skipped.
  */
 public record MetricsSample(
-    Map<String, Map<String, Double>> requests, Map<String, Map<Double, Double>> buckets) {
+    Map<String, Map<String, Double>> requests,
+    Map<String, Map<Double, Double>> buckets,
+    Map<String, Double> streams) {
+
+  /** An empty sample (no router read yet). */
+  public static final MetricsSample EMPTY = new MetricsSample(Map.of(), Map.of(), Map.of());
 
   static final String REQUESTS = MetricNames.ROUTER_REQUESTS.prometheus();
   static final String BUCKETS = MetricNames.ROUTER_REQUEST_SECONDS.buckets();
@@ -20,8 +25,14 @@ public record MetricsSample(
   public static MetricsSample from(Scrape scrape) {
     Map<String, Map<String, Double>> requests = new HashMap<>();
     Map<String, Map<Double, Double>> buckets = new HashMap<>();
+    Map<String, Double> streams = new HashMap<>();
     for (Scrape.Sample sample : scrape.samples()) {
       Map<String, String> labels = sample.labels();
+      String streamKey = StreamView.key(sample);
+      if (streamKey != null) {
+        streams.merge(streamKey, sample.value(), Double::sum);
+        continue;
+      }
       String transport = labels.getOrDefault("transport", "mixnet");
       if (REQUESTS.equals(sample.name())) {
         requests
@@ -37,14 +48,16 @@ public record MetricsSample(
             .merge(le, sample.value(), Double::sum);
       }
     }
-    return new MetricsSample(requests, buckets);
+    return new MetricsSample(requests, buckets, streams);
   }
 
   /** Sum of two samples (several routers). */
   public MetricsSample plus(MetricsSample other) {
     Map<String, Map<String, Double>> r = new HashMap<>();
     Map<String, Map<Double, Double>> b = new HashMap<>();
+    Map<String, Double> st = new HashMap<>();
     for (MetricsSample s : new MetricsSample[] {this, other}) {
+      s.streams.forEach((k, v) -> st.merge(k, v, Double::sum));
       s.requests.forEach(
           (t, m) ->
               m.forEach(
@@ -54,7 +67,7 @@ public record MetricsSample(
               m.forEach(
                   (k, v) -> b.computeIfAbsent(t, x -> new TreeMap<>()).merge(k, v, Double::sum)));
     }
-    return new MetricsSample(r, b);
+    return new MetricsSample(r, b, st);
   }
 
   /**

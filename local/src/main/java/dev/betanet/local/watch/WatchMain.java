@@ -21,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -35,9 +34,10 @@ import picocli.CommandLine.Option;
  * per transport requests/s, p50/p95 latency and error rate over the last {@value #WINDOW} s (from
  * the routers' /q/metrics), the canary weight and phase (the MixnetCluster's status), the mixnode
  * pools (ready of desired, and per layer as the first router sees them), and each layer's departure
- * entropy and the cover rate ({@code status.anonymity}, {@link AnonymityView}). Options (picocli;
- * {@code --help} lists them): {@code --kubeconfig FILE}, {@code --namespace NS}, {@code --cluster
- * NAME}, {@code --once}.
+ * entropy and the cover rate ({@code status.anonymity}, {@link AnonymityView}), and the streams
+ * (open, windows, kB/s each way per transport, retransmissions: {@link StreamView}). Options
+ * (picocli; {@code --help} lists them): {@code --kubeconfig FILE}, {@code --namespace NS}, {@code
+ * --cluster NAME}, {@code --once}.
  */
 @Command(
     name = "make watch",
@@ -126,7 +126,7 @@ public final class WatchMain implements Callable<Integer> {
               .withLabel("app.kubernetes.io/component", "router")
               .list()
               .getItems();
-      MetricsSample total = new MetricsSample(Map.of(), Map.of());
+      MetricsSample total = MetricsSample.EMPTY;
       JsonNode status = null;
       for (Pod router : routers) {
         String ip = router.getStatus() == null ? null : router.getStatus().getPodIP();
@@ -230,6 +230,7 @@ public final class WatchMain implements Callable<Integer> {
                   100 * s.errorRate(),
                   last.count(transport, null)));
     }
+    out.append('\n').append(StreamView.render(first, last, samples.size() - 1));
     out.append("\n(rates and latency over the last ")
         .append(samples.size() - 1)
         .append(" s, from ")

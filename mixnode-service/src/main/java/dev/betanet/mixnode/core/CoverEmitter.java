@@ -93,7 +93,7 @@ public final class CoverEmitter {
               if (ar.succeeded() && ar.result().isPresent() && running) {
                 HopResult.Forward packet = ar.result().get();
                 metrics.coverSent();
-                pipeline.send(packet.next(), packet.delayMillis(), packet.packet());
+                pipeline.send(packet);
               } else if (ar.failed()) {
                 LOG.warnf("could not build a cover packet: %s", ar.cause().toString());
               }

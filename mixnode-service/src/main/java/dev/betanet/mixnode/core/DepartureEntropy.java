@@ -48,8 +48,13 @@ final class DepartureEntropy {
 
   /** A packet entered the pool at {@code nowNanos}. */
   synchronized void arrived(long nowNanos) {
+    arrived(nowNanos, 1);
+  }
+
+  /** {@code count} packets entered the pool at {@code nowNanos}. */
+  synchronized void arrived(long nowNanos, int count) {
     advance(nowNanos);
-    pool++;
+    pool += count;
   }
 
   /** {@code count} packets left the pool at {@code nowNanos}, one after another. */

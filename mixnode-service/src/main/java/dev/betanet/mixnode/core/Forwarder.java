@@ -3,31 +3,34 @@ package dev.betanet.mixnode.core;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The forwarding pool: one mutual-TLS {@link NextHopLink} per next-hop address, created on first
- * use, each on an event loop of its own choosing (round robin) so outbound writes spread over the
- * event loops.
+ * The forwarding pool: one mutual-TLS {@link NextHopLink} per packet loop and next-hop address,
+ * created on first use on that loop, over the node's one {@link NetClient} (its options are set
+ * here, in one place).
  */
 final class Forwarder {
 
-  private final VertxInternal vertx;
+  private final Vertx vertx;
   private final NetClient client;
   private final int queueBound;
   private final MixnodeMetrics metrics;
-  private final Map<RoutingTable.Address, NextHopLink> links = new ConcurrentHashMap<>();
+  private final Map<LinkKey, NextHopLink> links = new ConcurrentHashMap<>();
+
+  /** A loop (by its context) and one of its next hops. */
+  private record LinkKey(ContextInternal loop, RoutingTable.Address next) {}
 
   private final NodeLinks nodeLinks;
 
   Forwarder(Vertx vertx, int queueBound, MixnodeMetrics metrics, NodeLinks nodeLinks) {
-    this.vertx = (VertxInternal) vertx;
+    this.vertx = vertx;
     this.queueBound = queueBound;
     this.metrics = metrics;
     this.nodeLinks = nodeLinks;
@@ -40,46 +43,30 @@ final class Forwarder {
                 .setReconnectAttempts(0));
   }
 
-  /** Sends {@code packet} to {@code next}; never blocks. Any thread. */
-  void send(RoutingTable.Address next, byte[] packet) {
-    NextHopLink link = link(next);
-    link.offer(packet);
-    link.flush();
+  /**
+   * The link from the loop on {@code context} to {@code next}, created on first use. Each loop owns
+   * its links (one connection per loop and next hop), so a loop writes its packets on its own
+   * thread; {@link PacketLoop} keeps them in a map of its own, so this is not on the packet path.
+   */
+  NextHopLink link(ContextInternal context, RoutingTable.Address next) {
+    return links.computeIfAbsent(
+        new LinkKey(context, next),
+        key -> new NextHopLink(next, context, client, queueBound, metrics, nodeLinks));
   }
 
-  /** A batch of sends that wakes each next hop's event loop once, at {@link Batch#flush}. */
-  Batch batch() {
-    return new Batch();
-  }
-
-  /** Packets for several next hops, flushed together; one thread's, not shared. */
-  final class Batch {
-    private final List<NextHopLink> touched = new ArrayList<>(4);
-
-    void send(RoutingTable.Address next, byte[] packet) {
-      NextHopLink link = link(next);
-      link.offer(packet);
-      if (!touched.contains(link)) {
-        touched.add(link);
+  /**
+   * Opens, and keeps open, the links from every loop to each of {@code next} (the hops the topology
+   * in force names, {@link dev.betanet.protocol.link.NextLayer}), so that no packet pays a TLS
+   * handshake; links to hops no longer named are no longer kept (opened on demand, as before). At
+   * most loops × the next layer's nodes links are kept. Any thread.
+   */
+  void keepOpen(List<ContextInternal> loops, Set<RoutingTable.Address> next) {
+    links.forEach((key, link) -> link.keepOpen(next.contains(key.next())));
+    for (ContextInternal loop : loops) {
+      for (RoutingTable.Address address : next) {
+        link(loop, address).keepOpen(true);
       }
     }
-
-    void flush() {
-      touched.forEach(NextHopLink::flush);
-      touched.clear();
-    }
-  }
-
-  private NextHopLink link(RoutingTable.Address next) {
-    NextHopLink link = links.get(next);
-    if (link != null) {
-      return link;
-    }
-    return links.computeIfAbsent(
-        next,
-        address ->
-            new NextHopLink(
-                address, vertx.createEventLoopContext(), client, queueBound, metrics, nodeLinks));
   }
 
   int queued() {

@@ -1,15 +1,19 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.link.NextLayer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * One mixnode: packet server, pipeline, delay pool and forwarder over one Vert.x instance. Plain
- * Java, so a test can run several on one Vertx; the Quarkus service only wires it up.
+ * One mixnode: packet server, packet loops (one per core, each reading, processing, delaying and
+ * writing its own connections' packets) and forwarder over one Vert.x instance. Plain Java, so a
+ * test can run several on one Vertx; the Quarkus service only wires it up.
  *
  * <p>Lifecycle: {@link #start()} loads the files and binds the port once they verify; {@link
  * #stop()} stops accepting, forwards what falls due within the drain time and counts the rest.
@@ -63,10 +67,10 @@ public final class Mixnode {
     this.watcher = new NodeStateWatcher(vertx, settings, processors, stateDir, this::applied);
     this.links = new NodeLinks(settings.nodeId(), watcher::current, metrics);
     this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics, links);
-    this.pipeline = new Pipeline(watcher::current, settings, forwarder, metrics);
+    this.pipeline = new Pipeline(vertx, watcher::current, settings, forwarder, metrics);
     this.server =
         new PacketServer(
-            vertx, () -> watcher.current().packetSize(), pipeline::accept, metrics, links);
+            vertx, () -> watcher.current().packetSize(), pipeline.loops(), metrics, links);
     this.cover = new CoverEmitter(vertx, watcher::current, coverSource, pipeline, metrics);
     metrics.rejectedReloads(watcher::rejectedUpdates);
     metrics.rejectedReloadsByReason(watcher::rejectedUpdates);
@@ -91,17 +95,23 @@ public final class Mixnode {
               boundPort = port;
               cover.start();
               LOG.infof(
-                  "mixnode %s listening on %s:%d (%d crypto threads)",
-                  settings.nodeId(), settings.host(), port, settings.cryptoThreads());
+                  "mixnode %s listening on %s:%d (%d packet loops)",
+                  settings.nodeId(), settings.host(), port, pipeline.loops().size());
             });
   }
 
   /**
-   * A newly accepted key/topology state: new links use its identity and pins, old ones re-judged.
+   * A newly accepted key/topology state: new links use its identity and pins, old ones re-judged,
+   * and the links to the hops it names are opened now, ahead of any packet.
    */
   private void applied(ActiveState state) {
     links.apply(state);
     server.recheck(links.inboundPeers());
+    forwarder.keepOpen(
+        pipeline.loops().stream().map(PacketLoop::context).toList(),
+        NextLayer.fromMixnode(state.topology(), settings.nodeId()).stream()
+            .map(RoutingTable.Address::parse)
+            .collect(Collectors.toSet()));
   }
 
   /** Graceful stop; see the class comment. Completes when everything is closed. */
@@ -112,14 +122,7 @@ public final class Mixnode {
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     return server
         .close()
-        .compose(
-            v ->
-                vertx.executeBlocking(
-                    () -> {
-                      pipeline.drain(settings.drainTimeout());
-                      return null;
-                    },
-                    false))
+        .compose(v -> pipeline.drain(settings.drainTimeout()))
         .compose(
             v ->
                 forwarder.drainAndClose(
@@ -173,5 +176,10 @@ public final class Mixnode {
 
   public int delayPoolSize() {
     return pipeline.delayPoolSize();
+  }
+
+  /** The packet loops (tests look at how connections and held packets spread over them). */
+  List<PacketLoop> loops() {
+    return pipeline.loops();
   }
 }

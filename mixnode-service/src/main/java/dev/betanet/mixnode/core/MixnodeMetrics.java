@@ -34,9 +34,14 @@ public final class MixnodeMetrics {
   private final AtomicInteger inboundConnections = new AtomicInteger();
   private final AtomicInteger outboundConnections = new AtomicInteger();
   private final MeterRegistry registry;
+  private final Counter linkFailures;
 
   public MixnodeMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.linkFailures =
+        Counter.builder(MetricNames.MIXNODE_LINK_FAILURES.meter())
+            .description("Outbound packet links that failed to open")
+            .register(registry);
     for (PacketResult result : PacketResult.values()) {
       // betanet_mixnode_packets_total{result}
       packets.put(
@@ -189,6 +194,11 @@ public final class MixnodeMetrics {
 
   public AtomicInteger inboundConnections() {
     return inboundConnections;
+  }
+
+  /** An outbound packet link that failed to open. */
+  public void linkFailure() {
+    linkFailures.increment();
   }
 
   public AtomicInteger outboundConnections() {

@@ -12,10 +12,14 @@ import java.time.Duration;
  * @param topologyFile the signed topology document
  * @param host packet port bind address
  * @param port packet port; 0 picks a free one (tests)
- * @param cryptoThreads threads that process packets (one per core by default)
- * @param cryptoQueue packets waiting for a crypto thread before new ones are dropped
- * @param delayPool packets waiting out their mixing delay before new ones are dropped
- * @param nextHopQueue packets waiting for one next hop's connection before new ones are dropped
+ * @param cryptoThreads packet loops: event loops that each read, process, hold and write their own
+ *     connections' packets (one per core by default; the name predates run-to-completion)
+ * @param cryptoQueue packets read and waiting to be processed, for the node (split between the
+ *     loops), before new ones are dropped
+ * @param delayPool packets waiting out their mixing delay, for the node (split between the loops),
+ *     before new ones are dropped
+ * @param nextHopQueue packets waiting for one loop's connection to one next hop before new ones are
+ *     dropped
  * @param drainTimeout how long shutdown keeps forwarding packets that fall due
  * @param reloadInterval how often the key and topology files are re-read
  * @param stuckAfter the pipeline is reported not live when work waited this long with no progress

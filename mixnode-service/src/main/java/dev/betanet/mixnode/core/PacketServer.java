@@ -5,53 +5,98 @@ import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.link.PendingHandshakes;
 import dev.betanet.protocol.topology.Key32;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
- * The packet port: a Vert.x NetServer speaking mutual TLS 1.3 only ({@link NodeLinks}); a
+ * The packet port: one Vert.x NetServer per {@link PacketLoop}, all on the same port, each created
+ * on its loop's context, so Vert.x hands each new connection to one of them in turn and that loop
+ * reads it for its whole life. The port speaks mutual TLS 1.3 only ({@link NodeLinks}): a
  * connection is read only after the peer's certificate passed the topology's pins, and each gets an
- * {@link InboundConnectionReader}. Failed handshakes are counted by reason; at most {@link
- * PendingHandshakes#MAX} are in progress at once (the oldest beyond is closed). Open links are
- * re-judged at every topology change ({@link #recheck}).
+ * {@link InboundConnectionReader} feeding its loop. Failed handshakes are counted by reason; at
+ * most {@link PendingHandshakes#MAX} are in progress at once on the port, across its loops (the
+ * oldest beyond is closed). Open links are re-judged at every topology change ({@link #recheck}).
+ * The servers' options are made in one place ({@link #options}).
  */
 final class PacketServer {
 
   private final Vertx vertx;
   private final IntSupplier packetSize;
-  private final Consumer<List<byte[]>> packets;
+  private final List<PacketLoop> loops;
   private final MixnodeMetrics metrics;
   private final NodeLinks links;
   private final Map<NetSocket, Key32> open = new ConcurrentHashMap<>();
   private final PendingHandshakes handshakes = new PendingHandshakes();
-  private NetServer server;
+  private final List<NetServer> servers = new ArrayList<>();
 
   PacketServer(
       Vertx vertx,
       IntSupplier packetSize,
-      Consumer<List<byte[]>> packets,
+      List<PacketLoop> loops,
       MixnodeMetrics metrics,
       NodeLinks links) {
     this.vertx = vertx;
     this.packetSize = packetSize;
-    this.packets = packets;
+    this.loops = loops;
     this.metrics = metrics;
     this.links = links;
   }
 
-  /** Binds the port; the future holds the port actually bound (useful with port 0). */
+  /**
+   * Binds the port, once per loop; the future holds the port bound. Port 0 (tests) picks a free
+   * port first: Vert.x shares a port between servers only when they name it, never port 0.
+   */
   Future<Integer> listen(String host, int port) {
-    server =
-        vertx
-            .createNetServer(links.serverOptions().setHost(host).setPort(port).setTcpNoDelay(true))
-            .connectHandler(this::handshake);
-    return server.listen().map(NetServer::actualPort);
+    int chosen;
+    try {
+      chosen = port != 0 ? port : freePort(host);
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    Future<Integer> bound = Future.succeededFuture(chosen);
+    for (PacketLoop loop : loops) {
+      bound = bound.compose(actual -> listen(loop, host, actual));
+    }
+    return bound;
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private Future<Integer> listen(PacketLoop loop, String host, int port) {
+    Promise<Integer> bound = Promise.promise();
+    // Created and bound on the loop's context: that is the context its connections run on.
+    loop.context()
+        .runOnContext(
+            v -> {
+              NetServer server =
+                  vertx
+                      .createNetServer(options(host, port))
+                      .connectHandler(s -> handshake(s, loop));
+              synchronized (servers) {
+                servers.add(server);
+              }
+              server.listen().map(NetServer::actualPort).onComplete(bound);
+            });
+    return bound.future();
+  }
+
+  private NetServerOptions options(String host, int port) {
+    return links.serverOptions().setHost(host).setPort(port).setTcpNoDelay(true);
   }
 
   /**
@@ -60,7 +105,7 @@ final class PacketServer {
    * place); a failed handshake is counted by its reason, one pushed out by the bound as {@code
    * too_many_handshakes}, never both.
    */
-  private void handshake(NetSocket socket) {
+  private void handshake(NetSocket socket, PacketLoop loop) {
     PendingHandshakes.Pending pending =
         () -> {
           links.refusedInbound(LinkRefusal.TOO_MANY_HANDSHAKES);
@@ -78,12 +123,12 @@ final class PacketServer {
                 links.refusedInbound(ar.cause());
                 socket.close();
               } else {
-                accept(socket);
+                accept(socket, loop);
               }
             });
   }
 
-  private void accept(NetSocket socket) {
+  private void accept(NetSocket socket, PacketLoop loop) {
     Key32 peer = NodeLinks.peerOf(socket);
     if (peer == null) {
       // Unreachable with client auth required; refuse rather than trust a link without a pin.
@@ -98,7 +143,7 @@ final class PacketServer {
           open.remove(socket);
           metrics.inboundConnections().decrementAndGet();
         });
-    new InboundConnectionReader(socket, packetSize, packets, metrics).start();
+    new InboundConnectionReader(socket, packetSize, loop::accept, metrics).start();
   }
 
   /**
@@ -121,6 +166,11 @@ final class PacketServer {
 
   /** Stops accepting and closes every inbound connection. */
   Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    List<Future<Void>> closed = new ArrayList<>();
+    synchronized (servers) {
+      servers.forEach(server -> closed.add(server.close()));
+      servers.clear();
+    }
+    return Future.all(closed).mapEmpty();
   }
 }

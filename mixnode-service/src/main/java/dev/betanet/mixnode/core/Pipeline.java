@@ -1,137 +1,140 @@
 package dev.betanet.mixnode.core;
 
-import dev.betanet.protocol.packet.NodeRef;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The path of one packet after it is read: crypto thread (one hop of processing with the key ring
- * in force), then the delay pool for its mixing delay, then the forwarder. Every packet ends in
- * exactly one counted {@link PacketResult}.
+ * The node's packet loops, one per core ({@code cryptoThreads}), each on its own Vert.x event loop:
+ * a packet is read, processed, held and written by the one loop whose connection brought it (see
+ * {@link PacketLoop}). This class creates them, splits the node's bounds between them, and answers
+ * for all of them (gauges, liveness, drain). Every packet ends in exactly one counted {@link
+ * PacketResult}.
  */
 final class Pipeline {
-
-  /** Packets per crypto task: large enough to save wake-ups, small enough to spread work. */
-  private static final int BATCH = 16;
 
   /** The anonymity estimate's window: 60 buckets of one second (docs/anonymity.md). */
   private static final long ENTROPY_BUCKET_NANOS = 1_000_000_000L;
 
   private static final int ENTROPY_BUCKETS = 60;
 
-  private final Supplier<ActiveState> state;
+  private final List<PacketLoop> loops;
   private final MixnodeMetrics metrics;
-  private final Forwarder forwarder;
-  private final CryptoPool crypto;
-  private final DelayPool delays;
-  private final DepartureEntropy entropy;
+  private final AtomicInteger nextCoverLoop = new AtomicInteger();
 
   Pipeline(
+      Vertx vertx,
       Supplier<ActiveState> state,
       MixnodeSettings settings,
       Forwarder forwarder,
       MixnodeMetrics metrics) {
-    this.state = state;
     this.metrics = metrics;
-    this.forwarder = forwarder;
-    this.crypto =
-        new CryptoPool(
-            settings.cryptoThreads(),
-            settings.cryptoQueue(),
-            refused -> metrics.count(PacketResult.DROPPED_OVERLOAD, refused));
-    this.entropy = new DepartureEntropy(ENTROPY_BUCKET_NANOS, ENTROPY_BUCKETS);
-    this.delays = new DelayPool(settings.delayPool(), forwarder, entropy);
-    metrics.poolSize(delays::size);
+    // One estimator for the node: its pool is the union of the loops' queues.
+    DepartureEntropy entropy = new DepartureEntropy(ENTROPY_BUCKET_NANOS, ENTROPY_BUCKETS);
+    List<ContextInternal> contexts = distinctLoops((VertxInternal) vertx, settings.cryptoThreads());
+    int n = contexts.size();
+    List<PacketLoop> created = new ArrayList<>(n);
+    for (ContextInternal context : contexts) {
+      created.add(
+          new PacketLoop(
+              context,
+              state,
+              forwarder,
+              metrics,
+              entropy,
+              share(settings.cryptoQueue(), n),
+              share(settings.delayPool(), n)));
+    }
+    this.loops = List.copyOf(created);
+    metrics.poolSize(this::delayPoolSize);
     metrics.departureEntropy(
         () -> entropy.entropyBits(System.nanoTime()),
         () -> entropy.meanPoolPackets(System.nanoTime()));
-    metrics.cryptoQueueSize(crypto::pending);
+    metrics.cryptoQueueSize(this::backlogSize);
+  }
+
+  /** The loops; the packet server gives each its own inbound connections. */
+  List<PacketLoop> loops() {
+    return loops;
   }
 
   /**
-   * Takes the packets of one socket read off an event loop; returns at once. Packets beyond the
-   * crypto bound are dropped and counted; the rest go to the crypto threads in small batches, so
-   * that both threads get work from one busy connection.
+   * Routes a packet this node made itself (cover traffic), on the loops in turn: not the packet
+   * path, so a hop onto a loop is fine here.
    */
-  void accept(List<byte[]> packets) {
-    int admitted = crypto.admit(packets.size());
-    if (admitted < packets.size()) {
-      metrics.count(PacketResult.DROPPED_OVERLOAD, packets.size() - admitted);
-    }
-    for (int from = 0; from < admitted; from += BATCH) {
-      List<byte[]> batch = packets.subList(from, Math.min(admitted, from + BATCH));
-      crypto.execute(() -> process(batch), batch.size());
-    }
+  void send(HopResult.Forward packet) {
+    loops.get(Math.floorMod(nextCoverLoop.getAndIncrement(), loops.size())).sendOwn(packet);
   }
 
-  private void process(List<byte[]> packets) {
-    ActiveState current = state.get();
-    Forwarder.Batch out = forwarder.batch();
-    int unheld = 0;
-    for (byte[] packet : packets) {
-      long start = System.nanoTime();
-      HopResult result = current.processor().process(packet);
-      metrics.processed(System.nanoTime() - start);
-      switch (result) {
-        case HopResult.Done done -> metrics.count(done.result());
-        case HopResult.Forward forward -> {
-          if (route(current, forward, out)) {
-            unheld++;
-          }
-        }
+  boolean isStuck(Duration stuckAfter) {
+    long nanos = stuckAfter.toNanos();
+    for (PacketLoop loop : loops) {
+      if (loop.isStuck(nanos)) {
+        return true;
       }
-    }
-    if (unheld > 0) {
-      // Once per batch, not per packet: the estimator takes a lock.
-      entropy.forwardedUnheld(System.nanoTime(), unheld);
-    }
-    out.flush();
-  }
-
-  /** Routes a packet this node made itself (cover traffic) as if it had just been processed. */
-  void send(NodeRef next, long delayMillis, byte[] packet) {
-    Forwarder.Batch out = forwarder.batch();
-    // Not an entropy event: the node's own packet hides nothing here, it is not a departure.
-    route(state.get(), new HopResult.Forward(next, delayMillis, packet), out);
-    out.flush();
-  }
-
-  /** Sends, holds or refuses a processed packet; true when it was sent on without a delay. */
-  private boolean route(ActiveState current, HopResult.Forward forward, Forwarder.Batch out) {
-    RoutingTable.Address next = current.routes().addressOf(forward.next());
-    if (next == null) {
-      metrics.count(PacketResult.UNROUTABLE);
-    } else if (forward.delayMillis() > current.maxHopDelayMillis()) {
-      // Checked before the pool: a sender must not be able to park packets here for weeks.
-      metrics.count(PacketResult.DELAY_TOO_LONG);
-    } else if (forward.delayMillis() <= 0) {
-      out.send(next, forward.packet());
-      return true;
-    } else if (!delays.hold(next, forward.packet(), forward.delayMillis())) {
-      metrics.count(PacketResult.DROPPED_OVERLOAD);
     }
     return false;
   }
 
-  boolean isStuck(Duration stuckAfter) {
-    return crypto.isStuck(stuckAfter) || delays.isStuck(stuckAfter);
+  int delayPoolSize() {
+    int total = 0;
+    for (PacketLoop loop : loops) {
+      total += loop.delayedSize();
+    }
+    return total;
   }
 
-  int delayPoolSize() {
-    return delays.size();
+  private int backlogSize() {
+    int total = 0;
+    for (PacketLoop loop : loops) {
+      total += loop.backlogSize();
+    }
+    return total;
   }
 
   /**
-   * Shutdown, first half: finishes the packets already read (within the drain time), then keeps
-   * forwarding held packets that fall due before the deadline. What is left is counted as dropped.
+   * Shutdown, first half (the packet port is closed): every loop finishes the packets already read
+   * and keeps releasing held packets that fall due before {@code drainTimeout}; what is left then
+   * is counted as dropped at shutdown.
    */
-  void drain(Duration drainTimeout) throws InterruptedException {
+  Future<Void> drain(Duration drainTimeout) {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
-    if (!crypto.shutdown(drainTimeout)) {
-      metrics.count(PacketResult.DROPPED_SHUTDOWN, crypto.shutdownNow());
+    List<Future<Integer>> drained = new ArrayList<>();
+    for (PacketLoop loop : loops) {
+      drained.add(
+          loop.drain(deadline)
+              .onSuccess(left -> metrics.count(PacketResult.DROPPED_SHUTDOWN, left)));
     }
-    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    metrics.count(PacketResult.DROPPED_SHUTDOWN, delays.drainAndStop(left));
+    return Future.all(drained).mapEmpty();
+  }
+
+  /** A bound split between {@code loops}, rounded up so the node holds at least the bound. */
+  static int share(int bound, int loops) {
+    return Math.max(1, (bound + loops - 1) / loops);
+  }
+
+  /**
+   * Contexts on {@code count} different event loops of Vert.x's pool (at most as many as it has):
+   * two loops on one thread would serialise what should run side by side.
+   */
+  private static List<ContextInternal> distinctLoops(VertxInternal vertx, int count) {
+    List<ContextInternal> contexts = new ArrayList<>(count);
+    for (EventExecutor executor : vertx.getEventLoopGroup()) {
+      if (contexts.size() == count) {
+        break;
+      }
+      contexts.add(
+          vertx.createEventLoopContext(
+              (EventLoop) executor, vertx.getWorkerPool(), Pipeline.class.getClassLoader()));
+    }
+    return contexts;
   }
 }

@@ -51,13 +51,24 @@ final class TappingRelay implements AutoCloseable {
 
   private void acceptLoop() {
     while (!listener.isClosed()) {
+      Socket upstream;
       try {
-        Socket upstream = listener.accept();
+        upstream = listener.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      try {
         Socket downstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         Thread.ofPlatform().daemon().start(() -> pipe(upstream, downstream, true));
         Thread.ofPlatform().daemon().start(() -> pipe(downstream, upstream, false));
       } catch (IOException e) {
-        return; // closed
+        // The node is not listening yet (layer 0 opens its links when the topology is applied,
+        // maybe before layer 1 has started): refuse this link, keep relaying the next ones.
+        try {
+          upstream.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
       }
     }
   }

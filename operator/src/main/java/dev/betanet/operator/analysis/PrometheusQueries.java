@@ -6,10 +6,12 @@ import java.time.Duration;
 
 /**
  * The PromQL the Prometheus provider asks, one query per measure, each with the placeholders {@code
- * {{namespace}}}, {@code {{cluster}}} and {@code {{window}}} (the step window so far, in
- * milliseconds: {@code 61000ms}). The defaults select series by the labels the PodMonitors in
- * k8s/monitoring and the local mode's Prometheus give every router ({@code job}, {@code namespace},
- * {@code cluster}, {@code pod}); a spec can replace any one of them. docs/operations.md lists them.
+ * {{namespace}}}, {@code {{cluster}}}, {@code {{window}}} (the step window so far, in milliseconds:
+ * {@code 61000ms}) and {@code {{transport}}} ({@code mixnet} for the judged figures, {@code
+ * fallback} for the comparison beside them). The defaults select series by the labels the
+ * PodMonitors in k8s/monitoring and the local mode's Prometheus give every router ({@code job},
+ * {@code namespace}, {@code cluster}, {@code pod}); a spec can replace any one of them.
+ * docs/operations.md lists them.
  */
 public record PrometheusQueries(String samples, String errorRate, String p95, String routersUp) {
 
@@ -18,8 +20,10 @@ public record PrometheusQueries(String samples, String errorRate, String p95, St
 
   private static final String REQUESTS = MetricNames.ROUTER_REQUESTS.prometheus();
   private static final String BUCKETS = MetricNames.ROUTER_REQUEST_SECONDS.buckets();
+  private static final String TRANSPORT = "{{transport}}";
+
   private static final String CLUSTER =
-      "namespace=\"{{namespace}}\",cluster=\"{{cluster}}\",transport=\"mixnet\"";
+      "namespace=\"{{namespace}}\",cluster=\"{{cluster}}\",transport=\"" + TRANSPORT + "\"";
 
   /** Judged mixnet requests: everything but requests refused as invalid (outcome rejected). */
   private static final String JUDGED =
@@ -59,11 +63,22 @@ public record PrometheusQueries(String samples, String errorRate, String p95, St
         or(overrides.routersUp, DEFAULTS.routersUp));
   }
 
-  /** {@code query} for one cluster and window: placeholders filled in. */
-  public static String render(String query, String namespace, String cluster, Duration window) {
+  /**
+   * Whether the request queries can be asked about each transport: each of samples, errorRate and
+   * p95 has the {@code {{transport}}} placeholder (an override that names the transport itself is
+   * asked about the mixnet only, and the fallback comparison is left out).
+   */
+  public boolean perTransport() {
+    return samples.contains(TRANSPORT) && errorRate.contains(TRANSPORT) && p95.contains(TRANSPORT);
+  }
+
+  /** {@code query} for one cluster, transport and window: placeholders filled in. */
+  public static String render(
+      String query, String namespace, String cluster, String transport, Duration window) {
     return query
         .replace("{{namespace}}", namespace)
         .replace("{{cluster}}", cluster)
+        .replace(TRANSPORT, transport)
         .replace("{{window}}", Math.max(1, window.toMillis()) + "ms");
   }
 

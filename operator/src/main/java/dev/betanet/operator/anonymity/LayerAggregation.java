@@ -85,7 +85,7 @@ public final class LayerAggregation {
     boolean everyLayerKnown = true;
     for (int index = 0; index < readings.layers().size(); index++) {
       LayerAnonymityStatus layer =
-          layer(index, readings.layers().get(index), previous, forwarded, coverIncrease);
+          layer(index, readings.layers().get(index), previous, forwarded, coverSent, coverIncrease);
       status.layers.add(layer);
       if (layer.entropyBits == null) {
         everyLayerKnown = false;
@@ -110,6 +110,7 @@ public final class LayerAggregation {
       List<NodeResult<MixnodeReading>> nodes,
       Counters previous,
       Map<String, Double> forwarded,
+      Map<String, Double> coverSent,
       Double coverIncrease) {
     LayerAnonymityStatus layer = new LayerAnonymityStatus();
     layer.layer = index;
@@ -118,6 +119,7 @@ public final class LayerAggregation {
     double plainBits = 0;
     double pools = 0;
     Map<String, Double> layerForwarded = new HashMap<>();
+    Map<String, Double> layerOwnCover = new HashMap<>();
     for (NodeResult<MixnodeReading> node : nodes) {
       if (!node.read()) {
         // Status is public: the reason in the operator's own words, never the node's page.
@@ -130,6 +132,7 @@ public final class LayerAggregation {
       plainBits += reading.entropyBits();
       pools += reading.poolMeanPackets();
       layerForwarded.put(node.pod(), forwarded.get(node.pod()));
+      layerOwnCover.put(node.pod(), coverSent.get(node.pod()));
     }
     if (layer.nodesRead > 0) {
       layer.poolMeanPackets = pools / layer.nodesRead;
@@ -137,10 +140,17 @@ public final class LayerAggregation {
     if (layer.nodesReady > 0 && layer.nodesRead == layer.nodesReady) {
       // All idle: every node reports 0 bits, and so does the plain mean.
       layer.entropyBits = pools > 0 ? weightedBits / pools : plainBits / layer.nodesRead;
+      // A node counts the loop cover it makes as forwarded when it sends it, but that packet never
+      // waited in its pool: what the layer relayed is what it forwarded less its own cover.
       Double forwardedIncrease =
           previous == null ? null : increase(previous.forwarded(), layerForwarded);
-      if (coverIncrease != null && forwardedIncrease != null && forwardedIncrease > 0) {
-        layer.coverShare = Math.min(1.0, coverIncrease / forwardedIncrease);
+      Double ownCoverIncrease =
+          previous == null ? null : increase(previous.coverSent(), layerOwnCover);
+      if (coverIncrease != null && forwardedIncrease != null && ownCoverIncrease != null) {
+        double relayed = forwardedIncrease - ownCoverIncrease;
+        if (relayed > 0) {
+          layer.coverShare = Math.min(1.0, coverIncrease / relayed);
+        }
       }
     }
     return layer;

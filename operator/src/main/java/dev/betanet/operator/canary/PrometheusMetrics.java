@@ -7,6 +7,7 @@ import dev.betanet.operator.analysis.PrometheusClient.Sample;
 import dev.betanet.operator.analysis.PrometheusClient.Series;
 import dev.betanet.operator.analysis.PrometheusQueries;
 import dev.betanet.operator.analysis.QueriedStats;
+import dev.betanet.operator.analysis.RequestCounts;
 import dev.betanet.operator.canary.StepWindows.Observation;
 import dev.betanet.operator.canary.StepWindows.Observed;
 import dev.betanet.operator.canary.StepWindows.StepWindow;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +36,10 @@ import org.jboss.logging.Logger;
 /**
  * The {@code prometheus} provider: asks a Prometheus server, with PromQL over the routers' request
  * metrics ({@link PrometheusQueries}), for the step window's mixnet sample count, error rate and
- * p95, evaluated at the operator's now over the window so far. Which routers Prometheus last
- * scraped successfully ({@code up}) stands in for which routers answered, so a router Prometheus
- * cannot read holds the step just as with the direct provider.
+ * p95, evaluated at the operator's now over the window so far, and the same three for the fallback
+ * to show beside them (never judged). Which routers Prometheus last scraped successfully ({@code
+ * up}) stands in for which routers answered, so a router Prometheus cannot read holds the step just
+ * as with the direct provider.
  *
  * <p>Nothing is followed between reconciles (Prometheus keeps the history): a window is only its
  * start. A query that fails or finds no series makes the window {@link Unavailable}: the step holds
@@ -50,6 +53,14 @@ public class PrometheusMetrics implements RequestMetricsProvider {
   public static final String NO_DATA = "PrometheusNoData";
 
   private static final Logger LOG = Logger.getLogger(PrometheusMetrics.class);
+
+  private static final String SAMPLES = "samples";
+  private static final String ERROR_RATE = "errorRate";
+  private static final String P95 = "p95";
+  private static final String ROUTERS_UP = "routersUp";
+
+  /** Prefix of the fallback comparison's answers. */
+  private static final String FALLBACK = "fallback ";
 
   private final PrometheusClient prometheus;
   private final PrometheusToken tokens;
@@ -108,51 +119,44 @@ public class PrometheusMetrics implements RequestMetricsProvider {
     Duration window = Duration.between(startedAt, now);
     PrometheusQueries queries = PrometheusQueries.of(spec.queries);
     URI base = URI.create(spec.address);
+    Map<String, String> asks = new LinkedHashMap<>();
+    asks.put(SAMPLES, queries.samples());
+    asks.put(ERROR_RATE, queries.errorRate());
+    asks.put(P95, queries.p95());
+    asks.put(ROUTERS_UP, queries.routersUp());
+    boolean compared = queries.perTransport();
+    if (compared) {
+      for (String measure : List.of(SAMPLES, ERROR_RATE, P95)) {
+        asks.put(FALLBACK + measure, asks.get(measure));
+      }
+    }
     Map<String, CompletableFuture<Answer>> asked = new HashMap<>();
-    Map<String, String> byName =
-        Map.of(
-            "samples", queries.samples(),
-            "errorRate", queries.errorRate(),
-            "p95", queries.p95(),
-            "routersUp", queries.routersUp());
-    byName.forEach(
+    asks.forEach(
         (name, query) ->
             asked.put(
                 name,
                 prometheus.query(
                     base,
-                    PrometheusQueries.render(query, names.namespace(), names.cluster(), window),
+                    PrometheusQueries.render(
+                        query,
+                        names.namespace(),
+                        names.cluster(),
+                        name.startsWith(FALLBACK) ? RequestCounts.FALLBACK : RequestCounts.MIXNET,
+                        window),
                     now,
                     bearer)));
     Map<String, Answer> answers = new HashMap<>();
     asked.forEach((name, answer) -> answers.put(name, answer.join()));
     try {
       // A failed query is reported before any empty answer: it is what the user must fix.
-      for (String name : List.of("samples", "errorRate", "p95", "routersUp")) {
+      for (String name : List.of(SAMPLES, ERROR_RATE, P95, ROUTERS_UP)) {
         series(answers, name);
       }
-      Routers up = routers(routers, series(answers, "routersUp"));
-      double judged = single(answers, "samples");
-      double errorRate = single(answers, "errorRate");
-      List<Sample> p95 = series(answers, "p95");
-      if (Double.isNaN(errorRate) && judged == 0) {
-        errorRate = 0; // 0 ÷ 0: no requests, which the judge holds as too few samples.
-      }
-      if (Double.isNaN(judged) || Double.isNaN(errorRate)) {
-        throw new NoAnswer(
-            new Unavailable(NO_DATA, "Prometheus answered NaN for the mixnet requests"));
-      }
-      if (p95.size() > 1) {
-        throw tooMany("p95", p95.size());
-      }
-      if (p95.isEmpty() && judged > 0) {
-        throw new NoAnswer(
-            new Unavailable(NO_DATA, "the p95 query found no latency histogram series"));
-      }
-      double p95Seconds = p95.isEmpty() ? Double.NaN : p95.getFirst().value();
+      Routers up = routers(routers, series(answers, ROUTERS_UP));
+      QueriedStats mixnet = stats(answers, "");
       return new Observation(
-          new QueriedStats(judged, errorRate, p95Seconds),
-          null,
+          mixnet,
+          compared ? comparison(answers) : null,
           up.answered(),
           routers.size(),
           up.unreachable(),
@@ -163,6 +167,49 @@ public class PrometheusMetrics implements RequestMetricsProvider {
           routers.size(),
           startedAt,
           new Unavailable(e.why.reason(), "Prometheus at " + shown(base) + ": " + e.why.message()));
+    }
+  }
+
+  /**
+   * One transport's figures from its three answers ({@code prefix} "" for the mixnet).
+   *
+   * @throws NoAnswer when an answer is missing, NaN or not one series
+   */
+  private static QueriedStats stats(Map<String, Answer> answers, String prefix) {
+    double judged = single(answers, prefix + SAMPLES);
+    double errorRate = single(answers, prefix + ERROR_RATE);
+    List<Sample> p95 = series(answers, prefix + P95);
+    if (Double.isNaN(errorRate) && judged == 0) {
+      errorRate = 0; // 0 ÷ 0: no requests, which the judge holds as too few samples.
+    }
+    if (Double.isNaN(judged) || Double.isNaN(errorRate)) {
+      throw new NoAnswer(
+          new Unavailable(
+              NO_DATA,
+              "Prometheus answered NaN for the "
+                  + (prefix.isEmpty() ? RequestCounts.MIXNET : RequestCounts.FALLBACK)
+                  + " requests"));
+    }
+    if (p95.size() > 1) {
+      throw tooMany(prefix + P95, p95.size());
+    }
+    if (p95.isEmpty() && judged > 0) {
+      throw new NoAnswer(
+          new Unavailable(NO_DATA, "the " + prefix + P95 + " query found no latency series"));
+    }
+    return new QueriedStats(judged, errorRate, p95.isEmpty() ? Double.NaN : p95.getFirst().value());
+  }
+
+  /**
+   * The fallback's figures, shown beside the mixnet's and never judged: when Prometheus cannot give
+   * them (no fallback series yet, say) they are left out rather than holding the step.
+   */
+  private static QueriedStats comparison(Map<String, Answer> answers) {
+    try {
+      return stats(answers, FALLBACK);
+    } catch (NoAnswer e) {
+      LOG.debugf("no fallback comparison from Prometheus: %s", e.why.message());
+      return null;
     }
   }
 

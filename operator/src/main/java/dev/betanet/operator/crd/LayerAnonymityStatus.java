@@ -20,9 +20,9 @@ public class LayerAnonymityStatus {
   public Double poolMeanPackets;
 
   /**
-   * Share of the packets the layer forwarded since the last reading that were loop cover (cover
-   * sent by every node, each crossing every layer once); null when unknown (first reading, no
-   * packets forwarded, or a node or router unread).
+   * Share of the packets the layer relayed since the last reading that were loop cover (cover sent
+   * by every node, each crossing every layer once; a node's own cover is not relayed by it); null
+   * when unknown (first reading, no packets relayed, or a node or router unread).
    */
   public Double coverShare;
 

@@ -2,6 +2,8 @@ package dev.betanet.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 /**
@@ -54,4 +56,16 @@ public class MixnetClusterSpec {
 
   @JsonPropertyDescription("Cover traffic every node emits.")
   public CoverTrafficSpec coverTraffic = new CoverTrafficSpec();
+
+  @JsonPropertyDescription(
+      "Packets per second each router sends, real or cover (its Poisson send queue): an empty slot"
+          + " sends cover, so routers look the same busy or idle. Costs rate x 2048 bytes/s per"
+          + " router and bounds what one router can send. When the cover rate in force (coverTraffic,"
+          + " fixed or adaptive) is higher, routers send at that rate instead. 0 sends packets"
+          + " unpaced and no router cover whatever the cover rate: no timing protection, for tests"
+          + " and benchmarks only.")
+  @Min(0)
+  @Max(10000)
+  @Default("100")
+  public int routerSendRate = 100;
 }

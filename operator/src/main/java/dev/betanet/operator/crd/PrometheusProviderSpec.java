@@ -18,6 +18,7 @@ public class PrometheusProviderSpec {
 
   @JsonPropertyDescription(
       "PromQL replacing the default query of a metric (docs/operations.md lists the defaults);"
-          + " {{namespace}}, {{cluster}} and {{window}} are filled in.")
+          + " {{namespace}}, {{cluster}}, {{window}} and {{transport}} (mixnet, then fallback)"
+          + " are filled in.")
   public PrometheusQueriesSpec queries = new PrometheusQueriesSpec();
 }

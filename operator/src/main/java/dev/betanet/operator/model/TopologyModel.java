@@ -87,11 +87,12 @@ public final class TopologyModel {
         at,
         spec.mixnodes.packetSize,
         new Topology.Mixing(
-            Durations.parse(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay").toMillis(),
-            coverIntervalMillis,
-            spec.mixnodes.surbBuckets == null
-                ? Topology.Mixing.DEFAULT_SURB_BUCKETS
-                : spec.mixnodes.surbBuckets),
+                Durations.parse(spec.mixnodes.meanDelay, "spec.mixnodes.meanDelay").toMillis(),
+                coverIntervalMillis,
+                spec.mixnodes.surbBuckets == null
+                    ? Topology.Mixing.DEFAULT_SURB_BUCKETS
+                    : spec.mixnodes.surbBuckets)
+            .withSendRatePerSecond(spec.routerSendRate),
         layers,
         routerNodes,
         new Topology.Canary(canaryWeight, fallbackPolicy(spec.fallbackPolicy)));

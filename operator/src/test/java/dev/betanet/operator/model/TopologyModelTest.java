@@ -58,11 +58,25 @@ class TopologyModelTest {
     assertThat(topology.canary())
         .isEqualTo(new Topology.Canary(40, Topology.FallbackPolicy.STRICT));
     assertThat(topology.mixing()).isEqualTo(new Topology.Mixing(50, 250));
+    assertThat(topology.mixing().sendRatePerSecond())
+        .isEqualTo(Topology.Mixing.DEFAULT_SEND_RATE_PER_SECOND);
     assertThat(topology.epoch()).isEqualTo(7);
 
     byte[] signed = new TopologySigner(keys.identity().privateKey()).sign(topology);
     assertThat(new TopologyVerifier(keys.identity().publicKey()).verify(signed))
         .isEqualTo(topology);
+  }
+
+  @Test
+  void theRoutersSendRateIsPublishedInTheMixingParameters() {
+    cluster.getSpec().routerSendRate = 0;
+    assertThat(
+            TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW).mixing().sendRatePerSecond())
+        .isZero();
+    cluster.getSpec().routerSendRate = 250;
+    assertThat(
+            TopologyModel.build(cluster, keys, Set.of(), 0, 0, 1, NOW).mixing().sendRatePerSecond())
+        .isEqualTo(250);
   }
 
   @Test

@@ -64,11 +64,38 @@ public final class MetricNames {
   /** Key/topology updates the router refused or could not apply (the mixnode's equivalent). */
   public static final MetricName ROUTER_RELOAD_REJECTED = gauge("betanet.router.reload.rejected");
 
+  /** Packets waiting in the router's send queue for a departure slot. */
+  public static final MetricName ROUTER_SEND_QUEUE_PACKETS =
+      gauge("betanet.router.send.queue.packets");
+
+  /**
+   * Departure slots of the send queue by {@code kind}: {@code real} (a queued packet left), {@code
+   * cover} (the queue was empty: a cover packet left), {@code empty} (no cover packet could be
+   * made, nothing left), {@code unpaced} (send rate 0: a packet left at once, no slot).
+   */
+  public static final MetricName ROUTER_SEND_SLOTS = counter("betanet.router.send.slots");
+
+  /** Packets the send queue refused, by {@code reason} ({@code full}). */
+  public static final MetricName ROUTER_SEND_QUEUE_REFUSED =
+      counter("betanet.router.send.queue.refused");
+
+  /** Time a real packet waited in the send queue (histogram). */
+  public static final MetricName ROUTER_SEND_QUEUE_WAIT = timer("betanet.router.send.queue.wait");
+
   /**
    * Node-to-node TLS links the router refused or closed, by {@code reason} ({@code
    * dev.betanet.protocol.link.LinkRefusal}).
    */
   public static final MetricName ROUTER_LINKS_REFUSED = counter("betanet.router.links.refused");
+
+  /** Outbound packet links open now (to the first layer, opened when a topology is applied). */
+  public static final MetricName ROUTER_LINKS_OPEN = gauge("betanet.router.links.open");
+
+  /**
+   * Outbound packet links that failed to open (connect or TLS handshake failed, or the wrong node
+   * answered), those opened ahead of traffic at a topology change included.
+   */
+  public static final MetricName ROUTER_LINK_FAILURES = counter("betanet.router.link.failures");
 
   /**
    * The same updates by {@code reason} (NodeFiles.REJECTION_REASONS: {@code stale_epoch}, {@code
@@ -142,6 +169,12 @@ public final class MetricNames {
    * dev.betanet.protocol.link.LinkRefusal}).
    */
   public static final MetricName MIXNODE_LINKS_REFUSED = counter("betanet.mixnode.links.refused");
+
+  /**
+   * Outbound packet links that failed to open (connect or TLS handshake failed, or the wrong node
+   * answered), those opened ahead of traffic at a topology change included.
+   */
+  public static final MetricName MIXNODE_LINK_FAILURES = counter("betanet.mixnode.link.failures");
 
   /** The same updates by {@code reason} (NodeFiles.REJECTION_REASONS). */
   public static final MetricName MIXNODE_RELOAD_REFUSED = counter("betanet.mixnode.reload.refused");

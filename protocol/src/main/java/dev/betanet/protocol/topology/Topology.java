@@ -58,9 +58,27 @@ public record Topology(
    *     Optional in the document: absent means {@link #DEFAULT_SURB_BUCKETS}, and the default is
    *     written as absent, so a document with the default buckets is the same document nodes from
    *     before the field read.
+   * @param sendRatePerSecond packets per second each router emits, real or cover: its send queue
+   *     sends one packet at exponentially distributed intervals of mean 1/rate, the queue's head
+   *     or, when it is empty, a cover packet (docs/anonymity.md, "Cover that does not cover"). 0
+   *     means unpaced: packets leave as they are made and routers send no cover at all, no timing
+   *     protection (for tests and benchmarks only). Optional in the document like {@code
+   *     surbBuckets}: absent means {@link #DEFAULT_SEND_RATE_PER_SECOND}, written as absent.
    */
   public record Mixing(
-      long meanDelayMillis, long coverMeanIntervalMillis, @JsonIgnore List<Integer> surbBuckets) {
+      long meanDelayMillis,
+      long coverMeanIntervalMillis,
+      @JsonIgnore List<Integer> surbBuckets,
+      @JsonIgnore long sendRatePerSecond) {
+
+    /**
+     * The send rate of a document that names none: 100 packets/s, 200 KiB/s per router whether idle
+     * or not (docs/router.md, "Send queue").
+     */
+    public static final long DEFAULT_SEND_RATE_PER_SECOND = 100;
+
+    /** Highest send rate: 10,000 packets/s is 20 MiB/s of cover per idle router. */
+    public static final long MAX_SEND_RATE_PER_SECOND = 10_000;
 
     /** The buckets of a document that names none. */
     public static final List<Integer> DEFAULT_SURB_BUCKETS = List.of(1, 4, 16, 64);
@@ -72,9 +90,16 @@ public record Topology(
     public static final int MAX_SURB_BUCKET = 1024;
 
     private static final Set<String> FIELDS =
-        Set.of("meanDelayMillis", "coverMeanIntervalMillis", "surbBuckets");
+        Set.of("meanDelayMillis", "coverMeanIntervalMillis", "surbBuckets", "sendRatePerSecond");
 
     public Mixing {
+      if (sendRatePerSecond < 0 || sendRatePerSecond > MAX_SEND_RATE_PER_SECOND) {
+        throw new IllegalArgumentException(
+            "sendRatePerSecond must be within 0.."
+                + MAX_SEND_RATE_PER_SECOND
+                + ", got "
+                + sendRatePerSecond);
+      }
       surbBuckets = List.copyOf(surbBuckets);
       if (surbBuckets.isEmpty() || surbBuckets.size() > MAX_SURB_BUCKETS) {
         throw new IllegalArgumentException(
@@ -93,9 +118,26 @@ public record Topology(
       }
     }
 
-    /** Mixing with the default SURB buckets. */
+    /** Mixing with the default SURB buckets and send rate. */
     public Mixing(long meanDelayMillis, long coverMeanIntervalMillis) {
       this(meanDelayMillis, coverMeanIntervalMillis, DEFAULT_SURB_BUCKETS);
+    }
+
+    /** Mixing with the default send rate. */
+    public Mixing(long meanDelayMillis, long coverMeanIntervalMillis, List<Integer> surbBuckets) {
+      this(meanDelayMillis, coverMeanIntervalMillis, surbBuckets, DEFAULT_SEND_RATE_PER_SECOND);
+    }
+
+    /** This mixing with another send rate. */
+    public Mixing withSendRatePerSecond(long rate) {
+      return new Mixing(meanDelayMillis, coverMeanIntervalMillis, surbBuckets, rate);
+    }
+
+    /** The send rate as the document carries it: none (absent) when it is the default. */
+    @JsonProperty("sendRatePerSecond")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    Long sendRateInDocument() {
+      return sendRatePerSecond == DEFAULT_SEND_RATE_PER_SECOND ? null : sendRatePerSecond;
     }
 
     /** The buckets as the document carries them: none (absent) when they are the default. */
@@ -117,8 +159,9 @@ public record Topology(
 
     /**
      * Binds the document's {@code mixing} object by hand, because {@code surbBuckets} may be absent
-     * (documents signed before it existed) while the mapper refuses a missing record component; the
-     * other two fields stay required, and an unknown field is refused as the mapper would.
+     * (documents signed before it existed) while the mapper refuses a missing record component; so
+     * may {@code sendRatePerSecond}; the other two fields stay required, and an unknown field is
+     * refused as the mapper would.
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static Mixing fromJson(JsonNode node) {
@@ -149,7 +192,10 @@ public record Topology(
       return new Mixing(
           longField(node, "meanDelayMillis"),
           longField(node, "coverMeanIntervalMillis"),
-          bucketList);
+          bucketList,
+          node.has("sendRatePerSecond")
+              ? longField(node, "sendRatePerSecond")
+              : DEFAULT_SEND_RATE_PER_SECOND);
     }
 
     private static long longField(JsonNode node, String name) {

@@ -25,7 +25,6 @@ import dev.betanet.router.wire.Envelope;
 import dev.betanet.router.wire.MessageException;
 import dev.betanet.router.wire.StreamFrame;
 import dev.betanet.router.wire.StreamReset;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,9 +47,6 @@ import java.util.function.Supplier;
  * ({@link SuspectNodes#lost}), so retransmissions steer around a dead node.
  */
 public final class MixnetStreams {
-
-  private static final long TICK_MILLIS = 50;
-  private static final long LINGER_MILLIS = 5_000;
 
   /** Builds and sends one stream packet. */
   interface Packets {
@@ -83,7 +79,7 @@ public final class MixnetStreams {
       SuspectNodes suspects,
       StreamSettings settings,
       RouterMetrics routerMetrics,
-      MeterRegistry registry,
+      StreamMetrics metrics,
       SecureRandom random) {
     this.vertx = vertx;
     this.state = state;
@@ -93,46 +89,19 @@ public final class MixnetStreams {
     this.settings = settings;
     this.routerMetrics = routerMetrics;
     this.random = random;
-    this.metrics =
-        new StreamMetrics(
-            registry,
-            "entry",
-            new StreamMetrics.Totals() {
-              @Override
-              public int open() {
-                return (int) endpoints().count();
-              }
-
-              @Override
-              public long window() {
-                return endpoints().mapToLong(StreamEndpoint::congestionWindow).sum();
-              }
-
-              @Override
-              public long sendBuffered() {
-                return endpoints().mapToLong(StreamEndpoint::sendBufferedBytes).sum();
-              }
-
-              @Override
-              public long receiveBuffered() {
-                return endpoints().mapToLong(StreamEndpoint::receiveBufferedBytes).sum();
-              }
-            });
+    this.metrics = metrics;
+    metrics.track(this::endpoints);
   }
 
   private java.util.stream.Stream<StreamEndpoint> endpoints() {
     return streams.values().stream().map(s -> s.endpoint).filter(e -> !e.finished());
   }
 
-  public StreamMetrics metrics() {
-    return metrics;
-  }
-
   /**
    * Opens a stream to {@code host:port} through the mixnet, on {@code context} (the client
    * socket's). Completes once the exit accepted it; fails with a {@link StreamRefusal}.
    */
-  Future<EntryStream> open(String host, int port, Context context) {
+  Future<StreamDispatcher.Opened> open(String host, int port, Context context) {
     RouterState current = state.get();
     try {
       RouterState.exitFor(current, host);
@@ -170,23 +139,14 @@ public final class MixnetStreams {
     sentPaths.put(id, new ConcurrentHashMap<>());
     surbsByStream.put(id, new ArrayList<>());
     context.runOnContext(
-        v -> {
-          stream.timer = vertx.setPeriodic(TICK_MILLIS, t -> stream.endpoint.tick());
-          long deadline =
-              vertx.setTimer(
-                  settings.openTimeout().toMillis(),
-                  t -> {
-                    if (!stream.opened.future().isComplete()) {
-                      stream.endpoint.reset(StreamReset.TIMEOUT);
-                    }
-                  });
-          stream.opened.future().onComplete(ar -> vertx.cancelTimer(deadline));
-          stream.endpoint.open(StreamFrame.openPayload(host, port));
-        });
-    return stream.opened.future();
+        v ->
+            stream.timer =
+                EntryOpening.start(
+                    vertx, stream.endpoint, stream.opened, settings.openTimeout(), host, port));
+    return stream.opened.future().map(s -> new StreamDispatcher.Opened(s.endpoint, s.context));
   }
 
-  private Future<EntryStream> refused(StreamReset reason, String message) {
+  private Future<StreamDispatcher.Opened> refused(StreamReset reason, String message) {
     metrics.finished("mixnet", "refused_" + reason.word());
     return Future.failedFuture(new StreamRefusal(reason, message));
   }
@@ -206,7 +166,7 @@ public final class MixnetStreams {
                 reset == null ? StreamReset.PROTOCOL : reset,
                 "the exit did not accept the stream: " + outcome));
         metrics.finished("mixnet", wasOpen ? outcome : "refused_" + outcome);
-        vertx.setTimer(LINGER_MILLIS, t -> forget(stream));
+        vertx.setTimer(EntryOpening.LINGER_MILLIS, t -> forget(stream));
       }
 
       @Override

@@ -5,87 +5,49 @@ import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PathHop;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Topology.MixnodeEntry;
-import dev.betanet.router.packet.PacketOutlet;
-import dev.betanet.router.state.RouterMetrics;
+import dev.betanet.protocol.topology.Topology.RouterNode;
+import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
-import io.vertx.core.Vertx;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
- * Loop cover packets: through one mixnode per layer (the usual path rules) and back to this router,
- * at exponentially distributed intervals with the topology's mean (a Poisson process), so the rate
- * of packets leaving a router does not reveal when its clients are active. The per-hop delays are
- * drawn as for real packets, so a loop looks like any other packet on every link. Mean 0 turns it
- * off; the mean is re-read from the topology in force at every tick.
+ * The cover packets that fill the send queue's empty slots ({@link SendQueue}): it has no timer of
+ * its own, the queue asks for one packet whenever it needs a packet in reserve. Each is, with equal
+ * probability, <b>loop</b> cover (through one mixnode per layer and back to this router, as the
+ * mixnodes' own loops) or <b>drop</b> cover (addressed to another router of the topology chosen
+ * uniformly, which counts and drops it), so the packets that reach an exit from the mixnet are not
+ * only requests. Paths come from the same {@link PathSelector#select} as requests and SURBs,
+ * suspects included, and per-hop delays are drawn as for real packets: a cover packet looks like
+ * any other on every link. With no other router every cover packet is a loop.
  */
-public final class CoverTraffic {
+public final class CoverTraffic implements SendQueue.CoverSource {
 
-  private static final long IDLE_RECHECK_MILLIS = 1000;
-
-  private final Vertx vertx;
   private final Supplier<RouterState> state;
   private final PathSelector paths;
-  private final PacketOutlet links;
-  private final RouterMetrics metrics;
-  private final SecureRandom random;
-  private volatile boolean running;
-  private long timer = -1;
+  private final RandomGenerator random;
 
-  public CoverTraffic(
-      Vertx vertx,
-      Supplier<RouterState> state,
-      PathSelector paths,
-      PacketOutlet links,
-      RouterMetrics metrics,
-      SecureRandom random) {
-    this.vertx = vertx;
+  public CoverTraffic(Supplier<RouterState> state, PathSelector paths, RandomGenerator random) {
     this.state = state;
     this.paths = paths;
-    this.links = links;
-    this.metrics = metrics;
     this.random = random;
   }
 
-  public void start() {
-    running = true;
-    schedule();
-  }
-
-  public void stop() {
-    running = false;
-    vertx.cancelTimer(timer);
-  }
-
-  private void schedule() {
-    if (!running) {
-      return;
+  /** One loop or drop cover packet; empty when there is no state yet or no path. */
+  @Override
+  public Optional<SendQueue.Departure> next() {
+    RouterState current = state.get();
+    if (current == null) {
+      return Optional.empty();
     }
-    RouterState current = state.get();
-    long mean = current == null ? 0 : current.topology().mixing().coverMeanIntervalMillis();
-    long wait = mean <= 0 ? IDLE_RECHECK_MILLIS : Math.max(1, ExponentialDelay.draw(mean, random));
-    timer =
-        vertx.setTimer(
-            wait,
-            t -> {
-              if (mean > 0) {
-                vertx.executeBlocking(this::emit, false).onComplete(ar -> schedule());
-              } else {
-                schedule();
-              }
-            });
-  }
-
-  private Void emit() {
-    RouterState current = state.get();
     // The same selection as requests and SURBs, suspects included: see PathSelector.
     Optional<List<MixnodeEntry>> path = paths.select(current.topology());
     if (path.isEmpty()) {
-      return null;
+      return Optional.empty();
     }
     long meanDelay = current.topology().mixing().meanDelayMillis();
     List<PathHop> hops = new ArrayList<>();
@@ -94,10 +56,19 @@ public final class CoverTraffic {
           RouterState.hop(
               node, ExponentialDelay.drawBelow(meanDelay, ReplayWindow.DEFAULT, random)));
     }
-    hops.add(current.selfHop());
+    Optional<RouterNode> dropAt = random.nextBoolean() ? otherRouter(current) : Optional.empty();
+    hops.add(dropAt.map(RouterState::hop).orElse(current.selfHop()));
     OutgoingPacket packet = current.builder().forward(hops, Envelope.cover());
-    links.send(path.get().getFirst().address(), packet.packet());
-    metrics.coverSent();
-    return null;
+    return Optional.of(new SendQueue.Departure(path.get().getFirst().address(), packet.packet()));
+  }
+
+  /** A router of the topology other than this one, uniformly; empty when there is none. */
+  private Optional<RouterNode> otherRouter(RouterState current) {
+    String self = current.files().keys().nodeId();
+    List<RouterNode> others =
+        current.topology().routers().stream().filter(r -> !r.id().equals(self)).toList();
+    return others.isEmpty()
+        ? Optional.empty()
+        : Optional.of(others.get(random.nextInt(others.size())));
   }
 }

@@ -51,6 +51,7 @@ public final class MixnetClient {
   private final RequestSender sender;
   private final RetransmissionTimer retransmission;
   private final ResponseSizeHints responseSizes;
+  private final PacketOutlet links;
 
   public MixnetClient(
       Vertx vertx,
@@ -67,8 +68,10 @@ public final class MixnetClient {
     this.settings = settings;
     this.metrics = metrics;
     this.random = random;
+    this.links = links;
     this.sender = new RequestSender(links, paths, surbs, metrics, random);
-    this.retransmission = new RetransmissionTimer(vertx, state, settings, suspects);
+    this.retransmission =
+        new RetransmissionTimer(vertx, () -> state.get().topology(), settings, suspects);
     this.responseSizes = new ResponseSizeHints(settings.initialSurbs());
   }
 
@@ -169,6 +172,18 @@ public final class MixnetClient {
           p.rounds == 1
               ? expected - carried
               : nudge ? Math.min(p.maxSurbsPerRequest, Math.max(expected, p.responseCount + 1)) : 0;
+      // A first round the send queue cannot take whole fails now, before anything leaves: the
+      // client hears 503 at once rather than a timeout (later rounds send what fits; the rest
+      // stays unacknowledged for the round after).
+      int packets =
+          p.fragments.size()
+              - p.ackedCount
+              + Math.ceilDiv(surbsToSend, state.get().envelope().surbsPerPacket());
+      if (p.rounds == 1 && links.room() < packets) {
+        metrics.sendQueueRefused(RouterMetrics.SEND_QUEUE_FULL, packets);
+        p.fail(RequestSender.SEND_QUEUE_FULL);
+        return;
+      }
     }
     vertx
         .executeBlocking(
@@ -188,6 +203,8 @@ public final class MixnetClient {
                             : new RouterFailure(502, "error", "cannot send into the mixnet")));
                 return;
               }
+              // The round's packets wait in the send queue before they leave: the timer judges
+              // the round only once they have left (RetransmissionTimer).
               retransmission.arm(p, () -> attempt(p));
             });
   }

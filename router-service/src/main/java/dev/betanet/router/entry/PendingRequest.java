@@ -54,6 +54,12 @@ final class PendingRequest {
   /** A packet of this request left this router: from now on the exit may have seen it. */
   boolean packetsLeft;
 
+  /** Packets of this request handed to the send queue that have not left this router yet. */
+  int packetsQueued;
+
+  /** When the last of this request's queued packets left this router (ms), or 0. */
+  long lastDepartureAt;
+
   int rounds;
   long roundStartedAt;
   long lastProgressAt;
@@ -126,6 +132,19 @@ final class PendingRequest {
     lastProgressAt = System.currentTimeMillis();
     responseCount = total;
     responseReceived.set(index);
+  }
+
+  /** One more packet of this request waits in the send queue. */
+  synchronized void queued() {
+    packetsQueued++;
+  }
+
+  /** A queued packet of this request left this router, or was refused and never will. */
+  synchronized void departed(boolean left) {
+    packetsQueued--;
+    if (left) {
+      lastDepartureAt = System.currentTimeMillis();
+    }
   }
 
   /** SURB ids of this request, for forgetting them once it is done. */

@@ -4,6 +4,7 @@ import dev.betanet.protocol.mixing.ExponentialDelay;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PathHop;
 import dev.betanet.protocol.packet.Surb;
+import dev.betanet.protocol.packet.SurbId;
 import dev.betanet.protocol.packet.SurbPair;
 import dev.betanet.protocol.replay.ReplayWindow;
 import dev.betanet.protocol.topology.Topology.MixnodeEntry;
@@ -59,7 +60,8 @@ final class RequestSender {
           p,
           exit,
           forward,
-          current.envelope().request(p.id, surb.surb(), p.fragments.get(i)));
+          current.envelope().request(p.id, surb.surb(), p.fragments.get(i)),
+          List.of(surb.secrets().surbId()));
     }
     sendSurbs(current, p, exit, surbCount);
   }
@@ -75,10 +77,13 @@ final class RequestSender {
       int n = Math.min(count, perPacket);
       List<MixnodeEntry> forward = path(current);
       List<Surb> batch = new ArrayList<>(n);
+      List<SurbId> ids = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        batch.add(newSurb(current, p, exit, forward, true).surb());
+        SurbPair pair = newSurb(current, p, exit, forward, true);
+        batch.add(pair.surb());
+        ids.add(pair.secrets().surbId());
       }
-      sendForward(current, p, exit, forward, current.envelope().surbs(p.id, batch));
+      sendForward(current, p, exit, forward, current.envelope().surbs(p.id, batch), ids);
       count -= n;
     }
   }
@@ -134,20 +139,46 @@ final class RequestSender {
     return List.copyOf(path);
   }
 
+  /**
+   * Hands one forward packet to the send queue. A refused packet (queue full, counted there) never
+   * leaves: its SURBs are forgotten, so they do not count as out, and a fragment in it stays
+   * unacknowledged for the next round. A request none of whose packets was taken fails at once
+   * (503, {@code send_queue_full}) instead of waiting for a timeout.
+   */
   private void sendForward(
       RouterState current,
       PendingRequest p,
       RouterNode exit,
       List<MixnodeEntry> mixes,
-      byte[] message) {
+      byte[] message,
+      List<SurbId> carried) {
     List<PathHop> hops = hops(current, mixes);
     hops.add(RouterState.hop(exit));
     OutgoingPacket packet = current.builder().forward(hops, message);
-    links.send(mixes.getFirst().address(), packet.packet());
+    p.queued();
+    if (links.send(mixes.getFirst().address(), packet.packet(), () -> p.departed(true))) {
+      synchronized (p) {
+        p.packetsLeft = true;
+      }
+      return;
+    }
+    p.departed(false);
+    surbs.forget(carried);
+    boolean nothingLeft;
     synchronized (p) {
-      p.packetsLeft = true;
+      p.surbIds.removeAll(carried);
+      p.responseSurbIds.removeAll(carried);
+      nothingLeft = !p.packetsLeft;
+    }
+    if (nothingLeft) {
+      throw SEND_QUEUE_FULL;
     }
   }
+
+  /** The failure of a request whose first packet the send queue refused. */
+  static final RouterFailure SEND_QUEUE_FULL =
+      new RouterFailure(
+          503, "overload", "send_queue_full", "the send queue of this router is full");
 
   private List<MixnodeEntry> path(RouterState current) {
     return paths

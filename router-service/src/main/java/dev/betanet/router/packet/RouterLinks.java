@@ -95,8 +95,24 @@ public final class RouterLinks {
     LOG.log(System.Logger.Level.DEBUG, "refused a packet link: {0}", reason.label());
   }
 
-  /** Counts an outbound connect that failed because the peer was refused, if that is why. */
+  /** Registers the gauge of outbound links open now. */
+  void countOpen(Supplier<Number> open) {
+    metrics.linksOpen(open);
+  }
+
+  /**
+   * Counts an outbound link that failed to open (a wrong peer, counted by {@link
+   * #reachedListedNode}, is one too).
+   */
+  void failedToOpen() {
+    metrics.linkFailure();
+  }
+
+  /**
+   * Counts an outbound connect that failed, and the refusal by its reason if the peer was refused.
+   */
   void failedOutbound(Throwable failure) {
+    metrics.linkFailure();
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof LinkRefusedException refused) {
         metrics.linkRefused(refused.refusal());

@@ -32,6 +32,24 @@ public final class RouterMetrics {
 
   private static final Set<String> SURB_REFUSAL_REASONS = Set.of(SURBS_NOT_MISSING, SURBS_REPEATED);
 
+  /** A send-queue slot taken by a queued packet. */
+  public static final String SLOT_REAL = "real";
+
+  /** A send-queue slot that found the queue empty and sent cover. */
+  public static final String SLOT_COVER = "cover";
+
+  /** A send-queue slot that found the queue empty and had no cover packet to send. */
+  public static final String SLOT_EMPTY = "empty";
+
+  /** A packet sent at once, without a slot: send rate 0, no cover. */
+  public static final String SLOT_UNPACED = "unpaced";
+
+  /** The send queue was full. */
+  public static final String SEND_QUEUE_FULL = "full";
+
+  private static final Set<String> SLOT_KINDS =
+      Set.of(SLOT_REAL, SLOT_COVER, SLOT_EMPTY, SLOT_UNPACED);
+
   private final MeterRegistry registry;
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<Transport, Timer> latency = new EnumMap<>(Transport.class);
@@ -47,6 +65,10 @@ public final class RouterMetrics {
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
   private final Map<String, Counter> proxyRefused = new ConcurrentHashMap<>();
   private final Map<LinkRefusal, Counter> linksRefused = new EnumMap<>(LinkRefusal.class);
+  private final Map<String, Counter> sendSlots = new ConcurrentHashMap<>();
+  private final Map<String, Counter> sendQueueRefused = new ConcurrentHashMap<>();
+  private final Timer sendQueueWait;
+  private final Counter linkFailures;
 
   public RouterMetrics(
       MeterRegistry registry, Supplier<Number> canaryWeight, Supplier<Number> inFlight) {
@@ -112,6 +134,69 @@ public final class RouterMetrics {
         Counter.builder(MetricNames.ROUTER_COVER_PACKETS.meter())
             .tag("direction", "received")
             .register(registry);
+    // Present at zero from the start: "no cover sent" and "nothing refused" are samples.
+    for (String kind : SLOT_KINDS) {
+      slotCounter(kind);
+    }
+    sendQueueRefusedCounter(SEND_QUEUE_FULL);
+    this.linkFailures =
+        Counter.builder(MetricNames.ROUTER_LINK_FAILURES.meter())
+            .description("Outbound packet links that failed to open")
+            .register(registry);
+    this.sendQueueWait =
+        Timer.builder(MetricNames.ROUTER_SEND_QUEUE_WAIT.meter())
+            .description("Time a real packet waited in the send queue for its slot")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry);
+  }
+
+  /** Registers the send queue's depth. */
+  public void sendQueue(Supplier<Number> depth) {
+    Gauge.builder(MetricNames.ROUTER_SEND_QUEUE_PACKETS.meter(), depth)
+        .description("Packets waiting in the send queue for a departure slot")
+        .register(registry);
+  }
+
+  /** One departure of the send queue, by {@code kind} ({@link #SLOT_REAL}, …). */
+  public void sendSlot(String kind) {
+    slotCounter(kind).increment();
+  }
+
+  private Counter slotCounter(String kind) {
+    return sendSlots.computeIfAbsent(
+        kind,
+        k ->
+            Counter.builder(MetricNames.ROUTER_SEND_SLOTS.meter())
+                .description("Send-queue departures: real, cover, empty slot, or unpaced (rate 0)")
+                .tag("kind", k)
+                .register(registry));
+  }
+
+  /** A packet the send queue refused, by {@code reason}. */
+  public void sendQueueRefused(String reason) {
+    sendQueueRefused(reason, 1);
+  }
+
+  /** {@code packets} the send queue could not take, by {@code reason}. */
+  public void sendQueueRefused(String reason, int packets) {
+    sendQueueRefusedCounter(reason).increment(packets);
+  }
+
+  private Counter sendQueueRefusedCounter(String reason) {
+    return sendQueueRefused.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder(MetricNames.ROUTER_SEND_QUEUE_REFUSED.meter())
+                .description("Packets the send queue refused")
+                .tag("reason", r)
+                .register(registry));
+  }
+
+  /** How long a real packet waited for its slot. */
+  public void sendQueueWait(long nanos) {
+    sendQueueWait.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** One finished client request (or mixnet attempt, for a downgrade) on {@code transport}. */
@@ -247,6 +332,18 @@ public final class RouterMetrics {
   }
 
   /** A node-to-node packet link refused or closed, by why (every reason registered at start). */
+  /** Registers the number of outbound packet links open now. */
+  public void linksOpen(Supplier<Number> open) {
+    Gauge.builder(MetricNames.ROUTER_LINKS_OPEN.meter(), open)
+        .description("Outbound packet links open now")
+        .register(registry);
+  }
+
+  /** An outbound packet link that failed to open. */
+  public void linkFailure() {
+    linkFailures.increment();
+  }
+
   public void linkRefused(LinkRefusal reason) {
     linksRefused.get(reason).increment();
   }

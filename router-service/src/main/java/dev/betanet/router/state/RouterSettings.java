@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A router's settings, independent of Quarkus so tests can start several routers in one JVM.
+ * A router's settings, independent of Quarkus so tests can start several routers in one JVM. Made
+ * with {@link #builder} (the defaults of a deployed router) or {@link #toBuilder}.
  *
  * @param services .fog name or alias → backend base URL ({@code http://host:port}) hosted here
  * @param tunnelPort the fallback tunnel's port (1790)
@@ -51,141 +52,182 @@ public record RouterSettings(
     tcpPorts = Map.copyOf(tcpPorts);
   }
 
-  /** Settings without TCP services, SOCKS on any free port, default stream bounds. */
-  public RouterSettings(
-      String nodeId,
-      Path keysFile,
-      Path topologyFile,
-      Map<String, String> services,
-      String host,
-      int proxyPort,
-      int packetPort,
-      int tunnelPort,
-      Duration requestTimeout,
-      Duration backendTimeout,
-      Duration retransmitMargin,
-      int maxAttempts,
-      int maxBodyBytes,
-      int maxInFlight,
-      int initialSurbs,
-      Duration reloadInterval,
-      int cryptoThreads,
-      Limits limits) {
-    this(
-        nodeId,
-        keysFile,
-        topologyFile,
-        services,
-        host,
-        proxyPort,
-        packetPort,
-        tunnelPort,
-        requestTimeout,
-        backendTimeout,
-        retransmitMargin,
-        maxAttempts,
-        maxBodyBytes,
-        maxInFlight,
-        initialSurbs,
-        reloadInterval,
-        cryptoThreads,
-        limits,
-        0,
-        Map.of(),
-        StreamSettings.DEFAULTS);
+  /**
+   * A builder holding the defaults of {@code RouterConfig} (the configuration a deployed router
+   * starts from); every setting can be changed, so tests and the Quarkus wiring build settings the
+   * same way.
+   */
+  public static Builder builder(String nodeId, Path keysFile, Path topologyFile) {
+    return new Builder(nodeId, keysFile, topologyFile);
   }
 
-  /** Settings with the default {@link Limits}. */
-  public RouterSettings(
-      String nodeId,
-      Path keysFile,
-      Path topologyFile,
-      Map<String, String> services,
-      String host,
-      int proxyPort,
-      int packetPort,
-      int tunnelPort,
-      Duration requestTimeout,
-      Duration backendTimeout,
-      Duration retransmitMargin,
-      int maxAttempts,
-      int maxBodyBytes,
-      int maxInFlight,
-      int initialSurbs,
-      Duration reloadInterval,
-      int cryptoThreads) {
-    this(
-        nodeId,
-        keysFile,
-        topologyFile,
-        services,
-        host,
-        proxyPort,
-        packetPort,
-        tunnelPort,
-        requestTimeout,
-        backendTimeout,
-        retransmitMargin,
-        maxAttempts,
-        maxBodyBytes,
-        maxInFlight,
-        initialSurbs,
-        reloadInterval,
-        cryptoThreads,
-        Limits.DEFAULTS);
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    return new Builder(nodeId, keysFile, topologyFile)
+        .services(services)
+        .host(host)
+        .proxyPort(proxyPort)
+        .packetPort(packetPort)
+        .tunnelPort(tunnelPort)
+        .requestTimeout(requestTimeout)
+        .backendTimeout(backendTimeout)
+        .retransmitMargin(retransmitMargin)
+        .maxAttempts(maxAttempts)
+        .maxBodyBytes(maxBodyBytes)
+        .maxInFlight(maxInFlight)
+        .initialSurbs(initialSurbs)
+        .reloadInterval(reloadInterval)
+        .cryptoThreads(cryptoThreads)
+        .limits(limits)
+        .socksPort(socksPort)
+        .tcpPorts(tcpPorts)
+        .streams(streams);
   }
 
-  /** These settings with other {@link Limits}. */
-  public RouterSettings withLimits(Limits other) {
-    return new RouterSettings(
-        nodeId,
-        keysFile,
-        topologyFile,
-        services,
-        host,
-        proxyPort,
-        packetPort,
-        tunnelPort,
-        requestTimeout,
-        backendTimeout,
-        retransmitMargin,
-        maxAttempts,
-        maxBodyBytes,
-        maxInFlight,
-        initialSurbs,
-        reloadInterval,
-        cryptoThreads,
-        other,
-        socksPort,
-        tcpPorts,
-        streams);
-  }
+  /** Builds {@link RouterSettings}; see the record's parameters for what each setting means. */
+  public static final class Builder {
+    private final String nodeId;
+    private final Path keysFile;
+    private final Path topologyFile;
+    private Map<String, String> services = Map.of();
+    private String host = "0.0.0.0";
+    private int proxyPort = 8080;
+    private int packetPort = 1789;
+    private int tunnelPort = 1790;
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration backendTimeout = Duration.ofSeconds(10);
+    private Duration retransmitMargin = Duration.ofSeconds(1);
+    private int maxAttempts = 4;
+    private int maxBodyBytes = 1 << 20;
+    private int maxInFlight = 256;
+    private int initialSurbs = 8;
+    private Duration reloadInterval = Duration.ofMillis(500);
+    private int cryptoThreads = Runtime.getRuntime().availableProcessors();
+    private Limits limits = Limits.DEFAULTS;
+    private int socksPort = 1080;
+    private Map<String, Map<Integer, String>> tcpPorts = Map.of();
+    private StreamSettings streams = StreamSettings.DEFAULTS;
 
-  /** These settings with another SOCKS port, TCP services and stream bounds. */
-  public RouterSettings withStreams(
-      int socks, Map<String, Map<Integer, String>> ports, StreamSettings streamSettings) {
-    return new RouterSettings(
-        nodeId,
-        keysFile,
-        topologyFile,
-        services,
-        host,
-        proxyPort,
-        packetPort,
-        tunnelPort,
-        requestTimeout,
-        backendTimeout,
-        retransmitMargin,
-        maxAttempts,
-        maxBodyBytes,
-        maxInFlight,
-        initialSurbs,
-        reloadInterval,
-        cryptoThreads,
-        limits,
-        socks,
-        ports,
-        streamSettings);
+    private Builder(String nodeId, Path keysFile, Path topologyFile) {
+      this.nodeId = nodeId;
+      this.keysFile = keysFile;
+      this.topologyFile = topologyFile;
+    }
+
+    public Builder services(Map<String, String> value) {
+      this.services = value;
+      return this;
+    }
+
+    public Builder host(String value) {
+      this.host = value;
+      return this;
+    }
+
+    public Builder proxyPort(int value) {
+      this.proxyPort = value;
+      return this;
+    }
+
+    public Builder packetPort(int value) {
+      this.packetPort = value;
+      return this;
+    }
+
+    public Builder tunnelPort(int value) {
+      this.tunnelPort = value;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = value;
+      return this;
+    }
+
+    public Builder backendTimeout(Duration value) {
+      this.backendTimeout = value;
+      return this;
+    }
+
+    public Builder retransmitMargin(Duration value) {
+      this.retransmitMargin = value;
+      return this;
+    }
+
+    public Builder maxAttempts(int value) {
+      this.maxAttempts = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder maxInFlight(int value) {
+      this.maxInFlight = value;
+      return this;
+    }
+
+    public Builder initialSurbs(int value) {
+      this.initialSurbs = value;
+      return this;
+    }
+
+    public Builder reloadInterval(Duration value) {
+      this.reloadInterval = value;
+      return this;
+    }
+
+    public Builder cryptoThreads(int value) {
+      this.cryptoThreads = value;
+      return this;
+    }
+
+    public Builder limits(Limits value) {
+      this.limits = value;
+      return this;
+    }
+
+    public Builder socksPort(int value) {
+      this.socksPort = value;
+      return this;
+    }
+
+    public Builder tcpPorts(Map<String, Map<Integer, String>> value) {
+      this.tcpPorts = value;
+      return this;
+    }
+
+    public Builder streams(StreamSettings value) {
+      this.streams = value;
+      return this;
+    }
+
+    public RouterSettings build() {
+      return new RouterSettings(
+          nodeId,
+          keysFile,
+          topologyFile,
+          services,
+          host,
+          proxyPort,
+          packetPort,
+          tunnelPort,
+          requestTimeout,
+          backendTimeout,
+          retransmitMargin,
+          maxAttempts,
+          maxBodyBytes,
+          maxInFlight,
+          initialSurbs,
+          reloadInterval,
+          cryptoThreads,
+          limits,
+          socksPort,
+          tcpPorts,
+          streams);
+    }
   }
 
   /**
@@ -202,6 +244,8 @@ public record RouterSettings(
    * @param maxTunnelHandshakes tunnel connections that have not yet named a router of the topology;
    *     a new one beyond this closes the oldest
    * @param tunnelHandshakeTimeout longest a tunnel handshake may take
+   * @param sendQueuePackets packets waiting in the send queue at once (what clients' requests make
+   *     the router hold before the send rate lets them leave); past it new requests fail with 503
    */
   public record Limits(
       int maxConnections,
@@ -209,7 +253,11 @@ public record RouterSettings(
       Duration bodyProgressTimeout,
       long maxPendingBodyBytes,
       int maxTunnelHandshakes,
-      Duration tunnelHandshakeTimeout) {
+      Duration tunnelHandshakeTimeout,
+      int sendQueuePackets) {
+
+    /** The default send queue: 4096 packets, 8 MiB, 41 s of slots at the default rate. */
+    public static final int DEFAULT_SEND_QUEUE_PACKETS = 4096;
 
     public static final Limits DEFAULTS =
         new Limits(
@@ -218,13 +266,47 @@ public record RouterSettings(
             Duration.ofSeconds(10),
             64L << 20,
             64,
-            Duration.ofSeconds(3));
+            Duration.ofSeconds(3),
+            DEFAULT_SEND_QUEUE_PACKETS);
 
     public Limits {
-      if (maxConnections < 1 || maxPendingBodyBytes < 1 || maxTunnelHandshakes < 1) {
+      if (maxConnections < 1
+          || maxPendingBodyBytes < 1
+          || maxTunnelHandshakes < 1
+          || sendQueuePackets < 1) {
         throw new IllegalArgumentException(
-            "connection, body and handshake limits must be positive");
+            "connection, body, handshake and send queue limits must be positive");
       }
+    }
+
+    /** Limits with the default send queue. */
+    public Limits(
+        int maxConnections,
+        Duration headerTimeout,
+        Duration bodyProgressTimeout,
+        long maxPendingBodyBytes,
+        int maxTunnelHandshakes,
+        Duration tunnelHandshakeTimeout) {
+      this(
+          maxConnections,
+          headerTimeout,
+          bodyProgressTimeout,
+          maxPendingBodyBytes,
+          maxTunnelHandshakes,
+          tunnelHandshakeTimeout,
+          DEFAULT_SEND_QUEUE_PACKETS);
+    }
+
+    /** These limits with another send queue size. */
+    public Limits withSendQueuePackets(int packets) {
+      return new Limits(
+          maxConnections,
+          headerTimeout,
+          bodyProgressTimeout,
+          maxPendingBodyBytes,
+          maxTunnelHandshakes,
+          tunnelHandshakeTimeout,
+          packets);
     }
   }
 

@@ -1,76 +1,33 @@
 package dev.betanet.router.stream;
 
+import dev.betanet.protocol.metrics.MetricName;
 import dev.betanet.protocol.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
- * The stream metrics of one role ({@code entry} or {@code exit}) of this router: streams open, one
- * counted outcome per stream, payload bytes each way, retransmissions, the congestion windows and
- * the bytes buffered (the bound a slow reader must not push past).
+ * The stream metrics of one role ({@code entry} or {@code exit}) of this router, over both
+ * transports: streams open, one counted outcome per stream, payload bytes each way,
+ * retransmissions, the congestion windows and the bytes buffered (the bound a slow reader must not
+ * push past). The gauges are read at scrape time from the open endpoints of every {@link #track
+ * tracked} source.
  */
 public final class StreamMetrics {
 
-  /** What a role reports about its open streams, read at scrape time. */
-  public interface Totals {
-    int open();
-
-    long window();
-
-    long sendBuffered();
-
-    long receiveBuffered();
-  }
-
-  private final MeterRegistry registry;
-  private final String role;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-  private final Counter retransmissions;
-
-  public StreamMetrics(MeterRegistry registry, String role, Totals totals) {
-    this.registry = registry;
-    this.role = role;
-    Gauge.builder(MetricNames.ROUTER_STREAMS_OPEN.meter(), totals, t -> t.open())
-        .description("Streams open now")
-        .strongReference(true)
-        .tag("role", role)
-        .register(registry);
-    Gauge.builder(MetricNames.ROUTER_STREAM_WINDOW_SEGMENTS.meter(), totals, t -> t.window())
-        .description("Sum of the congestion windows of open streams, in segments")
-        .strongReference(true)
-        .tag("role", role)
-        .register(registry);
-    gauge(totals, "send", t -> t.sendBuffered());
-    gauge(totals, "receive", t -> t.receiveBuffered());
-    this.retransmissions =
-        Counter.builder(MetricNames.ROUTER_STREAM_RETRANSMISSIONS.meter())
-            .description("Stream segments sent again")
-            .tag("role", role)
-            .register(registry);
-    for (String direction : new String[] {"sent", "received"}) {
-      for (String transport : new String[] {"mixnet", "fallback"}) {
-        bytesCounter(direction, transport);
-      }
-    }
-    // Present at zero from the start, so "none yet" is a sample, not a missing series.
-    for (String outcome : OUTCOMES) {
-      streamsCounter("mixnet", outcome);
-    }
-    if (role.equals("entry")) {
-      streamsCounter("fallback", "refused_fallback_unsupported");
-      for (String reason : SOCKS_REFUSALS) {
-        refusedCounter("socks", reason);
-      }
-      refusedCounter("proxy", "not_fog");
-    }
-  }
+  private static final List<String> TRANSPORTS = List.of("mixnet", "fallback");
 
   /** Stream outcomes counted from the start (others appear when they first happen). */
-  static final java.util.List<String> OUTCOMES =
-      java.util.List.of(
+  static final List<String> OUTCOMES =
+      List.of(
           "closed",
           "aborted",
           "timeout",
@@ -81,8 +38,8 @@ public final class StreamMetrics {
           "refused_overload");
 
   /** SOCKS refusals counted from the start. */
-  static final java.util.List<String> SOCKS_REFUSALS =
-      java.util.List.of(
+  static final List<String> SOCKS_REFUSALS =
+      List.of(
           "not_fog",
           "bad_version",
           "bad_handshake",
@@ -92,13 +49,72 @@ public final class StreamMetrics {
           "handshake_timeout",
           "too_many_connections");
 
-  private void gauge(Totals totals, String buffer, java.util.function.ToDoubleFunction<Totals> f) {
-    Gauge.builder(MetricNames.ROUTER_STREAM_BUFFERED_BYTES.meter(), totals, f)
-        .description("Stream bytes held in send and receive buffers")
+  private final MeterRegistry registry;
+  private final String role;
+  private final List<Supplier<Stream<StreamEndpoint>>> sources = new CopyOnWriteArrayList<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Counter retransmissions;
+
+  public StreamMetrics(MeterRegistry registry, String role) {
+    this.registry = registry;
+    this.role = role;
+    gauge(MetricNames.ROUTER_STREAMS_OPEN, "Streams open now", e -> 1, Tags.empty());
+    gauge(
+        MetricNames.ROUTER_STREAM_WINDOW_SEGMENTS,
+        "Sum of the congestion windows of open streams, in segments",
+        StreamEndpoint::congestionWindow,
+        Tags.empty());
+    gauge(
+        MetricNames.ROUTER_STREAM_BUFFERED_BYTES,
+        "Stream bytes held in send and receive buffers",
+        StreamEndpoint::sendBufferedBytes,
+        Tags.of("buffer", "send"));
+    gauge(
+        MetricNames.ROUTER_STREAM_BUFFERED_BYTES,
+        "Stream bytes held in send and receive buffers",
+        StreamEndpoint::receiveBufferedBytes,
+        Tags.of("buffer", "receive"));
+    this.retransmissions =
+        counter(
+            MetricNames.ROUTER_STREAM_RETRANSMISSIONS,
+            "Stream segments sent again",
+            Tags.of("role", role));
+    // Present at zero from the start, so "none yet" is a sample, not a missing series.
+    for (String transport : TRANSPORTS) {
+      bytes(true, transport, 0);
+      bytes(false, transport, 0);
+      OUTCOMES.forEach(outcome -> streamsCounter(transport, outcome));
+    }
+    if (role.equals("entry")) {
+      SOCKS_REFUSALS.forEach(reason -> refusedCounter("socks", reason));
+      refusedCounter("proxy", "not_fog");
+    }
+  }
+
+  /** Adds a source of this role's endpoints (one per transport); the gauges sum the open ones. */
+  public void track(Supplier<Stream<StreamEndpoint>> endpoints) {
+    sources.add(endpoints);
+  }
+
+  private long sum(ToLongFunction<StreamEndpoint> f) {
+    return sources.stream().flatMap(Supplier::get).filter(e -> !e.finished()).mapToLong(f).sum();
+  }
+
+  private void gauge(
+      MetricName name, String description, ToLongFunction<StreamEndpoint> f, Tags tags) {
+    Gauge.builder(name.meter(), this, m -> m.sum(f))
+        .description(description)
         .strongReference(true)
         .tag("role", role)
-        .tag("buffer", buffer)
+        .tags(tags)
         .register(registry);
+  }
+
+  /** The counter {@code name} with {@code tags}, registered once and then reused. */
+  private Counter counter(MetricName name, String description, Tags tags) {
+    return counters.computeIfAbsent(
+        name.meter() + tags,
+        k -> Counter.builder(name.meter()).description(description).tags(tags).register(registry));
   }
 
   /** A stream ended (or was refused) with {@code outcome}, a bounded word. */
@@ -107,31 +123,19 @@ public final class StreamMetrics {
   }
 
   private Counter streamsCounter(String transport, String outcome) {
-    return counters.computeIfAbsent(
-        "streams/" + transport + "/" + outcome,
-        k ->
-            Counter.builder(MetricNames.ROUTER_STREAMS.meter())
-                .description("Streams ended, by outcome")
-                .tag("role", role)
-                .tag("transport", transport)
-                .tag("outcome", outcome)
-                .register(registry));
+    return counter(
+        MetricNames.ROUTER_STREAMS,
+        "Streams ended, by outcome",
+        Tags.of("role", role, "transport", transport, "outcome", outcome));
   }
 
+  /** Payload bytes sent (first copies) or delivered to the local socket. */
   public void bytes(boolean sent, String transport, int count) {
-    bytesCounter(sent ? "sent" : "received", transport).increment(count);
-  }
-
-  private Counter bytesCounter(String direction, String transport) {
-    return counters.computeIfAbsent(
-        "bytes/" + direction + "/" + transport,
-        k ->
-            Counter.builder(MetricNames.ROUTER_STREAM_BYTES.meter())
-                .description("Stream payload bytes")
-                .tag("role", role)
-                .tag("direction", direction)
-                .tag("transport", transport)
-                .register(registry));
+    counter(
+            MetricNames.ROUTER_STREAM_BYTES,
+            "Stream payload bytes",
+            Tags.of("role", role, "direction", sent ? "sent" : "received", "transport", transport))
+        .increment(count);
   }
 
   public void retransmitted() {
@@ -144,13 +148,9 @@ public final class StreamMetrics {
   }
 
   private Counter refusedCounter(String listener, String reason) {
-    return counters.computeIfAbsent(
-        "refused/" + listener + "/" + reason,
-        k ->
-            Counter.builder(MetricNames.ROUTER_CONNECT_REFUSED.meter())
-                .description("SOCKS5 and CONNECT requests refused")
-                .tag("listener", listener)
-                .tag("reason", reason)
-                .register(registry));
+    return counter(
+        MetricNames.ROUTER_CONNECT_REFUSED,
+        "SOCKS5 and CONNECT requests refused",
+        Tags.of("listener", listener, "reason", reason));
   }
 }

@@ -8,6 +8,7 @@ import dev.betanet.router.stream.SocketSide;
 import dev.betanet.router.stream.StreamEndpoint;
 import dev.betanet.router.stream.StreamMetrics;
 import dev.betanet.router.stream.StreamTiming;
+import dev.betanet.router.tunnel.TunnelStreams;
 import dev.betanet.router.wire.Envelope;
 import dev.betanet.router.wire.MessageException;
 import dev.betanet.router.wire.StreamFrame;
@@ -16,100 +17,73 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
- * The exit's stream table: STREAM messages for the services this router hosts. A stream begins with
- * an OPEN naming a .fog host and port; {@link TcpBackends} decides whether that port is declared,
- * and only then is its backend connected; anything else is refused with an RST and counted ({@code
- * betanet_router_streams_total{role="exit",outcome}}).
+ * The exit's streams, from the mixnet (STREAM messages in packets, {@link #onForward}) and from the
+ * fallback tunnel (one {@link StreamTable} per tunnel connection, {@link #connected}). A stream
+ * begins with an OPEN naming a .fog host and port; {@link TcpBackends} decides whether that port is
+ * declared, and only then is its backend connected; anything else is refused with an RST and
+ * counted ({@code betanet_router_streams_total{role="exit",transport,outcome}}).
  *
- * <p>Bounds: at most {@code maxStreams} streams at once (an OPEN beyond is refused, {@code
- * overload}); each stream's buffers are bounded by its endpoint; SURBs per stream by twice the
- * window. A stream's id is remembered for a while after it ends (bounded), so a late copy of its
- * OPEN cannot connect the backend a second time.
+ * <p>Bounds: at most {@code maxStreams} streams at once over both transports (an OPEN beyond is
+ * refused, {@code overload}); each stream's buffers are bounded by its endpoint; SURBs per stream
+ * by twice the window.
  */
-public final class StreamExit {
+public final class StreamExit implements TunnelStreams.Exit {
 
   private static final long TICK_MILLIS = 50;
   private static final long LINGER_MILLIS = 5_000;
-  private static final int REMEMBERED_CLOSED = 16_384;
 
   private final Vertx vertx;
   private final TcpBackends backends;
   private final Consumer<OutgoingPacket> sender;
+  private final Supplier<RouterState> state;
   private final StreamSettings settings;
   private final RouterMetrics routerMetrics;
   private final StreamMetrics metrics;
   private final NetClient client;
-  private final Map<Long, ExitStream> streams = new ConcurrentHashMap<>();
+  private final StreamTable mixnet = new StreamTable();
+  private final Set<StreamTable> tunnels = ConcurrentHashMap.newKeySet();
 
   /** Streams accepted and not yet ended (connecting or open); guarded by this. */
   private int active;
-
-  private final Map<Long, Boolean> closed =
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-          return size() > REMEMBERED_CLOSED;
-        }
-      };
 
   public StreamExit(
       Vertx vertx,
       TcpBackends backends,
       Consumer<OutgoingPacket> sender,
+      Supplier<RouterState> state,
       StreamSettings settings,
       RouterMetrics routerMetrics,
       MeterRegistry registry) {
     this.vertx = vertx;
     this.backends = backends;
     this.sender = sender;
+    this.state = state;
     this.settings = settings;
     this.routerMetrics = routerMetrics;
     this.client =
         vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000).setTcpNoDelay(true));
-    this.metrics =
-        new StreamMetrics(
-            registry,
-            "exit",
-            new StreamMetrics.Totals() {
-              @Override
-              public int open() {
-                return (int) streams.values().stream().filter(s -> s.endpoint != null).count();
-              }
-
-              @Override
-              public long window() {
-                return sum(e -> e.congestionWindow());
-              }
-
-              @Override
-              public long sendBuffered() {
-                return sum(StreamEndpoint::sendBufferedBytes);
-              }
-
-              @Override
-              public long receiveBuffered() {
-                return sum(StreamEndpoint::receiveBufferedBytes);
-              }
-            });
+    this.metrics = new StreamMetrics(registry, "exit");
+    metrics.track(this::endpoints);
   }
 
-  private long sum(java.util.function.ToLongFunction<StreamEndpoint> f) {
-    return streams.values().stream()
+  private Stream<StreamEndpoint> endpoints() {
+    return Stream.concat(Stream.of(mixnet), tunnels.stream())
+        .flatMap(t -> t.all().stream())
         .map(s -> s.endpoint)
-        .filter(e -> e != null && !e.finished())
-        .mapToLong(f)
-        .sum();
+        .filter(e -> e != null && !e.finished());
   }
 
   /** A STREAM message delivered to this router (on a crypto thread). */
-  public void onForward(RouterState state, byte[] message) {
-    Envelope envelope = state.envelope();
+  public void onForward(RouterState current, byte[] message) {
+    Envelope envelope = current.envelope();
     Envelope.Forward forward;
     StreamFrame frame;
     try {
@@ -120,60 +94,124 @@ public final class StreamExit {
       return;
     }
     long id = forward.requestId();
-    ExitStream stream = streams.get(id);
+    ExitStream stream = mixnet.streams.get(id);
     if (stream == null) {
-      stream = accept(state, id, frame);
+      stream =
+          accept(
+              mixnet,
+              id,
+              frame,
+              current,
+              streamId ->
+                  new MixnetExitStream(
+                      streamId,
+                      vertx.getOrCreateContext(),
+                      2 * settings.maxWindowSegments() + 16,
+                      System::currentTimeMillis,
+                      sender,
+                      () -> routerMetrics.refused("stream_surbs_dropped")));
       if (stream == null) {
         return;
       }
     }
-    ExitStream s = stream;
+    MixnetExitStream s = (MixnetExitStream) stream;
     s.context.runOnContext(
         v -> {
           s.addSurbs(envelope, forward.surbs(), frame.surbMark());
-          if (s.connecting) {
-            if (s.endpoint == null && s.connectFailure != null) {
-              s.refuse(s.connectFailure);
-            }
-            return; // a copy of the OPEN while the backend connects: its SURBs are kept
-          }
-          s.endpoint.onFrame(frame);
-          s.endpoint.pump();
+          deliver(s, frame);
         });
   }
 
-  /** A stream's first packet: its OPEN, checked and connected; null when dropped. */
-  private synchronized ExitStream accept(RouterState state, long id, StreamFrame frame) {
-    ExitStream existing = streams.get(id);
+  /** The streams of one tunnel connection: their own table, reset when the tunnel ends. */
+  @Override
+  public TunnelStreams.Receiver connected(TunnelStreams.Port port) {
+    StreamTable table = new StreamTable();
+    tunnels.add(table);
+    return new TunnelStreams.Receiver() {
+      @Override
+      public void onFrame(long id, byte[] bytes) {
+        StreamFrame frame;
+        try {
+          frame = StreamFrame.decode(bytes);
+        } catch (MessageException e) {
+          routerMetrics.refused("bad_stream_frame");
+          return;
+        }
+        RouterState current = state.get();
+        ExitStream stream = table.streams.get(id);
+        if (stream == null && current == null) {
+          routerMetrics.refused("stream_not_ready"); // no topology yet: no geometry, no RTO
+          return;
+        }
+        if (stream == null) {
+          int frameBytes = current.envelope().streamReplyFrameBytes();
+          stream =
+              accept(
+                  table,
+                  id,
+                  frame,
+                  current,
+                  streamId ->
+                      new TunnelExitStream(streamId, vertx.getOrCreateContext(), port, frameBytes));
+        }
+        if (stream != null) {
+          ExitStream s = stream;
+          s.context.runOnContext(v -> deliver(s, frame));
+        }
+      }
+
+      @Override
+      public void onClosed() {
+        table.gone = true;
+        tunnels.remove(table);
+        resetAll(table);
+      }
+    };
+  }
+
+  /** A frame for a known stream, on its context. */
+  private void deliver(ExitStream s, StreamFrame frame) {
+    if (s.connecting) {
+      if (s.endpoint == null && s.connectFailure != null) {
+        s.refuse(s.connectFailure);
+      }
+      return; // a copy of the OPEN while the backend connects (its SURBs are kept)
+    }
+    s.endpoint.onFrame(frame);
+    s.endpoint.pump();
+  }
+
+  /** A stream's first frame: its OPEN, checked and connected; null when dropped. */
+  private synchronized ExitStream accept(
+      StreamTable table,
+      long id,
+      StreamFrame frame,
+      RouterState current,
+      Function<Long, ExitStream> make) {
+    ExitStream existing = table.streams.get(id);
     if (existing != null) {
       return existing;
     }
-    if (closed.containsKey(id)) {
+    if (table.wasClosed(id)) {
       routerMetrics.refused("stream_closed");
       return null;
     }
-    ExitStream stream =
-        new ExitStream(
-            id,
-            vertx.getOrCreateContext(),
-            2 * settings.maxWindowSegments() + 16,
-            System::currentTimeMillis,
-            sender,
-            () -> routerMetrics.refused("stream_surbs_dropped"));
+    ExitStream stream = make.apply(id);
     if (frame.type() != StreamFrame.OPEN || frame.seq() != 0) {
       routerMetrics.refused("unknown_stream");
       if (frame.type() == StreamFrame.DATA || frame.type() == StreamFrame.FIN) {
-        // Data for a stream this exit does not know (it restarted, or forgot it): say so once,
-        // through the packet's own SURB, so the entry fails at once instead of timing out.
+        // Data for a stream this exit does not know (it restarted, or forgot it): say so once
+        // (through the packet's own SURB, or on the tunnel), so the entry fails at once instead of
+        // timing out.
         stream.connectFailure = StreamReset.PROTOCOL;
-        closed.put(id, Boolean.TRUE);
-        streams.put(id, stream);
-        vertx.setTimer(LINGER_MILLIS, t -> streams.remove(id));
+        table.markClosed(id);
+        table.streams.put(id, stream);
+        vertx.setTimer(LINGER_MILLIS, t -> table.streams.remove(id));
         return stream;
       }
       return null; // acknowledgements and resets of an unknown stream: dropped, counted
     }
-    streams.put(id, stream);
+    table.streams.put(id, stream);
     StreamReset refusal = active >= settings.maxStreams() ? StreamReset.OVERLOAD : null;
     TcpBackends.Lookup lookup = null;
     if (refusal == null) {
@@ -183,73 +221,83 @@ public final class StreamExit {
       refusal = lookup.refusal();
     }
     if (refusal != null) {
-      refused(stream, refusal);
+      refused(table, stream, refusal);
       return stream;
     }
     active++;
     TcpBackends.Backend backend = lookup.backend();
-    long initialRto = StreamTiming.initialRtoMillis(state.topology());
-    stream.context.runOnContext(v -> connect(stream, backend, initialRto));
+    long initialRto = StreamTiming.initialRtoMillis(current.topology());
+    stream.context.runOnContext(v -> connect(table, stream, backend, initialRto));
     return stream;
   }
 
-  private void refused(ExitStream stream, StreamReset reason) {
+  private void refused(StreamTable table, ExitStream stream, StreamReset reason) {
     stream.connectFailure = reason;
-    closed.put(stream.id, Boolean.TRUE);
-    metrics.finished("mixnet", "refused_" + reason.word());
-    vertx.setTimer(LINGER_MILLIS, t -> streams.remove(stream.id));
+    table.markClosed(stream.id);
+    metrics.finished(stream.transport.label(), "refused_" + reason.word());
+    vertx.setTimer(LINGER_MILLIS, t -> table.streams.remove(stream.id));
   }
 
-  private void connect(ExitStream stream, TcpBackends.Backend backend, long initialRto) {
+  private void connect(
+      StreamTable table, ExitStream stream, TcpBackends.Backend backend, long initialRto) {
     client
         .connect(backend.port(), backend.host())
         .onComplete(
             ar -> {
-              if (ar.failed()) {
+              if (ar.failed() || table.gone) {
+                if (ar.succeeded()) {
+                  ar.result().close(); // its tunnel ended while the backend connected
+                }
+                StreamReset reason = ar.failed() ? StreamReset.CONNECT_FAILED : StreamReset.ABORTED;
                 synchronized (this) {
                   active--;
-                  refused(stream, StreamReset.CONNECT_FAILED);
+                  refused(table, stream, reason);
                 }
-                stream.refuse(StreamReset.CONNECT_FAILED);
+                stream.refuse(reason);
                 return;
               }
               SocketSide side = SocketSide.of(ar.result(), () -> {});
               StreamEndpoint endpoint =
                   new StreamEndpoint(
-                      settings, stream, listener(stream), System::currentTimeMillis, 1, initialRto);
+                      settings,
+                      stream,
+                      listener(table, stream),
+                      System::currentTimeMillis,
+                      1,
+                      initialRto);
               stream.endpoint = endpoint;
               stream.connecting = false;
               side.bind(endpoint);
-              long timer = vertx.setPeriodic(TICK_MILLIS, t -> endpoint.tick());
-              stream.timer = timer;
+              stream.timer = vertx.setPeriodic(TICK_MILLIS, t -> endpoint.tick());
               endpoint.acknowledgeNow(); // the entry's OPEN: accepted
             });
   }
 
-  private StreamEndpoint.Listener listener(ExitStream stream) {
+  private StreamEndpoint.Listener listener(StreamTable table, ExitStream stream) {
+    String transport = stream.transport.label();
     return new StreamEndpoint.Listener() {
       @Override
       public void opened() {}
 
       @Override
       public void finished(String outcome, StreamReset reset) {
-        metrics.finished("mixnet", outcome);
+        metrics.finished(transport, outcome);
         synchronized (StreamExit.this) {
           active--;
-          closed.put(stream.id, Boolean.TRUE);
+          table.markClosed(stream.id);
         }
         // Kept a while so a repeated FIN is acknowledged, then forgotten.
         vertx.setTimer(
             LINGER_MILLIS,
             t -> {
               vertx.cancelTimer(stream.timer);
-              streams.remove(stream.id);
+              table.streams.remove(stream.id);
             });
       }
 
       @Override
       public void bytes(boolean sent, int count) {
-        metrics.bytes(sent, "mixnet", count);
+        metrics.bytes(sent, transport, count);
       }
 
       @Override
@@ -259,14 +307,14 @@ public final class StreamExit {
     };
   }
 
-  /** Streams held (open, connecting, or lingering after their end). */
+  /** Streams held (open, connecting, or lingering after their end), over both transports. */
   public int held() {
-    return streams.size();
+    return mixnet.streams.size() + tunnels.stream().mapToInt(t -> t.streams.size()).sum();
   }
 
-  public void close() {
-    streams
-        .values()
+  private void resetAll(StreamTable table) {
+    table
+        .all()
         .forEach(
             s ->
                 s.context.runOnContext(
@@ -276,6 +324,11 @@ public final class StreamExit {
                       }
                       vertx.cancelTimer(s.timer);
                     }));
+  }
+
+  public void close() {
+    resetAll(mixnet);
+    tunnels.forEach(this::resetAll);
     client.close();
   }
 }

@@ -42,9 +42,11 @@ final class TunnelChannel {
   private final RouterMetrics metrics;
   private final FrameCodec codec = new FrameCodec(TunnelMessages.MAX_FRAME_BYTES);
   private Handler handler;
-  private TunnelSession session;
+  private volatile TunnelSession session;
   private long handshakeTimer;
-  private boolean closed;
+
+  /** Read from other threads too ({@link #isEstablished}, by the streams a tunnel carries). */
+  private volatile boolean closed;
 
   /**
    * Must be created on the socket's context.
@@ -102,6 +104,7 @@ final class TunnelChannel {
     metrics.tunnel(role, "open");
   }
 
+  /** Whether frames may be sent: the handshake completed and the connection is open. */
   boolean isEstablished() {
     return session != null && !closed;
   }

@@ -18,6 +18,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,6 +113,26 @@ public final class TunnelClient {
             });
   }
 
+  /**
+   * Attaches stream {@code id} to the tunnel to the exit hosting {@code host}, opening the tunnel
+   * when needed; frames for the stream go to {@code receiver} (on the tunnel's context) until it
+   * detaches, and {@link TunnelStreams.Receiver#onClosed} when the tunnel ends first.
+   *
+   * @return the stream's way out once the tunnel is established, or a failed future holding a
+   *     {@link RouterFailure} (an unknown name, a tunnel that could not be opened)
+   */
+  public Future<TunnelStreams.Attached> attachStream(
+      String host, long id, TunnelStreams.Receiver receiver) {
+    RouterState current = state.get();
+    RouterNode exit;
+    try {
+      exit = RouterState.exitFor(current, host);
+    } catch (RouterFailure failure) {
+      return Future.failedFuture(failure);
+    }
+    return link(current, exit).attach(id, receiver);
+  }
+
   /** The tunnel to {@code exit} as the topology now describes it, opening one when needed. */
   private Link link(RouterState current, RouterNode exit) {
     Link[] retired = {null};
@@ -146,6 +167,7 @@ public final class TunnelClient {
 
     private final Promise<TunnelChannel> ready = Promise.promise();
     private final Map<Long, Promise<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, TunnelStreams.Receiver> streams = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private final TunnelMessages.Assembly assembly;
     private volatile boolean closed;
@@ -249,9 +271,7 @@ public final class TunnelClient {
               ar -> {
                 vertx.cancelTimer(timer);
                 pending.remove(id);
-                if (retired && pending.isEmpty() && channel != null) {
-                  channel.close("retired");
-                }
+                closeIfRetiredAndIdle();
               });
       if (closed) {
         // Lost the race with a close: the close already failed what it saw.
@@ -264,10 +284,70 @@ public final class TunnelClient {
       return response.future();
     }
 
+    /** Attaches a stream to this tunnel; see {@link TunnelClient#attachStream}. */
+    Future<TunnelStreams.Attached> attach(long id, TunnelStreams.Receiver receiver) {
+      if (streams.putIfAbsent(id, receiver) != null) {
+        return Future.failedFuture(
+            new RouterFailure(503, "unavailable", "stream id already in use on this tunnel"));
+      }
+      if (closed) {
+        streams.remove(id);
+        return Future.failedFuture(failure()); // lost the race with a close
+      }
+      return ready
+          .future()
+          .<TunnelStreams.Attached>map(ch -> new AttachedStream(ch, id))
+          .onFailure(e -> streams.remove(id));
+    }
+
+    /** One stream's way out through this tunnel. */
+    private final class AttachedStream implements TunnelStreams.Attached {
+      private final TunnelChannel ch;
+      private final long id;
+
+      AttachedStream(TunnelChannel ch, long id) {
+        this.ch = ch;
+        this.id = id;
+      }
+
+      @Override
+      public void send(long streamId, byte[] frame) {
+        ch.send(List.of(TunnelMessages.stream(true, streamId, frame)));
+      }
+
+      @Override
+      public boolean isOpen() {
+        return !closed && ch.isEstablished();
+      }
+
+      @Override
+      public void detach() {
+        streams.remove(id);
+        closeIfRetiredAndIdle();
+      }
+    }
+
+    private void closeIfRetiredAndIdle() {
+      if (retired && pending.isEmpty() && streams.isEmpty() && channel != null) {
+        channel.close("retired");
+      }
+    }
+
     @Override
     public void onFrame(byte[] body) throws TunnelException, MessageException {
       if (channel.isEstablished()) {
-        var message = assembly.accept(channel.open(body));
+        byte[] plaintext = channel.open(body);
+        var part = TunnelMessages.streamPart(plaintext, false);
+        if (part.isPresent()) {
+          TunnelStreams.Receiver receiver = streams.get(part.get().id());
+          if (receiver == null) {
+            metrics.refused("tunnel_unknown_stream"); // ended here; a late frame of the exit's
+          } else {
+            receiver.onFrame(part.get().id(), part.get().frame());
+          }
+          return;
+        }
+        var message = assembly.accept(plaintext);
         if (message.isPresent()) {
           Promise<byte[]> waiting = pending.get(message.get().id());
           if (waiting != null) {
@@ -332,6 +412,9 @@ public final class TunnelClient {
               failure.status(), failure.outcome(), failure.getMessage() + ": " + reason);
       ready.tryFail(detailed);
       pending.values().forEach(p -> p.tryFail(detailed));
+      // Attached streams end with their tunnel: they never move to another one.
+      streams.values().forEach(TunnelStreams.Receiver::onClosed);
+      streams.clear();
       if (channel != null) {
         channel.close(reason);
       }
@@ -339,9 +422,7 @@ public final class TunnelClient {
 
     void retire() {
       retired = true;
-      if (pending.isEmpty() && channel != null) {
-        channel.close("retired");
-      }
+      closeIfRetiredAndIdle();
     }
   }
 }

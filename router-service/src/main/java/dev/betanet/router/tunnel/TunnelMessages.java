@@ -19,8 +19,10 @@ import java.util.Optional;
  * <pre>
  * frame plaintext = kind(1) | id(8) | chunk
  *   kind 1 REQUEST_PART   kind 2 REQUEST_LAST   kind 3 RESPONSE_PART   kind 4 RESPONSE_LAST
- *   id: chosen by the initiator per request, echoed by the responder
- *   chunk: 0..CHUNK_BYTES bytes; a message is its parts in order, ended by its LAST
+ *   kind 5 STREAM_TO_EXIT   kind 6 STREAM_TO_ENTRY
+ *   id: chosen by the initiator per request (or stream), echoed by the responder
+ *   chunk: 0..CHUNK_BYTES bytes; a message is its parts in order, ended by its LAST; a STREAM
+ *          kind's chunk is one whole stream frame ({@link TunnelStreams})
  * </pre>
  *
  * Incoming messages are reassembled by {@link Assembly}, which bounds both the size of one message
@@ -32,6 +34,8 @@ public final class TunnelMessages {
   static final byte REQUEST_LAST = 2;
   static final byte RESPONSE_PART = 3;
   static final byte RESPONSE_LAST = 4;
+  static final byte STREAM_TO_EXIT = 5;
+  static final byte STREAM_TO_ENTRY = 6;
   static final int HEADER_BYTES = 1 + 8;
 
   /** Data bytes per frame: small enough to interleave requests, large enough to be cheap. */
@@ -60,6 +64,46 @@ public final class TunnelMessages {
       offset += length;
     } while (offset < message.length);
     return frames;
+  }
+
+  /** The plaintext of the frame carrying one stream frame of stream {@code id}. */
+  public static byte[] stream(boolean toExit, long id, byte[] frame) {
+    if (frame.length == 0 || frame.length > CHUNK_BYTES) {
+      throw new IllegalArgumentException("BUG: stream frame of " + frame.length + " bytes");
+    }
+    return ByteBuffer.allocate(HEADER_BYTES + frame.length)
+        .put(toExit ? STREAM_TO_EXIT : STREAM_TO_ENTRY)
+        .putLong(id)
+        .put(frame)
+        .array();
+  }
+
+  /** One stream frame taken from a tunnel frame: its stream id and bytes (not yet decoded). */
+  public record StreamPart(long id, byte[] frame) {}
+
+  /**
+   * The stream frame a tunnel frame carries, or empty when it carries a request or response part
+   * (for the {@link Assembly}).
+   *
+   * @param atExit true at the responder, which takes only {@code STREAM_TO_EXIT}
+   * @throws MessageException a stream kind of the other direction, or an empty stream frame
+   */
+  public static Optional<StreamPart> streamPart(byte[] plaintext, boolean atExit)
+      throws MessageException {
+    if (plaintext.length < HEADER_BYTES
+        || (plaintext[0] != STREAM_TO_EXIT && plaintext[0] != STREAM_TO_ENTRY)) {
+      return Optional.empty();
+    }
+    if ((plaintext[0] == STREAM_TO_EXIT) != atExit) {
+      throw new MessageException("stream frame of the wrong direction, kind " + plaintext[0]);
+    }
+    if (plaintext.length == HEADER_BYTES) {
+      throw new MessageException("empty stream frame in a tunnel frame");
+    }
+    return Optional.of(
+        new StreamPart(
+            ByteBuffer.wrap(plaintext, 1, 8).getLong(),
+            java.util.Arrays.copyOfRange(plaintext, HEADER_BYTES, plaintext.length)));
   }
 
   /** A message completed by a frame: its kind family (request or response), id and bytes. */

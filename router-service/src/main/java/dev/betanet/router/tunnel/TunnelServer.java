@@ -17,6 +17,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
  * The exit's side of the fallback tunnel (port 1790): accepts tunnels from the routers the topology
  * names (by their Ed25519 identity, checked before any key is derived), reassembles each request
  * and has the same {@link BackendCaller} as the mixnet exit answer it, once. Many requests share
- * one tunnel; each response goes back with the request's id.
+ * one tunnel; each response goes back with the request's id. Stream frames on a tunnel go to the
+ * {@link TunnelStreams.Exit}, which keeps that tunnel's streams apart from every other's.
  *
  * <p>Bounded: handshakes wait apart from established tunnels, in a {@link HandshakeBudget} (a small
  * queue for connections that have not named a router of the topology, the oldest pushed out by a
@@ -49,6 +51,7 @@ public final class TunnelServer {
   private final SecureRandom random;
   private final long handshakeMillis;
   private final HandshakeBudget handshakes;
+  private final TunnelStreams.Exit streamExit;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger established = new AtomicInteger();
   private NetServer server;
@@ -60,7 +63,8 @@ public final class TunnelServer {
       RouterMetrics metrics,
       int maxMessageBytes,
       RouterSettings.Limits limits,
-      SecureRandom random) {
+      SecureRandom random,
+      TunnelStreams.Exit streamExit) {
     this.vertx = vertx;
     this.state = state;
     this.backend = backend;
@@ -69,6 +73,7 @@ public final class TunnelServer {
     this.random = random;
     this.handshakeMillis = limits.tunnelHandshakeTimeout().toMillis();
     this.handshakes = new HandshakeBudget(limits.maxTunnelHandshakes());
+    this.streamExit = streamExit;
   }
 
   /** Binds {@code host:port}; completes with the bound port. */
@@ -102,7 +107,8 @@ public final class TunnelServer {
   }
 
   /** One accepted tunnel: handshake, then requests. Confined to the socket's context. */
-  private final class Responding implements TunnelChannel.Handler, HandshakeBudget.Waiting {
+  private final class Responding
+      implements TunnelChannel.Handler, HandshakeBudget.Waiting, TunnelStreams.Port {
     private final TunnelChannel channel;
     private final TunnelMessages.Assembly assembly =
         new TunnelMessages.Assembly(true, maxMessageBytes, MAX_REASSEMBLING);
@@ -110,6 +116,9 @@ public final class TunnelServer {
     private TunnelSession session;
     private boolean counted;
     private int calls;
+
+    /** This tunnel's streams at the exit, from its first stream frame on. */
+    private TunnelStreams.Receiver streams;
 
     Responding(NetSocket socket) {
       this.channel = new TunnelChannel(vertx, socket, ROLE, metrics, handshakeMillis);
@@ -127,7 +136,16 @@ public final class TunnelServer {
     @Override
     public void onFrame(byte[] body) throws TunnelException, MessageException {
       if (session != null) {
-        var message = assembly.accept(channel.open(body));
+        byte[] plaintext = channel.open(body);
+        var part = TunnelMessages.streamPart(plaintext, true);
+        if (part.isPresent()) {
+          if (streams == null) {
+            streams = streamExit.connected(this);
+          }
+          streams.onFrame(part.get().id(), part.get().frame());
+          return;
+        }
+        var message = assembly.accept(plaintext);
         if (message.isPresent()) {
           call(message.get().id(), message.get().bytes());
         }
@@ -203,6 +221,16 @@ public final class TunnelServer {
     }
 
     @Override
+    public void send(long streamId, byte[] frame) {
+      channel.send(List.of(TunnelMessages.stream(false, streamId, frame)));
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isEstablished();
+    }
+
+    @Override
     public void onClosed(String reason) {
       connections.decrementAndGet();
       handshakes.done(this);
@@ -213,6 +241,9 @@ public final class TunnelServer {
       }
       if (counted) {
         established.decrementAndGet();
+      }
+      if (streams != null) {
+        streams.onClosed();
       }
     }
   }

@@ -15,6 +15,7 @@ import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.loopback.Eventually;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.packet.RouterLinks;
+import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,9 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Loop cover leaves this router over real sockets to two first-layer nodes played by the test. A
- * node the router suspects is avoided by cover exactly as by requests: were it not, a node on the
- * avoided side could tell every packet it still receives from this router to be cover.
+ * Cover from an idle router's send queue leaves over real sockets to two first-layer nodes played
+ * by the test. A node the router suspects is avoided by cover exactly as by requests: were it not,
+ * a node on the avoided side could tell every packet it still receives from this router to be
+ * cover.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CoverTrafficPathsTest {
@@ -49,13 +51,13 @@ class CoverTrafficPathsTest {
   private final Vertx vertx = Vertx.vertx();
   private final List<ServerSocket> nodes = new ArrayList<>();
   private final List<AtomicInteger> received = new ArrayList<>();
-  private CoverTraffic cover;
+  private SendQueue queue;
   private PacketLinks links;
 
   @AfterEach
   void stop() throws Exception {
-    if (cover != null) {
-      cover.stop();
+    if (queue != null) {
+      queue.stop();
     }
     if (links != null) {
       links.close();
@@ -135,7 +137,7 @@ class CoverTrafficPathsTest {
             1,
             Instant.now(),
             2048,
-            new Topology.Mixing(0, 2),
+            new Topology.Mixing(0, 0).withSendRatePerSecond(500),
             List.of(
                 new Topology.Layer(
                     0,
@@ -168,9 +170,18 @@ class CoverTrafficPathsTest {
     var routerLinks = new RouterLinks(() -> state, metrics);
     routerLinks.apply(state);
     links = new PacketLinks(vertx, 4096, address -> {}, routerLinks);
-    cover = new CoverTraffic(vertx, () -> state, paths, links, metrics, RANDOM);
+    // An idle router: every slot of its send queue is cover.
+    queue =
+        new SendQueue(
+            "router",
+            links,
+            () -> state.topology().mixing().sendRatePerSecond(),
+            4096,
+            new CoverTraffic(() -> state, paths, RANDOM),
+            metrics,
+            RANDOM);
 
-    cover.start();
+    queue.start();
     Eventually.await(
         "100 cover packets at the healthy node",
         Duration.ofSeconds(30),

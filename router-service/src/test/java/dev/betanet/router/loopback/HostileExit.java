@@ -56,6 +56,7 @@ final class HostileExit implements AutoCloseable {
 
   private final RouterState state;
   private final LinkTls tls;
+  private final TestCluster cluster;
   private final ServerSocket packetPort;
   private final ServerSocket tunnelPort;
   private final Map<String, DataOutputStream> links = new HashMap<>();
@@ -68,6 +69,7 @@ final class HostileExit implements AutoCloseable {
   volatile Behaviour behaviour = SILENT;
 
   HostileExit(TestCluster cluster) throws IOException {
+    this.cluster = cluster;
     this.state =
         new RouterState(
             new NodeFiles.State(cluster.exitKeys, cluster.topology()),
@@ -184,7 +186,8 @@ final class HostileExit implements AutoCloseable {
   /** Sends {@code message} back through {@code surb}, into the mixnet at the SURB's first hop. */
   private synchronized void reply(Surb surb, byte[] message) {
     OutgoingPacket packet = PacketBuilder.reply(state.geometry(), surb, message);
-    String address = state.addressOf(packet.firstHop());
+    // Around any link tap: what a tap in front of a first-layer node observes is the entry alone.
+    String address = cluster.untapped(state.addressOf(packet.firstHop()));
     try {
       DataOutputStream out = links.get(address);
       if (out == null) {

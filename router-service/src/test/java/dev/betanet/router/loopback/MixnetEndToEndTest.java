@@ -162,6 +162,29 @@ class MixnetEndToEndTest {
     return Scrapes.value(cluster.entryMetrics.scrape(), MetricNames.ROUTER_SURBS.prometheus());
   }
 
+  /** Both routers' status and send-path series, for a failure message. */
+  private String diagnostics() {
+    StringBuilder out = new StringBuilder();
+    out.append("entry status ").append(cluster.entry.status().encode()).append('\n');
+    out.append("exit status ").append(cluster.exit.status().encode()).append('\n');
+    for (var registry : java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
+      out.append(registry == cluster.entryMetrics ? "entry" : "exit").append(" metrics:\n");
+      registry
+          .scrape()
+          .lines()
+          .filter(l -> !l.startsWith("#"))
+          .filter(
+              l ->
+                  l.contains("send_")
+                      || l.contains("retrans")
+                      || l.contains("refused")
+                      || l.contains("surbs")
+                      || l.contains("cover"))
+          .forEach(l -> out.append("  ").append(l).append('\n'));
+    }
+    return out.toString();
+  }
+
   private double retransmissions() {
     return Scrapes.value(
         cluster.entryMetrics.scrape(), MetricNames.ROUTER_RETRANSMISSIONS.prometheus());
@@ -273,19 +296,37 @@ class MixnetEndToEndTest {
   }
 
   @Test
-  void appliesANewTopologyLiveAndSendsLoopCoverAtItsRate() throws Exception {
+  void appliesANewTopologyLiveIncludingItsSendRate() throws Exception {
+    // Rate 0 is the unpaced mode: the next request leaves without a slot, and no cover is sent.
     cluster.epoch = 2;
-    cluster.coverMeanIntervalMillis = 20;
+    cluster.sendRatePerSecond = 0;
     cluster.publishTopology();
+    Eventually.await(
+        "the entry on epoch 2",
+        Duration.ofSeconds(15),
+        () -> cluster.entry.status().getLong("topologyEpoch") == 2);
+    assertThat(cluster.entry.status().getLong("sendRatePerSecond")).isZero();
+    double unpacedBefore = slots("unpaced");
+    assertThat(get("http://echo.fog/hello", "unpaced").statusCode()).isEqualTo(200);
+    assertThat(slots("unpaced") - unpacedBefore).isPositive();
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (coverReceivedByEntry() < 5 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-
-    assertThat(cluster.entry.status().getLong("topologyEpoch")).isEqualTo(2);
-    assertThat(coverReceivedByEntry()).isGreaterThanOrEqualTo(5);
+    // Back to a paced rate: the idle entry's slots are cover again, half of it loops back to it.
+    double coverBefore = coverReceivedByEntry();
+    cluster.epoch = 3;
+    cluster.sendRatePerSecond = 50;
+    cluster.publishTopology();
+    Eventually.await(
+        "loop cover back at the entry",
+        Duration.ofSeconds(15),
+        () -> coverReceivedByEntry() - coverBefore >= 5);
+    assertThat(cluster.entry.status().getLong("topologyEpoch")).isEqualTo(3);
     assertThat(cluster.entry.status().getInteger("inFlightRequests")).isZero();
+  }
+
+  private double slots(String kind) {
+    return Scrapes.required(
+        cluster.entryMetrics.scrape(),
+        MetricNames.ROUTER_SEND_SLOTS.prometheus() + "{kind=\"" + kind + "\",}");
   }
 
   private double coverReceivedByEntry() {
@@ -306,7 +347,9 @@ class MixnetEndToEndTest {
       TestCluster.RANDOM.nextBytes(body);
       HttpResponse<byte[]> response = post("http://echo.fog/echo", body, id);
 
-      assertThat(response.statusCode()).as("request %d", i).isEqualTo(200);
+      assertThat(response.statusCode())
+          .as("request %d: %s\n%s", i, response.headers().map(), diagnostics())
+          .isEqualTo(200);
       assertThat(response.body()).isEqualTo(body);
       // Retransmissions reach the exit more than once; the backend must see the request once.
       assertThat(backendCalls.get(id)).hasValue(1);

@@ -61,7 +61,7 @@ class RouterReloadTest {
             List.of(
                 new NodeKeys.EpochKey(257, good.current().privateKey()),
                 new NodeKeys.EpochKey(1, good.current().privateKey())));
-    Files.write(cluster.keysFile(good.nodeId()), NodeKeysFile.write(clashing));
+    replace(cluster.keysFile(good.nodeId()), NodeKeysFile.write(clashing));
 
     Eventually.await("the update rejected", Duration.ofSeconds(10), () -> rejected() == 1);
     try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
@@ -70,7 +70,7 @@ class RouterReloadTest {
     assertThat(cluster.entry.status().getLong("topologyEpoch")).isEqualTo(1);
 
     // The next change is tried afresh: the good key file back, and a new topology epoch.
-    Files.write(cluster.keysFile(good.nodeId()), NodeKeysFile.write(good));
+    replace(cluster.keysFile(good.nodeId()), NodeKeysFile.write(good));
     cluster.epoch = 2;
     cluster.publishTopology();
     Eventually.await(
@@ -81,5 +81,19 @@ class RouterReloadTest {
     try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
       assertThat(flow.get("http://echo.fog/after").status()).isEqualTo(200);
     }
+  }
+
+  /**
+   * Replaces a file atomically, as the kubelet swaps a mounted file: a plain write can be polled
+   * half-written and counted as a second, malformed rejection.
+   */
+  private static void replace(java.nio.file.Path file, byte[] content) throws java.io.IOException {
+    java.nio.file.Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(temp, content);
+    Files.move(
+        temp,
+        file,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 }

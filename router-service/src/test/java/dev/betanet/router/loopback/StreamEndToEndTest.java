@@ -29,6 +29,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Streams end to end: a SOCKS5 client (written from RFC 1928) → entry router → 3 layers × 2 real
  * mixnode processes → exit router → a real TCP backend, byte-exact both ways.
+ *
+ * <p>The bulk test doubles as the streams benchmark (docs/benchmarks.md, "streams"): {@code
+ * -Dstream.bulk.bytes} (per stream), {@code -Dstream.bulk.streams} (at once) and {@code
+ * -Dstream.delay.millis} (mean per-hop delay, 5 by default) set its size, {@code
+ * -Dstream.canary.weight=0} puts it on the fallback tunnel; it prints its timing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,11 +63,24 @@ class StreamEndToEndTest {
 
   @BeforeAll
   void start() throws Exception {
-    cluster = new TestCluster(3, 2, 5);
+    cluster = new TestCluster(3, 2, Long.getLong("stream.delay.millis", 5));
+    // 100 unless a benchmark run asks for the fallback tunnel (0) beside it.
+    cluster.canaryWeight = Integer.getInteger("stream.canary.weight", 100);
     echo = new TcpBackend(TcpBackend.Mode.ECHO, 0);
     echoAtEnd = new TcpBackend(TcpBackend.Mode.ECHO_AT_END, 0);
     source = new TcpBackend(TcpBackend.Mode.SOURCE, 1L << 30);
-    var http = cluster.backend(r -> r.response().end("hello from " + r.host()));
+    var http =
+        cluster.backend(
+            r ->
+                r.body()
+                    .onSuccess(
+                        body -> {
+                          if (r.method() == io.vertx.core.http.HttpMethod.POST) {
+                            r.response().end(body); // echo, for the large POST
+                          } else {
+                            r.response().end("hello from " + r.host());
+                          }
+                        }));
     cluster.exitTcpPorts =
         Map.of(
             "echo.fog",
@@ -76,6 +94,10 @@ class StreamEndToEndTest {
                 HTTP_PORT,
                 "tcp://127.0.0.1:" + http.actualPort()));
     cluster.streamSettings = BOUNDS;
+    // Unpaced (rate 0): streams share the routers' send queue, whose rate bounds their throughput
+    // by design; these tests are about the transport, so they run without slots.
+    // aPacedStreamStaysWithinTheSendRateAndLosesNothing turns pacing on.
+    cluster.sendRatePerSecond = 0;
     cluster.start("http://127.0.0.1:" + http.actualPort());
   }
 
@@ -93,50 +115,66 @@ class StreamEndToEndTest {
 
   @Test
   @Order(50)
-  void bulkBothWaysOverOneSocksStreamIsByteExact() throws Exception {
+  void bulkBothWaysOverSocksStreamsIsByteExact() throws Exception {
     long size = Long.getLong("stream.bulk.bytes", 2L << 20);
-    var connected = Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT);
-    assertThat(connected.reply()).isZero();
-    long started = System.nanoTime();
-    Thread sampler = null;
-    if (Boolean.getBoolean("stream.debug")) {
-      sampler =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                      for (var registry :
-                          java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
-                        scrape(registry)
-                            .lines()
-                            .filter(
-                                l ->
-                                    l.startsWith("betanet_router_stream_window")
-                                        || l.startsWith("betanet_router_stream_buffered")
-                                        || l.startsWith("betanet_router_stream_retrans")
-                                        || l.startsWith(
-                                            "betanet_router_stream_bytes_total{direction=\"sent\""))
-                            .forEach(System.err::println);
-                      }
-                      System.err.println(cluster.entry.status().encode());
-                      try {
-                        Thread.sleep(2000);
-                      } catch (InterruptedException e) {
-                        return;
-                      }
-                    }
-                  });
+    // -Dstream.bulk.rate=N measures the streams paced at N/s (docs/benchmarks.md); unpaced by
+    // default.
+    long rate = Long.getLong("stream.bulk.rate", 0);
+    if (rate > 0) {
+      pace(rate);
     }
-    Transfer result = transfer(connected.socket(), size);
+    try {
+      bulkBothWays(size, rate);
+    } finally {
+      if (rate > 0) {
+        pace(0);
+      }
+    }
+  }
+
+  private void bulkBothWays(long size, long rate) throws Exception {
+    int count = Integer.getInteger("stream.bulk.streams", 1);
+    List<Socks5Client.Connected> connected = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      connected.add(Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT));
+      assertThat(connected.getLast().reply()).isZero();
+    }
+    long started = System.nanoTime();
+    Thread sampler = Boolean.getBoolean("stream.debug") ? debugSampler() : null;
+    List<CompletableFuture<Transfer>> transfers = new ArrayList<>();
+    for (var c : connected) {
+      var transfer = new CompletableFuture<Transfer>();
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  transfer.complete(transfer(c.socket(), size));
+                } catch (Exception e) {
+                  transfer.completeExceptionally(e);
+                }
+              });
+      transfers.add(transfer);
+    }
+    for (var transfer : transfers) {
+      Transfer result = transfer.get(1800, TimeUnit.SECONDS);
+      assertThat(result.received()).isEqualTo(size);
+      assertThat(result.receivedDigest()).isEqualTo(result.sentDigest());
+    }
     if (sampler != null) {
       sampler.interrupt();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    assertThat(result.received()).isEqualTo(size);
-    assertThat(result.receivedDigest()).isEqualTo(result.sentDigest());
     System.err.printf(
-        "stream bulk: %d bytes each way in %.1f s = %.2f MB/s each way%n",
-        size, seconds, size / seconds / 1e6);
+        "stream bulk: %d stream(s) x %d bytes each way in %.1f s = %.3f MB/s each way per stream,"
+            + " %.3f MB/s each way in all (weight %d, mean per-hop delay %d ms, send rate %s)%n",
+        count,
+        size,
+        seconds,
+        size / seconds / 1e6,
+        count * size / seconds / 1e6,
+        cluster.canaryWeight,
+        cluster.meanDelayMillis,
+        rate == 0 ? "0 (unpaced)" : rate + "/s");
     if (Boolean.getBoolean("stream.debug")) {
       for (var registry : java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
         scrape(registry)
@@ -147,6 +185,55 @@ class StreamEndToEndTest {
       }
       System.err.println(cluster.entry.status().encode());
       System.err.println(cluster.exit.status().encode());
+    }
+  }
+
+  /** Prints the stream series every 2 s while a bulk transfer runs ({@code -Dstream.debug}). */
+  private Thread debugSampler() {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                for (var registry : java.util.List.of(cluster.entryMetrics, cluster.exitMetrics)) {
+                  scrape(registry)
+                      .lines()
+                      .filter(
+                          l ->
+                              l.startsWith("betanet_router_stream_window")
+                                  || l.startsWith("betanet_router_stream_buffered")
+                                  || l.startsWith("betanet_router_stream_retrans")
+                                  || l.startsWith(
+                                      "betanet_router_stream_bytes_total{direction=\"sent\""))
+                      .forEach(System.err::println);
+                }
+                System.err.println(cluster.entry.status().encode());
+                try {
+                  Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+  }
+
+  /**
+   * A 200 kB POST through the proxy port (the buffered request path, not a stream) comes back
+   * byte-exact from an echoing backend; its time is printed for docs/benchmarks.md.
+   */
+  @Test
+  @Order(51)
+  void aLargePostThroughTheProxyIsEchoedByteExact() throws Exception {
+    byte[] body = new byte[200_000];
+    new java.util.Random(200).nextBytes(body);
+    try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+      long started = System.nanoTime();
+      var response = flow.send("POST", "http://echo.fog/echo", body);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(body);
+      System.err.printf(
+          "large POST: %d bytes echoed through the %s in %.2f s (mean per-hop delay %d ms)%n",
+          body.length, response.transport(), seconds, cluster.meanDelayMillis);
     }
   }
 
@@ -235,6 +322,62 @@ class StreamEndToEndTest {
     String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(curl.exitValue()).as(out).isZero();
     assertThat(out).isEqualTo("hello from echo.fog");
+  }
+
+  /**
+   * With the send queue paced, a stream's packets take the entry's Poisson slots like everything
+   * else: the entry's departures over the transfer stay within what the rate allows (an upper
+   * bound, which a slow machine only makes easier to meet), the stream's packets were real slots,
+   * none left unpaced, and every byte arrives. Then back to unpaced for the other tests.
+   */
+  @Test
+  @Order(60)
+  void aPacedStreamStaysWithinTheSendRateAndLosesNothing() throws Exception {
+    long rate = 40;
+    pace(rate);
+    try {
+      long size = 48 * 1024;
+      String before = scrape(cluster.entryMetrics);
+      var connected = Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT);
+      assertThat(connected.reply()).isZero();
+      long started = System.nanoTime();
+      Transfer result = transfer(connected.socket(), size);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      String after = scrape(cluster.entryMetrics);
+
+      assertThat(result.received()).isEqualTo(size);
+      assertThat(result.receivedDigest()).isEqualTo(result.sentDigest());
+      double real = slotsMoved(before, after, "real");
+      double all = real + slotsMoved(before, after, "cover") + slotsMoved(before, after, "empty");
+      // 48 KiB up is at least 48 KiB / 1.5 kB data packets, all through slots.
+      assertThat(real).as("real slots for the stream").isGreaterThanOrEqualTo(size / 1500.0);
+      assertThat(slotsMoved(before, after, "unpaced")).as("unpaced departures").isZero();
+      // Poisson(rate × seconds) stays below its mean + 5 standard deviations + 5 (1e-6 odds).
+      double mean = rate * seconds;
+      assertThat(all)
+          .as("entry departures in %.1f s at %d/s", seconds, rate)
+          .isLessThanOrEqualTo(mean + 5 * Math.sqrt(mean) + 5);
+    } finally {
+      pace(0);
+    }
+  }
+
+  /** Publishes send rate {@code rate} (0: unpaced) and waits until both routers use it. */
+  private void pace(long rate) throws Exception {
+    cluster.epoch++;
+    cluster.sendRatePerSecond = rate;
+    cluster.publishTopology();
+    Eventually.await(
+        "both routers at send rate " + rate,
+        Duration.ofSeconds(15),
+        () ->
+            cluster.entry.status().getLong("sendRatePerSecond") == rate
+                && cluster.exit.status().getLong("sendRatePerSecond") == rate);
+  }
+
+  private static double slotsMoved(String before, String after, String kind) {
+    String series = MetricNames.ROUTER_SEND_SLOTS.prometheus() + "{kind=\"" + kind + "\",}";
+    return Scrapes.required(after, series) - Scrapes.required(before, series);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.betanet.router.loopback;
 
+import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
@@ -57,6 +58,10 @@ final class TestCluster implements AutoCloseable {
   final NodeKeys entryKeys = NodeKeys.generate("router-entry", signer.publicKey(), 1, RANDOM);
   final NodeKeys exitKeys = NodeKeys.generate("router-exit", signer.publicKey(), 1, RANDOM);
   final int entryPacketPort = freePort();
+
+  /** Every packet of the loopback topology, in bytes. */
+  static final int PACKET_SIZE = 2048;
+
   final int exitPacketPort = freePort();
   final int entryTunnelPort = freePort();
   final int exitTunnelPort = freePort();
@@ -86,6 +91,18 @@ final class TestCluster implements AutoCloseable {
   final PrometheusMeterRegistry exitMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   long epoch = 1;
   long coverMeanIntervalMillis;
+
+  /**
+   * The routers' send rate: paced, so every loopback test goes through the send queue with cover in
+   * its empty slots. Half the default: the cover of two routers and its forwarding by every mixnode
+   * is CPU a small shared machine has to spare while six mixnode JVMs start, and the bulk tests
+   * still take seconds; a test of the rate sets its own.
+   */
+  long sendRatePerSecond = 50;
+
+  /** Link observers in front of mixnodes, by node number: the topology names the tap's port. */
+  final Map<Integer, TlsRecordTap> taps = new java.util.HashMap<>();
+
   Router entry;
   Router exit;
 
@@ -106,6 +123,27 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts a {@link TlsRecordTap} in front of a mixnode: whoever follows the topology sends to it.
+   * Call before {@link #start}.
+   */
+  TlsRecordTap tap(int layer, int index) throws IOException {
+    int n = layer * perLayer + index;
+    TlsRecordTap tap = new TlsRecordTap(mixPorts.get(n), PACKET_SIZE);
+    taps.put(n, tap);
+    return tap;
+  }
+
+  /** The real address behind a tapped node's topology address, for a test that must bypass it. */
+  String untapped(String address) {
+    for (var tap : taps.entrySet()) {
+      if (address.equals("127.0.0.1:" + tap.getValue().port())) {
+        return "127.0.0.1:" + mixPorts.get(tap.getKey());
+      }
+    }
+    return address;
+  }
+
   String mixId(int layer, int index) {
     return "mix-" + (layer * perLayer + index);
   }
@@ -120,7 +158,7 @@ final class TestCluster implements AutoCloseable {
         nodes.add(
             new Topology.MixnodeEntry(
                 keys.nodeId(),
-                "127.0.0.1:" + mixPorts.get(n),
+                "127.0.0.1:" + (taps.containsKey(n) ? taps.get(n).port() : mixPorts.get(n)),
                 "family-" + n,
                 "",
                 keys.current().publicKey(),
@@ -136,8 +174,9 @@ final class TestCluster implements AutoCloseable {
         "default",
         epoch,
         Instant.now(),
-        2048,
-        new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis),
+        PACKET_SIZE,
+        new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis)
+            .withSendRatePerSecond(sendRatePerSecond),
         layerList,
         List.of(
             router(entryKeys, entryPacketPort, entryTunnelPort, List.of()),
@@ -195,6 +234,7 @@ final class TestCluster implements AutoCloseable {
     startMixnodes();
     startRouters(backendUrl);
     awaitMixnodes();
+    awaitLinks(true);
   }
 
   /**
@@ -207,6 +247,7 @@ final class TestCluster implements AutoCloseable {
     entry =
         startRouter(entryKeys.nodeId(), entryPacketPort, entryTunnelPort, Map.of(), entryMetrics);
     awaitMixnodes();
+    awaitLinks(false);
   }
 
   private void startMixnodes() throws IOException {
@@ -224,6 +265,7 @@ final class TestCluster implements AutoCloseable {
   private void awaitMixnodes() throws Exception {
     List<Integer> managementPorts = mixManagementPorts;
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    // Generous: on a shared 2-core machine six mixnode JVMs have been seen to need 56 s each.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     for (int n = 0; n < managementPorts.size(); n++) {
       while (!ready(http, managementPorts.get(n))) {
@@ -236,6 +278,48 @@ final class TestCluster implements AutoCloseable {
         Thread.sleep(200);
       }
     }
+  }
+
+  /**
+   * Waits until every link the topology names is open: each router's to the first layer, each
+   * mixnode's to the layer after it, and the last layer's to the routers when {@code toRouters}
+   * (not while the test still has to play the exit). Links open when a topology is applied and
+   * retry with a backoff (up to 5 s) while a peer is still starting, so a test's first request
+   * crosses open links, as it does in a cluster that has been up a while.
+   */
+  void awaitLinks(boolean toRouters) {
+    Eventually.await(
+        "every packet link the topology names open",
+        Duration.ofSeconds(120),
+        () -> {
+          for (Router router : routers) {
+            if (router.status().getInteger("packetLinksOpen", -1) != perLayer) {
+              return false;
+            }
+          }
+          List<String> scrapes;
+          try {
+            scrapes = mixnodeMetrics();
+          } catch (Exception e) {
+            return false;
+          }
+          for (int n = 0; n < scrapes.size(); n++) {
+            if (mixProcesses.get(n).isAlive()) {
+              boolean last = n / perLayer == layers - 1;
+              if (last && !toRouters) {
+                continue;
+              }
+              double out =
+                  Scrapes.required(
+                      scrapes.get(n),
+                      MetricNames.MIXNODE_CONNECTIONS.prometheus() + "{direction=\"out\"}");
+              if (out != (last ? topology().routers().size() : perLayer)) {
+                return false;
+              }
+            }
+          }
+          return true;
+        });
   }
 
   /** Starts the entry and the exit router only (no mixnodes: enough for the tunnel). */
@@ -323,24 +407,23 @@ final class TestCluster implements AutoCloseable {
 
   RouterSettings settings(
       String nodeId, int packetPort, int tunnelPort, Map<String, String> services) {
-    return new RouterSettings(
-        nodeId,
-        keysFile(nodeId),
-        topologyFile(),
-        services,
-        "127.0.0.1",
-        0,
-        packetPort,
-        tunnelPort,
-        Duration.ofSeconds(20),
-        Duration.ofSeconds(2),
-        Duration.ofMillis(700),
-        6,
-        256 * 1024,
-        64,
-        8,
-        Duration.ofMillis(200),
-        2);
+    return RouterSettings.builder(nodeId, keysFile(nodeId), topologyFile())
+        .services(services)
+        .host("127.0.0.1")
+        .proxyPort(0)
+        .packetPort(packetPort)
+        .tunnelPort(tunnelPort)
+        .requestTimeout(Duration.ofSeconds(20))
+        .backendTimeout(Duration.ofSeconds(2))
+        .retransmitMargin(Duration.ofMillis(700))
+        .maxAttempts(6)
+        .maxBodyBytes(256 * 1024)
+        .maxInFlight(64)
+        .initialSurbs(8)
+        .reloadInterval(Duration.ofMillis(200))
+        .cryptoThreads(2)
+        .socksPort(0)
+        .build();
   }
 
   private Router startRouter(
@@ -351,10 +434,11 @@ final class TestCluster implements AutoCloseable {
       MeterRegistry registry)
       throws Exception {
     RouterSettings settings =
-        settings(nodeId, packetPort, tunnelPort, services)
-            .withLimits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
-            .withStreams(
-                0, nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of(), streamSettings);
+        settings(nodeId, packetPort, tunnelPort, services).toBuilder()
+            .limits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
+            .tcpPorts(nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of())
+            .streams(streamSettings)
+            .build();
     var router =
         nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
             ? new Router(vertx, settings, registry, entrySplitRandom)
@@ -395,6 +479,9 @@ final class TestCluster implements AutoCloseable {
   public void close() throws Exception {
     for (Router router : routers) {
       router.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    for (TlsRecordTap tap : taps.values()) {
+      tap.close();
     }
     for (Process process : mixProcesses) {
       process.destroy();
