@@ -106,18 +106,32 @@ public class MixnodeFilesResource implements QuarkusTestResourceLifecycleManager
     }
   }
 
+  /**
+   * Reads every link the node opens, each on its own thread: the node opens one per packet loop as
+   * soon as its topology is applied, and a packet may take any of them.
+   */
   private void acceptSink() {
     while (!sink.isClosed()) {
-      try (Socket socket = sink.accept();
-          var in = new DataInputStream(socket.getInputStream())) {
-        while (true) {
-          byte[] packet = new byte[in.readInt()];
-          in.readFully(packet);
-          SINK.add(packet);
-        }
+      Socket socket;
+      try {
+        socket = sink.accept();
       } catch (IOException e) {
-        // connection or server closed
+        return; // server closed
       }
+      Thread.ofPlatform().daemon().start(() -> readSink(socket));
+    }
+  }
+
+  private static void readSink(Socket socket) {
+    try (socket;
+        var in = new DataInputStream(socket.getInputStream())) {
+      while (true) {
+        byte[] packet = new byte[in.readInt()];
+        in.readFully(packet);
+        SINK.add(packet);
+      }
+    } catch (IOException e) {
+      // connection closed
     }
   }
 

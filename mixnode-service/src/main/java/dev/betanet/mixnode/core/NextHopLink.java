@@ -112,11 +112,6 @@ final class NextHopLink {
     }
   }
 
-  /** Open and the peer checked: packets written now leave at once. Event-loop thread only. */
-  boolean isOpen() {
-    return socket != null;
-  }
-
   /** Closes the connection and discards the queue; returns how many packets were discarded. */
   int close() {
     context.runOnContext(
