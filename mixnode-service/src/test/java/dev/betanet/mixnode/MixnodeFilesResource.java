@@ -1,5 +1,8 @@
 package dev.betanet.mixnode;
 
+import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
@@ -22,8 +25,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Gives the Quarkus app what the operator would: a key file and a signed topology in a temp
- * directory, named through the same configuration the operator sets, plus a sink router (a real
- * server socket) as the only next hop.
+ * directory, named through the same configuration the operator sets, plus a sink router (a real TLS
+ * server socket with the router's link identity) as the only next hop.
  */
 public class MixnodeFilesResource implements QuarkusTestResourceLifecycleManager {
 
@@ -32,6 +35,15 @@ public class MixnodeFilesResource implements QuarkusTestResourceLifecycleManager
   static NodeKeys nodeKeys;
   static NodeKeys sinkKeys;
   static int packetPort;
+  static Topology topology;
+
+  /** The sink router's side of the node links: it accepts the mixnode (the last layer). */
+  static LinkTls sinkTls() {
+    return new LinkTls(
+        LinkIdentity.of(sinkKeys),
+        () -> LinkPeers.intoRouter(topology),
+        () -> LinkPeers.anyNode(topology));
+  }
 
   private Path dir;
   private ServerSocket sink;
@@ -43,12 +55,11 @@ public class MixnodeFilesResource implements QuarkusTestResourceLifecycleManager
       var signer = new TopologySigner(Ed25519Keys.generatePrivate(random));
       nodeKeys = NodeKeys.generate("mix-app", signer.publicKey(), 1, random);
       sinkKeys = NodeKeys.generate("sink", signer.publicKey(), 1, random);
-      sink = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-      Thread.ofPlatform().daemon().start(this::acceptSink);
+      sink = sinkTls().serverSocket(InetAddress.getLoopbackAddress(), 0, 10);
       try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         packetPort = probe.getLocalPort();
       }
-      var topology =
+      topology =
           new Topology(
               Topology.FORMAT_VERSION,
               "app-test",
@@ -80,6 +91,7 @@ public class MixnodeFilesResource implements QuarkusTestResourceLifecycleManager
                       sinkKeys.identityPublic(),
                       List.of())),
               new Topology.Canary(100, Topology.FallbackPolicy.STRICT));
+      Thread.ofPlatform().daemon().start(this::acceptSink);
       dir = Files.createTempDirectory("mixnode-app");
       Path keys = Files.write(dir.resolve("keys.json"), NodeKeysFile.write(nodeKeys));
       Path signed = Files.write(dir.resolve("topology.json"), signer.sign(topology));
@@ -94,18 +106,32 @@ public class MixnodeFilesResource implements QuarkusTestResourceLifecycleManager
     }
   }
 
+  /**
+   * Reads every link the node opens, each on its own thread: the node opens one per packet loop as
+   * soon as its topology is applied, and a packet may take any of them.
+   */
   private void acceptSink() {
     while (!sink.isClosed()) {
-      try (Socket socket = sink.accept();
-          var in = new DataInputStream(socket.getInputStream())) {
-        while (true) {
-          byte[] packet = new byte[in.readInt()];
-          in.readFully(packet);
-          SINK.add(packet);
-        }
+      Socket socket;
+      try {
+        socket = sink.accept();
       } catch (IOException e) {
-        // connection or server closed
+        return; // server closed
       }
+      Thread.ofPlatform().daemon().start(() -> readSink(socket));
+    }
+  }
+
+  private static void readSink(Socket socket) {
+    try (socket;
+        var in = new DataInputStream(socket.getInputStream())) {
+      while (true) {
+        byte[] packet = new byte[in.readInt()];
+        in.readFully(packet);
+        SINK.add(packet);
+      }
+    } catch (IOException e) {
+      // connection closed
     }
   }
 

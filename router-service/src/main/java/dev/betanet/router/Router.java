@@ -1,6 +1,7 @@
 package dev.betanet.router;
 
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.link.NextLayer;
 import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.ProcessResult;
@@ -20,6 +21,7 @@ import dev.betanet.router.exit.BackendCaller;
 import dev.betanet.router.exit.ExitHandler;
 import dev.betanet.router.packet.PacketLinks;
 import dev.betanet.router.packet.PacketReceiver;
+import dev.betanet.router.packet.RouterLinks;
 import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.proxy.ProxyServer;
 import dev.betanet.router.split.CanarySplit;
@@ -73,6 +75,7 @@ public final class Router {
   private final SecureRandom random = new SecureRandom();
   private final RouterMetrics metrics;
   private final PacketLinks links;
+  private final RouterLinks routerLinks;
   private final SendQueue sendQueue;
   private final SuspectNodes suspects;
   private final MixnetClient client;
@@ -139,7 +142,8 @@ public final class Router {
     metrics.rejectedReloads(this::rejectedReloads);
     metrics.rejectedReloadsByReason(files::rejectedUpdates);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
-    this.links = new PacketLinks(vertx, 4096, this::unreachable);
+    this.routerLinks = new RouterLinks(state::get, metrics);
+    this.links = new PacketLinks(vertx, 4096, this::unreachable, routerLinks);
     var paths = new PathSelector(random, suspects);
     // Every packet this router emits, in both roles, takes a slot of one send queue.
     this.sendQueue =
@@ -167,7 +171,9 @@ public final class Router {
             metrics,
             exitBounds(settings),
             System::currentTimeMillis);
-    this.receiver = new PacketReceiver(vertx, state::get, new Dispatch(), settings.cryptoThreads());
+    this.receiver =
+        new PacketReceiver(
+            vertx, state::get, new Dispatch(), settings.cryptoThreads(), routerLinks);
     this.tunnelClient = new TunnelClient(vertx, state::get, settings, metrics, random);
     this.streamExit =
         new StreamExit(
@@ -248,7 +254,13 @@ public final class Router {
   private void apply(NodeFiles.State next) {
     // A RouterState that cannot be built throws: NodeFiles then rejects the update (counted,
     // logged, the last good state stays and the next change is checked against it).
-    state.set(new RouterState(next, replayFilter, x25519, random, packetKeys));
+    RouterState built = new RouterState(next, replayFilter, x25519, random, packetKeys);
+    state.set(built);
+    // New links present this identity and use this topology's pins; open ones are re-judged.
+    routerLinks.apply(built);
+    receiver.recheck();
+    // Links to the first layer open now, not on a packet: no request waits for a handshake.
+    links.keepOpen(NextLayer.fromRouter(built.topology()));
   }
 
   /** Updates refused: a bad file, or one no state could be built for. */
@@ -456,6 +468,7 @@ public final class Router {
         .put("layers", layers)
         .put("exitRequestsRemembered", exit.remembered())
         .put("packetsDroppedOnLinks", links.dropped())
+        .put("packetLinksOpen", links.open())
         .put("sendQueuePackets", sendQueue.depth())
         .put("sendRatePerSecond", SendQueue.slotRate(topology.mixing()));
   }

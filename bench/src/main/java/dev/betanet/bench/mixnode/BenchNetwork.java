@@ -2,6 +2,9 @@ package dev.betanet.bench.mixnode;
 
 import dev.betanet.protocol.crypto.X25519;
 import dev.betanet.protocol.crypto.X25519PrivateKey;
+import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.packet.KeyRing;
 import dev.betanet.protocol.packet.NodeRef;
 import dev.betanet.protocol.packet.PacketBuilder;
@@ -46,13 +49,14 @@ final class BenchNetwork {
   final Path topologyFile;
   private final NodeKeys mixnode;
   private final NodeKeys sink;
+  private final Topology topology;
 
   BenchNetwork(int packetPort, int sinkPort) throws IOException {
     var random = new SecureRandom();
     var signer = new TopologySigner(Ed25519Keys.generatePrivate(random));
     mixnode = NodeKeys.generate("bench-mix", signer.publicKey(), 1, random);
     sink = NodeKeys.generate("bench-sink", signer.publicKey(), 1, random);
-    var topology =
+    topology =
         new Topology(
             Topology.FORMAT_VERSION,
             "bench",
@@ -87,6 +91,17 @@ final class BenchNetwork {
     dir = Files.createTempDirectory("mixnode-bench");
     keysFile = Files.write(dir.resolve("keys.json"), NodeKeysFile.write(mixnode));
     topologyFile = Files.write(dir.resolve("topology.json"), signer.sign(topology));
+  }
+
+  /**
+   * The sink router's side of the node links (mutual TLS 1.3, docs/protocol.md "Links"): it accepts
+   * the mixnode (the last layer) and, as the load driver, opens links to it as a router would.
+   */
+  LinkTls sinkTls() {
+    return new LinkTls(
+        LinkIdentity.of(sink),
+        () -> LinkPeers.intoRouter(topology),
+        () -> LinkPeers.anyNode(topology));
   }
 
   String nodeId() {

@@ -108,6 +108,7 @@ final class BenchRun {
     int packetPort = MixnodeProcess.freePort();
     try (var sink = new Sink(BenchNetwork.PACKET_SIZE)) {
       var network = new BenchNetwork(packetPort, sink.port());
+      sink.useTls(network.sinkTls());
       try {
         int chunks = WARMUP_CHUNKS;
         int chunk = Math.max(1, settings.warmupPackets() / chunks);
@@ -135,8 +136,8 @@ final class BenchRun {
       throws Exception {
     var probe = new ProcessProbe(node.pid());
     var harness = new ProcessProbe(ProcessHandle.current().pid());
-    var driver = new LoadDriver(node.packetPort, settings.connections());
-    var openDriver = new LoadDriver(node.packetPort, settings.rateConnections());
+    var driver = new LoadDriver(node.packetPort, settings.connections(), network.sinkTls());
+    var openDriver = new LoadDriver(node.packetPort, settings.rateConnections(), network.sinkTls());
     pinHarness();
 
     // 1. Warm-up, until the JIT has compiled the hot paths (event-loop code runs once per socket

@@ -1,5 +1,6 @@
 package dev.betanet.bench.mixnode;
 
+import dev.betanet.protocol.link.LinkTls;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -31,7 +32,13 @@ final class LoadDriver {
   private final int port;
   private final int connections;
 
-  LoadDriver(int port, int connections) {
+  private final LinkTls tls;
+
+  /**
+   * @param tls the links' mutual TLS: the driver opens them as the topology's router
+   */
+  LoadDriver(int port, int connections, LinkTls tls) {
+    this.tls = tls;
     this.port = port;
     this.connections = connections;
   }
@@ -134,7 +141,7 @@ final class LoadDriver {
   }
 
   private Socket connect() throws IOException {
-    var socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    Socket socket = tls.connect(InetAddress.getLoopbackAddress(), port);
     socket.setTcpNoDelay(true);
     return socket;
   }

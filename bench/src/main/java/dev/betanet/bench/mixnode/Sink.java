@@ -1,5 +1,6 @@
 package dev.betanet.bench.mixnode;
 
+import dev.betanet.protocol.link.LinkTls;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -10,6 +11,7 @@ import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The next hop the mixnode forwards to: accepts its connections on loopback, reads framed packets,
@@ -27,11 +29,20 @@ final class Sink implements AutoCloseable {
   private volatile Map<Long, Integer> indexByForwardedKey = Map.of();
   private volatile long[] arrivalNanos = new long[0];
   private volatile Semaphore window;
+  private volatile LinkTls tls;
 
   Sink(int packetSize) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.packetSize = packetSize;
     Thread.ofPlatform().daemon().name("sink-accept").start(this::accept);
+  }
+
+  /**
+   * Speaks the node links' mutual TLS with {@code linkTls} from now on (its identity exists only
+   * once the network is made, after this sink's port is known); before that, links are refused.
+   */
+  void useTls(LinkTls linkTls) {
+    this.tls = linkTls;
   }
 
   int port() {
@@ -75,7 +86,22 @@ final class Sink implements AutoCloseable {
   private void accept() {
     while (!server.isClosed()) {
       try {
-        Socket socket = server.accept();
+        Socket plain = server.accept();
+        LinkTls linkTls = tls;
+        if (linkTls == null) {
+          plain.close();
+          continue;
+        }
+        var socket =
+            (SSLSocket)
+                linkTls
+                    .sslContext()
+                    .getSocketFactory()
+                    .createSocket(
+                        plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+        socket.setUseClientMode(false);
+        socket.setNeedClientAuth(true);
+        socket.setEnabledProtocols(new String[] {LinkTls.PROTOCOL});
         Thread.ofPlatform().daemon().name("sink-read").start(() -> read(socket));
       } catch (IOException e) {
         return; // closed

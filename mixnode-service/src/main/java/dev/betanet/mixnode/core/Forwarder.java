@@ -5,15 +5,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The forwarding pool: one {@link NextHopLink} per packet loop and next-hop address, created on
- * first use on that loop, over the node's one {@link NetClient} (its options are set here, in one
- * place).
+ * The forwarding pool: one mutual-TLS {@link NextHopLink} per packet loop and next-hop address,
+ * created on first use on that loop, over the node's one {@link NetClient} (its options are set
+ * here, in one place).
  */
 final class Forwarder {
 
@@ -26,13 +27,17 @@ final class Forwarder {
   /** A loop (by its context) and one of its next hops. */
   private record LinkKey(ContextInternal loop, RoutingTable.Address next) {}
 
-  Forwarder(Vertx vertx, int queueBound, MixnodeMetrics metrics) {
+  private final NodeLinks nodeLinks;
+
+  Forwarder(Vertx vertx, int queueBound, MixnodeMetrics metrics, NodeLinks nodeLinks) {
     this.vertx = vertx;
     this.queueBound = queueBound;
     this.metrics = metrics;
+    this.nodeLinks = nodeLinks;
     this.client =
         vertx.createNetClient(
-            new NetClientOptions()
+            nodeLinks
+                .clientOptions()
                 .setTcpNoDelay(true)
                 .setConnectTimeout(2_000)
                 .setReconnectAttempts(0));
@@ -46,7 +51,22 @@ final class Forwarder {
   NextHopLink link(ContextInternal context, RoutingTable.Address next) {
     return links.computeIfAbsent(
         new LinkKey(context, next),
-        key -> new NextHopLink(next, context, client, queueBound, metrics));
+        key -> new NextHopLink(next, context, client, queueBound, metrics, nodeLinks));
+  }
+
+  /**
+   * Opens, and keeps open, the links from every loop to each of {@code next} (the hops the topology
+   * in force names, {@link dev.betanet.protocol.link.NextLayer}), so that no packet pays a TLS
+   * handshake; links to hops no longer named are no longer kept (opened on demand, as before). At
+   * most loops × the next layer's nodes links are kept. Any thread.
+   */
+  void keepOpen(List<ContextInternal> loops, Set<RoutingTable.Address> next) {
+    links.forEach((key, link) -> link.keepOpen(next.contains(key.next())));
+    for (ContextInternal loop : loops) {
+      for (RoutingTable.Address address : next) {
+        link(loop, address).keepOpen(true);
+      }
+    }
   }
 
   int queued() {

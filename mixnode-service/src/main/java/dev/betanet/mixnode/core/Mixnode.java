@@ -1,11 +1,13 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.link.NextLayer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +36,7 @@ public final class Mixnode {
   private final Pipeline pipeline;
   private final PacketServer server;
   private final CoverEmitter cover;
+  private final NodeLinks links;
   private final long readyFromMillis;
   private final Object lifecycle = new Object();
   private volatile int boundPort = -1;
@@ -63,11 +66,13 @@ public final class Mixnode {
     this.vertx = vertx;
     this.settings = settings;
     this.metrics = new MixnodeMetrics(registry);
-    this.watcher = new NodeStateWatcher(vertx, settings, processors, stateDir);
-    this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics);
+    this.watcher = new NodeStateWatcher(vertx, settings, processors, stateDir, this::applied);
+    this.links = new NodeLinks(settings.nodeId(), watcher::current, metrics);
+    this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics, links);
     this.pipeline = new Pipeline(vertx, watcher::current, settings, forwarder, metrics);
     this.server =
-        new PacketServer(vertx, () -> watcher.current().packetSize(), pipeline.loops(), metrics);
+        new PacketServer(
+            vertx, () -> watcher.current().packetSize(), pipeline.loops(), metrics, links);
     this.cover = new CoverEmitter(vertx, watcher::current, coverSource, pipeline, metrics);
     metrics.rejectedReloads(watcher::rejectedUpdates);
     metrics.rejectedReloadsByReason(watcher::rejectedUpdates);
@@ -86,6 +91,21 @@ public final class Mixnode {
   public Future<Integer> start() {
     return watcher.start().compose(state -> listenUnlessStopping()).compose(this::goLive);
   }
+
+  /**
+   * A newly accepted key/topology state: new links use its identity and pins, old ones re-judged,
+   * and the links to the hops it names are opened now, ahead of any packet.
+   */
+  private void applied(ActiveState state) {
+    links.apply(state);
+    server.recheck(links.inboundPeers());
+    forwarder.keepOpen(
+        pipeline.loops().stream().map(PacketLoop::context).toList(),
+        NextLayer.fromMixnode(state.topology(), settings.nodeId()).stream()
+            .map(RoutingTable.Address::parse)
+            .collect(Collectors.toSet()));
+  }
+
 
   /**
    * A {@link #stop()} came before the node was listening: it never starts (a pod deleted while it

@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.metrics.MetricName;
 import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.node.NodeFiles;
@@ -25,6 +26,7 @@ import java.util.function.ToLongFunction;
 public final class MixnodeMetrics {
 
   private final Map<PacketResult, Counter> packets = new EnumMap<>(PacketResult.class);
+  private final Map<LinkRefusal, Counter> linksRefused = new EnumMap<>(LinkRefusal.class);
   private final Counter coverSent;
   private final Counter bytesIn;
   private final Counter bytesOut;
@@ -32,9 +34,14 @@ public final class MixnodeMetrics {
   private final AtomicInteger inboundConnections = new AtomicInteger();
   private final AtomicInteger outboundConnections = new AtomicInteger();
   private final MeterRegistry registry;
+  private final Counter linkFailures;
 
   public MixnodeMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.linkFailures =
+        Counter.builder(MetricNames.MIXNODE_LINK_FAILURES.meter())
+            .description("Outbound packet links that failed to open")
+            .register(registry);
     for (PacketResult result : PacketResult.values()) {
       // betanet_mixnode_packets_total{result}
       packets.put(
@@ -42,6 +49,15 @@ public final class MixnodeMetrics {
           Counter.builder(MetricNames.MIXNODE_PACKETS.meter())
               .description("Packets by what became of them")
               .tag("result", result.tag())
+              .register(registry));
+    }
+    for (LinkRefusal reason : LinkRefusal.values()) {
+      // betanet_mixnode_links_refused_total{reason}
+      linksRefused.put(
+          reason,
+          Counter.builder(MetricNames.MIXNODE_LINKS_REFUSED.meter())
+              .description("Packet links refused or closed, by reason")
+              .tag("reason", reason.label())
               .register(registry));
     }
     // betanet_mixnode_cover_packets_total
@@ -143,6 +159,14 @@ public final class MixnodeMetrics {
     return packets.get(result).count();
   }
 
+  public void linkRefused(LinkRefusal reason) {
+    linksRefused.get(reason).increment();
+  }
+
+  public double linksRefusedCount(LinkRefusal reason) {
+    return linksRefused.get(reason).count();
+  }
+
   public void coverSent() {
     coverSent.increment();
   }
@@ -170,6 +194,11 @@ public final class MixnodeMetrics {
 
   public AtomicInteger inboundConnections() {
     return inboundConnections;
+  }
+
+  /** An outbound packet link that failed to open. */
+  public void linkFailure() {
+    linkFailures.increment();
   }
 
   public AtomicInteger outboundConnections() {

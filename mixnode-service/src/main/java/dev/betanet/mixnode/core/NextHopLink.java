@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * One pooled, reconnecting TCP connection to one next hop from one {@link PacketLoop}, with its own
- * bounded queue. Any thread may {@link #offer}; everything else runs on the link's own event-loop
- * context (its loop's), so a slow or dead next hop fills only its own queue (then its packets are
- * dropped and counted) and never holds up traffic to other hops.
+ * One pooled, reconnecting mutual-TLS connection to one next hop from one {@link PacketLoop} (its
+ * identity checked against the topology before the first packet is written), with its own bounded
+ * queue. Any thread may {@link #offer}; everything else runs on the link's own event-loop context
+ * (its loop's), so a slow or dead next hop fills only its own queue (then its packets are dropped
+ * and counted) and never holds up traffic to other hops.
  */
 final class NextHopLink {
 
@@ -35,9 +36,17 @@ final class NextHopLink {
   private final NetClient client;
   private final int bound;
   private final MixnodeMetrics metrics;
+  private final NodeLinks links;
   private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+  /**
+   * Whether the topology in force names this hop as one this node sends to: then the link is opened
+   * before any packet needs it and reopened when it closes, so no packet waits for a handshake
+   * (docs/protocol.md, "Cold links"). Set from the state watcher's thread.
+   */
+  private volatile boolean kept;
 
   // Confined to the context's event-loop thread.
   private NetSocket socket;
@@ -51,12 +60,14 @@ final class NextHopLink {
       ContextInternal context,
       NetClient client,
       int bound,
-      MixnodeMetrics metrics) {
+      MixnodeMetrics metrics,
+      NodeLinks links) {
     this.address = address;
     this.context = context;
     this.client = client;
     this.bound = bound;
     this.metrics = metrics;
+    this.links = links;
   }
 
   /**
@@ -87,6 +98,18 @@ final class NextHopLink {
 
   int queued() {
     return queued.get();
+  }
+
+  /**
+   * Keeps this link open from now on ({@code true}: opened at once if it is not), or lets it be
+   * opened on demand only, as for a hop the topology no longer names ({@code false}: an open link
+   * stays open while packets still go to it). Any thread.
+   */
+  void keepOpen(boolean keep) {
+    kept = keep;
+    if (keep) {
+      context.runOnContext(v -> resume());
+    }
   }
 
   /** Closes the connection and discards the queue; returns how many packets were discarded. */
@@ -164,6 +187,7 @@ final class NextHopLink {
 
   private void write(NetSocketInternal out, ByteBuf batch, int packets) {
     queued.addAndGet(-packets);
+    backoffMillis = MIN_BACKOFF_MILLIS;
     metrics.count(PacketResult.FORWARDED, packets);
     metrics.bytesOut(batch.readableBytes());
     out.writeMessage(batch, null); // Netty releases the buffer once written
@@ -187,6 +211,8 @@ final class NextHopLink {
                 onConnected(ar.result());
               } else {
                 LOG.debugf("next hop %s unreachable: %s", address, ar.cause().getMessage());
+                metrics.linkFailure();
+                links.failedOutbound(address, ar.cause());
                 retryLater();
               }
             });
@@ -197,8 +223,17 @@ final class NextHopLink {
       connected.close();
       return;
     }
+    if (!links.reachedListedNode(address, connected)) {
+      // A node of the topology, but not the one listed here (a stale address, a relay holding
+      // another node's key): not one packet goes to it. Retried later: the topology may move.
+      connected.close();
+      metrics.linkFailure();
+      retryLater();
+      return;
+    }
+    // The backoff is reset once packets are written (write), not here: a peer that closes each
+    // link at once (a topology it has not loaded yet) is retried ever more slowly, not every 50 ms.
     socket = connected;
-    backoffMillis = MIN_BACKOFF_MILLIS;
     metrics.outboundConnections().incrementAndGet();
     LOG.debugf("connected to next hop %s", address);
     // Next hops never send on this connection; anything that arrives is ignored.
@@ -210,7 +245,7 @@ final class NextHopLink {
           if (socket == connected) {
             socket = null;
           }
-          if (!closed && !queue.isEmpty()) {
+          if (!closed && (kept || !queue.isEmpty())) {
             retryLater();
           }
         });
@@ -221,6 +256,14 @@ final class NextHopLink {
     long delay = backoffMillis;
     backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
     nextAttemptNanos = System.nanoTime() + delay * 1_000_000;
-    context.owner().setTimer(delay, id -> drain());
+    context.owner().setTimer(delay, id -> resume());
+  }
+
+  /** After a wait: writes what is queued, or reopens a kept link that has nothing to write. */
+  private void resume() {
+    drain();
+    if (kept && !closed && socket == null) {
+      connect();
+    }
   }
 }

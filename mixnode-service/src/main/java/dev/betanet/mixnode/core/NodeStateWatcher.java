@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,6 +23,7 @@ final class NodeStateWatcher {
   private final MixnodeSettings settings;
   private final HopProcessorFactory processors;
   private final NodeFiles files;
+  private final Consumer<ActiveState> onApplied;
   private final AtomicReference<ActiveState> state = new AtomicReference<>();
   private final Promise<ActiveState> firstState = Promise.promise();
   private long timerId = -1;
@@ -29,10 +31,17 @@ final class NodeStateWatcher {
   /**
    * @param stateDir the node's writable state directory (the last accepted topology is kept there,
    *     so a restart refuses older documents), or null
+   * @param onApplied told of every state put in force, after it is the current one (on the polling
+   *     thread); a RuntimeException from it is logged, the state stays in force
    */
   NodeStateWatcher(
-      Vertx vertx, MixnodeSettings settings, HopProcessorFactory processors, Path stateDir) {
+      Vertx vertx,
+      MixnodeSettings settings,
+      HopProcessorFactory processors,
+      Path stateDir,
+      Consumer<ActiveState> onApplied) {
     this.vertx = vertx;
+    this.onApplied = onApplied;
     this.settings = settings;
     this.processors = processors;
     this.files =
@@ -84,6 +93,11 @@ final class NodeStateWatcher {
     // last good state stays and the next change is checked against it).
     ActiveState active = ActiveState.of(next, processors.create(next));
     ActiveState previous = state.getAndSet(active);
+    try {
+      onApplied.accept(active);
+    } catch (RuntimeException e) {
+      LOG.errorf("BUG: applying epoch %d to the links failed: %s", next.topology().epoch(), e);
+    }
     if (previous == null) {
       firstState.tryComplete(active);
     } else if (previous.files().keys() != next.keys()) {

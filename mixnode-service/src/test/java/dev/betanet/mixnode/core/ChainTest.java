@@ -20,7 +20,7 @@ class ChainTest {
       }
       long processedBefore = net.nodes.get(0).metrics().processingCount();
       List<String> sent = new ArrayList<>();
-      try (var client = new TestClient(net.vertx, net.nodes.get(0).port())) {
+      try (var client = new TestClient(net, net.nodes.get(0).port())) {
         for (int i = 0; i < 60; i++) {
           String payload = "payload-" + i;
           sent.add(payload);

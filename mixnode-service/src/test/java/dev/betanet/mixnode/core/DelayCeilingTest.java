@@ -23,7 +23,7 @@ class DelayCeilingTest {
       assertThat(ceiling).isEqualTo(1_382);
       assertThat(node.state().maxHopDelayMillis()).isEqualTo(ceiling);
       double refusedBefore = TestNet.count(node, PacketResult.DELAY_TOO_LONG);
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         client.send(net.packet(0xFFFF_FFFFL, "parked-for-49-days", 0));
         client.send(net.packet(ceiling + 1, "just-over", 0));
         Eventually.await(

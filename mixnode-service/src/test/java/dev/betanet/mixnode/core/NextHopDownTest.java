@@ -12,8 +12,12 @@ class NextHopDownTest {
 
   @Test
   void aDeadNextHopDoesNotBlockOtherTrafficAndIsReachedOnceItComesUp() throws Exception {
-    try (var net = new TestNet(2, Kits.create())) {
+    try (var net = new TestNet(3, Kits.create())) {
+      // Nodes 1 and 2 make up the last layer: node 0 forwards to either (a router accepts packets
+      // from the last layer only, so the other traffic takes node 2, not a shortcut to the sink).
+      net.layerOf.put(2, 1);
       net.writeFiles();
+      net.start(2, net.settings(2));
       // Node 1 is in the topology but not running: node 0's link to it cannot connect. Its port
       // is held by a bound socket that does not listen, so connecting is refused and never lands
       // on anything else (on loopback a connect to a free ephemeral port can even reach itself).
@@ -23,17 +27,17 @@ class NextHopDownTest {
       int queueBound = net.settings(0).nextHopQueue();
       int toDeadHop = queueBound + 100;
       double unreachableBefore = TestNet.count(node, PacketResult.DROPPED_UNREACHABLE);
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         for (int i = 0; i < toDeadHop; i++) {
           client.send(net.packet(0, "via-1-" + i, 0, 1));
           if (i % 20 == 0) {
-            client.send(net.packet(0, "direct-" + i, 0));
+            client.send(net.packet(0, "direct-" + i, 0, 2));
           }
         }
         int direct = (toDeadHop + 19) / 20;
         Eventually.await(
             "every direct packet at the sink",
-            Duration.ofSeconds(5),
+            Duration.ofSeconds(15),
             () -> net.sink.packets.size() == direct);
         Eventually.await(
             "overflow of the dead hop's queue counted",

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.buffer.Buffer;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,9 +61,18 @@ class OverloadTest {
       Mixnode node = net.start(tight, held);
       double forwardedBefore = TestNet.count(node, PacketResult.FORWARDED);
       double droppedBefore = TestNet.count(node, PacketResult.DROPPED_OVERLOAD);
-      int burst = 16; // 33 KB: within a fresh loopback connection's receive window
-      // A plain socket, not one on the test's Vert.x: the held loop may be the one it would use.
-      try (var client = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
+      // 14 KB: one TLS record (at most 16 KiB), so it reaches the loop in one read. A burst over
+      // several records can reach the loop in several reads, with a processing turn between them.
+      int burst = 7;
+      // A blocking TLS socket (as a router: layer 0 accepts routers), not one on the test's
+      // Vert.x: the held loop may be the one it would use.
+      try (var client =
+          (SSLSocket)
+              net.routerTls()
+                  .sslContext()
+                  .getSocketFactory()
+                  .createSocket(InetAddress.getLoopbackAddress(), node.port())) {
+        client.startHandshake();
         OutputStream out = client.getOutputStream();
         out.write(TestSink.frame(net.packet(0, "holds-the-loop", 0)).getBytes());
         Eventually.await("the loop held", () -> firstEntered.getCount() == 0);
@@ -71,7 +80,7 @@ class OverloadTest {
         for (int i = 0; i < burst; i++) {
           frames.appendBuffer(TestSink.frame(net.packet(0, "burst-" + i, 0)));
         }
-        out.write(frames.getBytes()); // one write: in the node's socket buffer when this returns
+        out.write(frames.getBytes()); // one write, one record: in the node's buffer on return
         release.countDown();
 
         Eventually.await(

@@ -53,8 +53,8 @@ class PacketLoopsTest {
             };
           };
       Mixnode node = net.start(withDelayPool(net.settings(0), 64), watched);
-      try (var first = new TestClient(net.vertx, node.port());
-          var second = new TestClient(net.vertx, node.port())) {
+      try (var first = new TestClient(net, node.port());
+          var second = new TestClient(net, node.port())) {
         for (int i = 0; i < 5; i++) {
           first.send(net.packet(0, "first-" + i, 0));
           second.send(net.packet(0, "second-" + i, 0));
@@ -74,8 +74,8 @@ class PacketLoopsTest {
       // Four places for the node, split between its two loops: two each.
       Mixnode node = net.start(withDelayPool(net.settings(0), 4), net.kit.processors());
       double droppedBefore = TestNet.count(node, PacketResult.DROPPED_OVERLOAD);
-      try (var first = new TestClient(net.vertx, node.port());
-          var second = new TestClient(net.vertx, node.port())) {
+      try (var first = new TestClient(net, node.port());
+          var second = new TestClient(net, node.port())) {
         for (int i = 0; i < 3; i++) {
           first.send(net.packet(60_000, "first-" + i, 0));
         }
@@ -108,7 +108,7 @@ class PacketLoopsTest {
       List<TestClient> clients = new ArrayList<>();
       try {
         for (int c = 0; c < 4; c++) {
-          clients.add(new TestClient(net.vertx, node.port()));
+          clients.add(new TestClient(net, node.port()));
         }
         for (int c = 0; c < clients.size(); c++) {
           for (int i = 0; i < 3; i++) {

@@ -21,7 +21,7 @@ class PoolEntropyTest {
       for (int i = 0; i < 8; i++) {
         packets.add(net.packet(2_000 + i, "held-" + i, 0));
       }
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         for (byte[] packet : packets) {
           client.send(packet);
         }

@@ -18,7 +18,7 @@ class RejectionTest {
       Mixnode node = net.nodes.getFirst();
       double replayedBefore = TestNet.count(node, PacketResult.REPLAYED);
       byte[] packet = net.packet(0, "once", 0);
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         client.send(packet);
         client.send(packet.clone());
         Eventually.await(
@@ -48,7 +48,7 @@ class RejectionTest {
       // destroys the whole payload, which the exit then refuses.
       byte[] forgedPayload = net.packet(0, "forged", 0);
       forgedPayload[forgedPayload.length - 10] ^= 0x01;
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         client.send(forgedMac);
         client.send(forgedRouting);
         client.send(forgedPayload);
@@ -71,9 +71,9 @@ class RejectionTest {
       net.startAll();
       Mixnode node = net.nodes.getFirst();
       double malformedBefore = TestNet.count(node, PacketResult.MALFORMED);
-      try (var bad = new TestClient(net.vertx, node.port());
-          var huge = new TestClient(net.vertx, node.port());
-          var good = new TestClient(net.vertx, node.port())) {
+      try (var bad = new TestClient(net, node.port());
+          var huge = new TestClient(net, node.port());
+          var good = new TestClient(net, node.port())) {
         bad.sendRaw(Buffer.buffer().appendInt(TestNet.PACKET_SIZE - 1).appendBytes(new byte[64]));
         // A length far beyond any packet: refused from the header alone, nothing buffered.
         huge.sendRaw(Buffer.buffer().appendInt(Integer.MAX_VALUE).appendBytes(new byte[16]));

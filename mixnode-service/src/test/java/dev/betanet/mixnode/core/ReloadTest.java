@@ -20,12 +20,12 @@ class ReloadTest {
     try (var net = new TestNet(1, Kits.create())) {
       net.startAll();
       Mixnode node = net.nodes.getFirst();
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         client.send(net.packet(0, "to-first-sink", 0));
         Eventually.await("the first sink got it", () -> net.sink.packets.size() == 1);
 
         // Epoch 2 moves the sink router (same identity) to another address.
-        var secondSink = new TestSink(net.vertx, TestNet.PACKET_SIZE);
+        var secondSink = new TestSink(net.vertx, TestNet.PACKET_SIZE, net.sinkTls());
         net.epoch = 2;
         TestNet.replace(
             net.topologyFile(), net.signer.sign(net.topologyWithSinkAt(secondSink.port())));
@@ -72,7 +72,7 @@ class ReloadTest {
           .isInstanceOf(IllegalStateException.class);
       assertThat(loadedBeforeRotation.current().publicKey()).isEqualTo(oldKey.publicKey());
 
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         client.send(net.kit.build(net, 0, bytes("for-old-key"), oldKey, 0));
         client.send(net.kit.build(net, 0, bytes("for-new-key"), newKey, 0));
         Eventually.await("both at the sink", () -> net.sink.packets.size() == 2);
@@ -85,7 +85,7 @@ class ReloadTest {
       Eventually.await(
           "the old key retired", () -> node.state().files().keys().packetKeys().size() == 1);
       double unknownBefore = TestNet.count(node, PacketResult.UNKNOWN_KEY);
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         client.send(net.kit.build(net, 0, bytes("too-late"), oldKey, 0));
         Eventually.await(
             "refused for its retired key",

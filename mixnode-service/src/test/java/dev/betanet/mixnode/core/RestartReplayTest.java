@@ -52,7 +52,7 @@ class RestartReplayTest {
       Mixnode first = net.start(net.settings(0), firstProcessors);
 
       byte[] captured = net.packet(0, "seen-once", 0);
-      try (var client = new TestClient(net.vertx, first.port())) {
+      try (var client = new TestClient(net, first.port())) {
         client.send(captured.clone());
         Eventually.await("forwarded by the first process", () -> net.sink.packets.size() == 1);
       }
@@ -69,7 +69,7 @@ class RestartReplayTest {
                   InstantSource.system(),
                   x25519));
       double refusedBefore = TestNet.count(restarted, PacketResult.BEFORE_START);
-      try (var client = new TestClient(net.vertx, restarted.port())) {
+      try (var client = new TestClient(net, restarted.port())) {
         client.send(captured.clone());
         Eventually.await(
             "the replay refused",

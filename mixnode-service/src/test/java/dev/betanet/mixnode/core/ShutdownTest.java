@@ -25,7 +25,7 @@ class ShutdownTest {
       net.startAll(); // drain time 2 s
       Mixnode node = net.nodes.getFirst();
       double droppedBefore = TestNet.count(node, PacketResult.DROPPED_SHUTDOWN);
-      try (var client = new TestClient(net.vertx, node.port())) {
+      try (var client = new TestClient(net, node.port())) {
         for (int i = 0; i < 5; i++) {
           client.send(net.packet(300, "soon-" + i, 0));
           client.send(net.packet(60_000, "much-later-" + i, 0));

@@ -1,5 +1,8 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.Key32;
 import dev.betanet.protocol.topology.NodeKeys;
@@ -19,7 +22,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,20 +44,28 @@ final class TestNet implements AutoCloseable {
   final TopologySigner signer = new TopologySigner(operatorPrivate);
   final List<NodeKeys> keys = new ArrayList<>();
   final List<Integer> ports = new ArrayList<>();
+
+  /** Node index → its layer, when not its index (several nodes in one layer). */
+  final Map<Integer, Integer> layerOf = new HashMap<>();
+
+  /** Node index → the port the topology lists for it, when not the one it binds (a relay's). */
+  final Map<Integer, Integer> listedPorts = new HashMap<>();
+
   final List<Mixnode> nodes = new ArrayList<>();
   final NodeKeys sinkKeys;
   final TestSink sink;
   long epoch = 1;
   long meanDelayMillis;
   long coverMeanIntervalMillis;
+  boolean listsSinkRouter = true;
 
   final PacketKit kit;
 
   TestNet(int mixnodes, PacketKit kit) throws IOException {
     this.kit = kit;
     dir = Files.createTempDirectory("mixnet");
-    sink = new TestSink(vertx, PACKET_SIZE);
     sinkKeys = NodeKeys.generate("sink", signer.publicKey(), 1, RANDOM);
+    sink = new TestSink(vertx, PACKET_SIZE, sinkTls());
     for (int i = 0; i < mixnodes; i++) {
       keys.add(NodeKeys.generate("mix-" + i, signer.publicKey(), 1, RANDOM));
       ports.add(freePort());
@@ -65,6 +78,25 @@ final class TestNet implements AutoCloseable {
     }
   }
 
+  /**
+   * The links of the sink router: its own identity, accepting the last layer as a router does
+   * (judged by the topology of the current epoch, as written by {@link #writeFiles}).
+   */
+  LinkTls sinkTls() {
+    return new LinkTls(
+        LinkIdentity.of(sinkKeys),
+        () -> LinkPeers.intoRouter(topology()),
+        () -> LinkPeers.anyNode(topology()));
+  }
+
+  /**
+   * The links of a client playing the sink router as an entry: the topology's only router, so layer
+   * 0 accepts it.
+   */
+  LinkTls routerTls() {
+    return sinkTls();
+  }
+
   Path keysFile(int node) {
     return dir.resolve("mix-" + node + "-keys.json");
   }
@@ -73,30 +105,34 @@ final class TestNet implements AutoCloseable {
     return dir.resolve("topology.json");
   }
 
-  /** The topology of the current epoch: node i in layer i, the sink as the only router. */
+  /**
+   * The topology of the current epoch: node i in layer i (or {@link #layerOf}), the sink as the
+   * only router.
+   */
   Topology topology() {
     return topologyWithSinkAt(sink.port());
   }
 
   /** As {@link #topology()}, with the sink router's packet address at {@code sinkPort}. */
   Topology topologyWithSinkAt(int sinkPort) {
-    List<Topology.Layer> layers = new ArrayList<>();
+    Map<Integer, List<Topology.MixnodeEntry>> byLayer = new java.util.TreeMap<>();
     for (int i = 0; i < keys.size(); i++) {
       NodeKeys node = keys.get(i);
-      layers.add(
-          new Topology.Layer(
-              i,
-              List.of(
-                  new Topology.MixnodeEntry(
-                      node.nodeId(),
-                      "127.0.0.1:" + ports.get(i),
-                      "family-" + i,
-                      "",
-                      node.current().publicKey(),
-                      node.current().epoch(),
-                      node.identityPublic(),
-                      true))));
+      byLayer
+          .computeIfAbsent(layerOf.getOrDefault(i, i), l -> new ArrayList<>())
+          .add(
+              new Topology.MixnodeEntry(
+                  node.nodeId(),
+                  "127.0.0.1:" + listedPorts.getOrDefault(i, ports.get(i)),
+                  "family-" + i,
+                  "",
+                  node.current().publicKey(),
+                  node.current().epoch(),
+                  node.identityPublic(),
+                  true));
     }
+    List<Topology.Layer> layers = new ArrayList<>();
+    byLayer.forEach((layer, nodes) -> layers.add(new Topology.Layer(layers.size(), nodes)));
     var sinkRouter =
         new Topology.RouterNode(
             "sink",
@@ -115,7 +151,7 @@ final class TestNet implements AutoCloseable {
         PACKET_SIZE,
         new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis),
         layers,
-        List.of(sinkRouter),
+        listsSinkRouter ? List.of(sinkRouter) : List.of(),
         new Topology.Canary(100, Topology.FallbackPolicy.STRICT));
   }
 

@@ -83,6 +83,21 @@ public final class MetricNames {
   public static final MetricName ROUTER_SEND_QUEUE_WAIT = timer("betanet.router.send.queue.wait");
 
   /**
+   * Node-to-node TLS links the router refused or closed, by {@code reason} ({@code
+   * dev.betanet.protocol.link.LinkRefusal}).
+   */
+  public static final MetricName ROUTER_LINKS_REFUSED = counter("betanet.router.links.refused");
+
+  /** Outbound packet links open now (to the first layer, opened when a topology is applied). */
+  public static final MetricName ROUTER_LINKS_OPEN = gauge("betanet.router.links.open");
+
+  /**
+   * Outbound packet links that failed to open (connect or TLS handshake failed, or the wrong node
+   * answered), those opened ahead of traffic at a topology change included.
+   */
+  public static final MetricName ROUTER_LINK_FAILURES = counter("betanet.router.link.failures");
+
+  /**
    * The same updates by {@code reason} (NodeFiles.REJECTION_REASONS: {@code stale_epoch}, {@code
    * epoch_conflict}, {@code bad_signature}, {@code not_applied}, ...).
    */
@@ -148,6 +163,18 @@ public final class MetricNames {
 
   /** Topology reloads the node refused. */
   public static final MetricName MIXNODE_RELOAD_REJECTED = gauge("betanet.mixnode.reload.rejected");
+
+  /**
+   * Node-to-node TLS links the mixnode refused or closed, by {@code reason} ({@code
+   * dev.betanet.protocol.link.LinkRefusal}).
+   */
+  public static final MetricName MIXNODE_LINKS_REFUSED = counter("betanet.mixnode.links.refused");
+
+  /**
+   * Outbound packet links that failed to open (connect or TLS handshake failed, or the wrong node
+   * answered), those opened ahead of traffic at a topology change included.
+   */
+  public static final MetricName MIXNODE_LINK_FAILURES = counter("betanet.mixnode.link.failures");
 
   /** The same updates by {@code reason} (NodeFiles.REJECTION_REASONS). */
   public static final MetricName MIXNODE_RELOAD_REFUSED = counter("betanet.mixnode.reload.refused");

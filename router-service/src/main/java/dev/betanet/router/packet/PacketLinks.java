@@ -4,20 +4,28 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Outgoing packet connections, one per {@code host:port}, each owned by one event loop so its state
- * needs no locks. Packets wait in a bounded queue while the connection opens; beyond the bound, or
- * when the socket's write queue is full, they are dropped and counted: the mixnet tolerates loss
- * (retransmission covers it) and memory must stay bounded. A failed connect drops the queue and is
- * reported, so the sender can suspect that first hop.
+ * Outgoing packet connections (mutual TLS 1.3, {@link RouterLinks}), one per {@code host:port},
+ * each owned by one event loop so its state needs no locks. Packets wait in a bounded queue while
+ * the connection opens; beyond the bound, or when the socket's write queue is full, they are
+ * dropped and counted: the mixnet tolerates loss (retransmission covers it) and memory must stay
+ * bounded. A failed connect drops the queue and is reported, so the sender can suspect that first
+ * hop; so is a link that reaches a node other than the one the topology lists at that address.
+ *
+ * <p>The links to the first layer are opened when a topology is applied ({@link #keepOpen}) and
+ * reopened when they close, so a packet never waits for a TLS handshake (docs/protocol.md, "Cold
+ * links"). Failures to open are counted ({@code betanet_router_link_failures_total}); a failure
+ * with no packet waiting does not make the node a suspect (nothing was lost), it is retried with a
+ * backoff of up to {@value #MAX_BACKOFF_MILLIS} ms.
  */
 public final class PacketLinks implements PacketOutlet {
 
@@ -25,15 +33,56 @@ public final class PacketLinks implements PacketOutlet {
   private final NetClient client;
   private final int maxQueued;
   private final Consumer<String> onUnreachable;
+  private final RouterLinks routerLinks;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicInteger open = new AtomicInteger();
+  private volatile boolean closed;
 
-  public PacketLinks(Vertx vertx, int maxQueued, Consumer<String> onUnreachable) {
+  private static final long MIN_BACKOFF_MILLIS = 50;
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+  /**
+   * @param routerLinks the mutual TLS every link speaks: this router's identity, and the pin the
+   *     node reached must match
+   */
+  public PacketLinks(
+      Vertx vertx, int maxQueued, Consumer<String> onUnreachable, RouterLinks routerLinks) {
     this.vertx = vertx;
+    this.routerLinks = routerLinks;
     this.client =
-        vertx.createNetClient(new NetClientOptions().setConnectTimeout(2000).setTcpNoDelay(true));
+        vertx.createNetClient(
+            routerLinks.clientOptions().setConnectTimeout(2000).setTcpNoDelay(true));
     this.maxQueued = maxQueued;
     this.onUnreachable = onUnreachable;
+    routerLinks.countOpen(open::get);
+  }
+
+  /**
+   * Opens, and keeps open, a link to each of {@code addresses} (the first layer of the topology in
+   * force, {@link dev.betanet.protocol.link.NextLayer#fromRouter}); links to other addresses are no
+   * longer kept (an open one stays while packets still go to it). At most one link per address of
+   * the layer is kept. Any thread.
+   */
+  public void keepOpen(Set<String> addresses) {
+    links.forEach(
+        (address, link) -> {
+          boolean keep = addresses.contains(address);
+          link.context.runOnContext(v -> link.keep(keep));
+        });
+    for (String address : addresses) {
+      Link link = link(address);
+      link.context.runOnContext(v -> link.keep(true));
+    }
+  }
+
+  /** Outbound links open now. */
+  public int open() {
+    return open.get();
+  }
+
+  private Link link(String address) {
+    return links.computeIfAbsent(address, a -> new Link(a, vertx.getOrCreateContext()));
   }
 
   /**
@@ -43,7 +92,7 @@ public final class PacketLinks implements PacketOutlet {
   @Override
   public boolean send(String address, byte[] packet) {
     Buffer frame = Buffer.buffer(4 + packet.length).appendInt(packet.length).appendBytes(packet);
-    Link link = links.computeIfAbsent(address, a -> new Link(a, vertx.getOrCreateContext()));
+    Link link = link(address);
     link.context.runOnContext(v -> link.send(frame));
     return true;
   }
@@ -54,6 +103,7 @@ public final class PacketLinks implements PacketOutlet {
   }
 
   public void close() {
+    closed = true;
     client.close();
   }
 
@@ -63,6 +113,9 @@ public final class PacketLinks implements PacketOutlet {
     final ArrayDeque<Buffer> queue = new ArrayDeque<>();
     NetSocket socket;
     boolean connecting;
+    boolean kept;
+    boolean retryScheduled;
+    long backoffMillis = MIN_BACKOFF_MILLIS;
 
     Link(String address, Context context) {
       this.address = address;
@@ -75,6 +128,7 @@ public final class PacketLinks implements PacketOutlet {
           dropped.incrementAndGet();
         } else {
           socket.write(frame);
+          backoffMillis = MIN_BACKOFF_MILLIS;
         }
         return;
       }
@@ -88,6 +142,48 @@ public final class PacketLinks implements PacketOutlet {
       }
     }
 
+    void keep(boolean keep) {
+      kept = keep;
+      if (keep && socket == null && !connecting && !retryScheduled && !closed) {
+        connect();
+      }
+    }
+
+    /**
+     * The link could not be opened: packets waiting are dropped and the node reported (the sender
+     * suspects it); a kept link is tried again later, with or without packets.
+     */
+    void failed() {
+      if (!queue.isEmpty()) {
+        dropped.addAndGet(queue.size());
+        queue.clear();
+        onUnreachable.accept(address);
+      }
+      retryLater();
+    }
+
+    /**
+     * Reopens a kept link after a backoff that doubles up to {@value #MAX_BACKOFF_MILLIS} ms and is
+     * reset once packets are written: a peer that refuses or closes each link at once (a topology
+     * it has not loaded yet) is retried ever more slowly.
+     */
+    void retryLater() {
+      if (!kept || closed || retryScheduled) {
+        return;
+      }
+      retryScheduled = true;
+      long delay = backoffMillis;
+      backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+      vertx.setTimer(
+          delay,
+          id ->
+              context.runOnContext(
+                  v -> {
+                    retryScheduled = false;
+                    keep(kept);
+                  }));
+    }
+
     void connect() {
       connecting = true;
       int colon = address.lastIndexOf(':');
@@ -99,14 +195,32 @@ public final class PacketLinks implements PacketOutlet {
               ar -> {
                 connecting = false;
                 if (ar.failed()) {
-                  dropped.addAndGet(queue.size());
-                  queue.clear();
-                  onUnreachable.accept(address);
+                  routerLinks.failedOutbound(ar.cause());
+                  failed();
                   return;
                 }
                 NetSocket s = ar.result();
+                if (closed) {
+                  s.close();
+                  return;
+                }
+                if (!routerLinks.reachedListedNode(host, port, s)) {
+                  // Not the node the topology lists there: not one packet goes to it.
+                  routerLinks.failedToOpen();
+                  s.close();
+                  failed();
+                  return;
+                }
                 socket = s;
-                s.closeHandler(v -> socket = socket == s ? null : socket);
+                open.incrementAndGet();
+                s.closeHandler(
+                    v -> {
+                      open.decrementAndGet();
+                      if (socket == s) {
+                        socket = null;
+                      }
+                      retryLater();
+                    });
                 s.exceptionHandler(e -> s.close());
                 // Nothing is expected back on an outgoing link.
                 s.handler(b -> {});

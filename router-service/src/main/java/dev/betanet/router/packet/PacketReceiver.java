@@ -1,15 +1,20 @@
 package dev.betanet.router.packet;
 
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkRefusal;
+import dev.betanet.protocol.link.PendingHandshakes;
 import dev.betanet.protocol.packet.PacketException;
 import dev.betanet.protocol.packet.ProcessResult;
+import dev.betanet.protocol.topology.Key32;
 import dev.betanet.router.state.RouterState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,11 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The router's packet port: packets from the last mix layer (requests for services this router
- * hosts, and replies to requests it sent). Frames are read with a {@link RecordParser} switching
- * between a 4-byte length and a body of exactly the topology's packet size; any other length closes
- * that connection only. Packets are peeled on a small crypto pool (never on the event loop) whose
- * queue is bounded: when full, the packet is dropped and counted.
+ * The router's packet port (mutual TLS 1.3, {@link RouterLinks}: only the last layer's mixnodes
+ * complete a handshake; at most {@link PendingHandshakes#MAX} handshakes in progress): packets from
+ * the last mix layer (requests for services this router hosts, and replies to requests it sent).
+ * Frames are read with a {@link RecordParser} switching between a 4-byte length and a body of
+ * exactly the topology's packet size; any other length closes that connection only. Packets are
+ * peeled on a small crypto pool (never on the event loop) whose queue is bounded: when full, the
+ * packet is dropped and counted.
  */
 public final class PacketReceiver {
 
@@ -39,10 +46,32 @@ public final class PacketReceiver {
   private final Supplier<RouterState> state;
   private final Sink sink;
   private final ExecutorService crypto;
+  private final RouterLinks links;
+  private final Map<NetSocket, Key32> open = new ConcurrentHashMap<>();
+  private final PendingHandshakes handshakes;
   private NetServer server;
 
-  public PacketReceiver(Vertx vertx, Supplier<RouterState> state, Sink sink, int threads) {
+  /**
+   * @param links the mutual TLS the packet port speaks: only the last layer's mixnodes get in
+   */
+  public PacketReceiver(
+      Vertx vertx, Supplier<RouterState> state, Sink sink, int threads, RouterLinks links) {
+    this(vertx, state, sink, threads, links, new PendingHandshakes());
+  }
+
+  /**
+   * @param handshakes the bound on TLS handshakes in progress on the packet port
+   */
+  public PacketReceiver(
+      Vertx vertx,
+      Supplier<RouterState> state,
+      Sink sink,
+      int threads,
+      RouterLinks links,
+      PendingHandshakes handshakes) {
     this.vertx = vertx;
+    this.handshakes = handshakes;
+    this.links = links;
     this.state = state;
     this.sink = sink;
     this.crypto =
@@ -57,20 +86,83 @@ public final class PacketReceiver {
 
   /** Binds {@code host:port}; completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
-    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
-    server.connectHandler(this::accept);
+    server = vertx.createNetServer(links.serverOptions().setTcpNoDelay(true));
+    server.connectHandler(this::handshake);
     return server.listen(port, host).map(NetServer::actualPort);
   }
 
+  /**
+   * A new TCP connection: its TLS handshake is counted against the bound from now until it ends
+   * (upgraded here, in the same event-loop turn as the accept, so no byte is read before TLS is in
+   * place); a failed handshake is counted by its reason, one pushed out by the bound as {@code
+   * too_many_handshakes}, never both.
+   */
+  private void handshake(NetSocket socket) {
+    PendingHandshakes.Pending pending =
+        () -> {
+          links.refusedInbound(LinkRefusal.TOO_MANY_HANDSHAKES);
+          socket.close();
+        };
+    socket.exceptionHandler(e -> {}); // the upgrade's outcome below says what went wrong
+    handshakes.begin(pending);
+    socket
+        .upgradeToSsl()
+        .onComplete(
+            ar -> {
+              if (!handshakes.end(pending)) {
+                socket.close(); // pushed out (counted) while the handshake ran
+              } else if (ar.failed()) {
+                links.refusedInbound(ar.cause());
+                socket.close();
+              } else {
+                accept(socket);
+              }
+            });
+  }
+
+  /**
+   * Closes the open links whose peer the topology now in force no longer allows (counted as {@code
+   * removed}); the others stay open.
+   */
+  public void recheck() {
+    LinkPeers peers = links.inboundPeers();
+    if (peers == null) {
+      return;
+    }
+    open.forEach(
+        (socket, peer) -> {
+          if (peers.judge(peer).isPresent() && open.remove(socket) != null) {
+            links.removed();
+            socket.close();
+          }
+        });
+  }
+
   private void accept(NetSocket socket) {
+    Key32 peer = RouterLinks.peerOf(socket);
+    if (peer == null) {
+      // Unreachable with client auth required; refuse rather than trust a link without a pin.
+      links.refusedInbound(new IllegalStateException("no peer certificate"));
+      socket.close();
+      return;
+    }
+    open.put(socket, peer);
+    socket.closeHandler(v -> open.remove(socket));
     RecordParser parser = RecordParser.newFixed(4);
     boolean[] inBody = {false};
+    // Set at a framing error: the parser may still hold records of the same read; the connection
+    // is counted once and nothing after the bad length is read as a frame.
+    boolean[] refused = {false};
     parser.handler(
         record -> {
+          if (refused[0]) {
+            return;
+          }
           if (!inBody[0]) {
             int length = record.getInt(0);
             RouterState current = state.get();
             if (current == null || length != current.geometry().packetBytes()) {
+              refused[0] = true;
               sink.refused("malformed_frame");
               socket.close();
               return;

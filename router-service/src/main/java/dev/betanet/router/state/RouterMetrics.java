@@ -1,5 +1,6 @@
 package dev.betanet.router.state;
 
+import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.node.NodeFiles;
 import io.micrometer.core.instrument.Counter;
@@ -63,13 +64,24 @@ public final class RouterMetrics {
   private final Counter coverReceived;
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
   private final Map<String, Counter> proxyRefused = new ConcurrentHashMap<>();
+  private final Map<LinkRefusal, Counter> linksRefused = new EnumMap<>(LinkRefusal.class);
   private final Map<String, Counter> sendSlots = new ConcurrentHashMap<>();
   private final Map<String, Counter> sendQueueRefused = new ConcurrentHashMap<>();
   private final Timer sendQueueWait;
+  private final Counter linkFailures;
 
   public RouterMetrics(
       MeterRegistry registry, Supplier<Number> canaryWeight, Supplier<Number> inFlight) {
     this.registry = registry;
+    for (LinkRefusal reason : LinkRefusal.values()) {
+      // betanet_router_links_refused_total{reason}
+      linksRefused.put(
+          reason,
+          Counter.builder(MetricNames.ROUTER_LINKS_REFUSED.meter())
+              .description("Packet links refused or closed, by reason")
+              .tag("reason", reason.label())
+              .register(registry));
+    }
     for (Transport transport : Transport.values()) {
       // betanet_router_request_seconds_bucket{transport,le}
       latency.put(
@@ -127,6 +139,10 @@ public final class RouterMetrics {
       slotCounter(kind);
     }
     sendQueueRefusedCounter(SEND_QUEUE_FULL);
+    this.linkFailures =
+        Counter.builder(MetricNames.ROUTER_LINK_FAILURES.meter())
+            .description("Outbound packet links that failed to open")
+            .register(registry);
     this.sendQueueWait =
         Timer.builder(MetricNames.ROUTER_SEND_QUEUE_WAIT.meter())
             .description("Time a real packet waited in the send queue for its slot")
@@ -313,6 +329,27 @@ public final class RouterMetrics {
     Gauge.builder(MetricNames.ROUTER_RELOAD_REJECTED.meter(), count)
         .description("Key/topology updates refused or not applied; the last good state stays")
         .register(registry);
+  }
+
+  /** A node-to-node packet link refused or closed, by why (every reason registered at start). */
+  /** Registers the number of outbound packet links open now. */
+  public void linksOpen(Supplier<Number> open) {
+    Gauge.builder(MetricNames.ROUTER_LINKS_OPEN.meter(), open)
+        .description("Outbound packet links open now")
+        .register(registry);
+  }
+
+  /** An outbound packet link that failed to open. */
+  public void linkFailure() {
+    linkFailures.increment();
+  }
+
+  public void linkRefused(LinkRefusal reason) {
+    linksRefused.get(reason).increment();
+  }
+
+  public double linksRefusedCount(LinkRefusal reason) {
+    return linksRefused.get(reason).count();
   }
 
   /** Registers the same count by reason, each reason present from the start. */

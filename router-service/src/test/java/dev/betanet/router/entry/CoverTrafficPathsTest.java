@@ -3,6 +3,9 @@ package dev.betanet.router.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
@@ -11,6 +14,7 @@ import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.loopback.Eventually;
 import dev.betanet.router.packet.PacketLinks;
+import dev.betanet.router.packet.RouterLinks;
 import dev.betanet.router.packet.SendQueue;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
@@ -28,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,9 +68,17 @@ class CoverTrafficPathsTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
-  /** A first-layer node that counts the packets it receives. */
-  private String node() throws IOException {
-    var socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+  /**
+   * A first-layer node that counts the packets it receives, speaking the node links' mutual TLS
+   * with {@code keys}' identity and the pins of the topology {@code topology} will hold.
+   */
+  private String node(NodeKeys keys, AtomicReference<Topology> topology) throws IOException {
+    var tls =
+        new LinkTls(
+            LinkIdentity.of(keys),
+            () -> LinkPeers.intoMixnode(topology.get(), keys.nodeId()),
+            () -> LinkPeers.anyNode(topology.get()));
+    ServerSocket socket = tls.serverSocket(InetAddress.getLoopbackAddress(), 0, 10);
     var count = new AtomicInteger();
     nodes.add(socket);
     received.add(count);
@@ -115,6 +128,7 @@ class CoverTrafficPathsTest {
     NodeKeys trusted = NodeKeys.generate("trusted", operator, 1, RANDOM);
     NodeKeys second = NodeKeys.generate("second", operator, 1, RANDOM);
     NodeKeys router = NodeKeys.generate("router", operator, 1, RANDOM);
+    var holder = new AtomicReference<Topology>();
     var topology =
         new Topology(
             Topology.FORMAT_VERSION,
@@ -125,10 +139,24 @@ class CoverTrafficPathsTest {
             2048,
             new Topology.Mixing(0, 0).withSendRatePerSecond(500),
             List.of(
-                new Topology.Layer(0, List.of(entry(suspect, node()), entry(trusted, node()))),
+                new Topology.Layer(
+                    0,
+                    List.of(
+                        entry(suspect, node(suspect, holder)),
+                        entry(trusted, node(trusted, holder)))),
                 new Topology.Layer(1, List.of(entry(second, "127.0.0.1:1")))),
-            List.of(),
+            // The router is listed: the first layer accepts links from routers of the topology.
+            List.of(
+                new Topology.RouterNode(
+                    router.nodeId(),
+                    "127.0.0.1:1",
+                    "127.0.0.1:1",
+                    router.current().publicKey(),
+                    router.current().epoch(),
+                    router.identityPublic(),
+                    List.of())),
             new Topology.Canary(100, Topology.FallbackPolicy.STRICT));
+    holder.set(topology);
     var state =
         new RouterState(
             new NodeFiles.State(router, topology),
@@ -138,7 +166,10 @@ class CoverTrafficPathsTest {
     var suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     suspects.unanswered(List.of("suspect"), Long.MAX_VALUE); // e.g. it refused our connection
     var paths = new PathSelector(RANDOM, suspects);
-    links = new PacketLinks(vertx, 4096, address -> {});
+    var metrics = new RouterMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
+    var routerLinks = new RouterLinks(() -> state, metrics);
+    routerLinks.apply(state);
+    links = new PacketLinks(vertx, 4096, address -> {}, routerLinks);
     // An idle router: every slot of its send queue is cover.
     queue =
         new SendQueue(
@@ -147,7 +178,7 @@ class CoverTrafficPathsTest {
             () -> state.topology().mixing().sendRatePerSecond(),
             4096,
             new CoverTraffic(() -> state, paths, RANDOM),
-            new RouterMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0),
+            metrics,
             RANDOM);
 
     queue.start();

@@ -1,6 +1,10 @@
 package dev.betanet.router.loopback;
 
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.fragment.Fragments;
+import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.OutgoingPacket;
 import dev.betanet.protocol.packet.PacketBuilder;
@@ -8,8 +12,10 @@ import dev.betanet.protocol.packet.ProcessResult;
 import dev.betanet.protocol.packet.Surb;
 import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
+import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
+import dev.betanet.router.wire.HttpMessages;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -19,6 +25,7 @@ import java.net.Socket;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,13 +48,21 @@ final class HostileExit implements AutoCloseable {
   /** Says nothing, ever: the request times out at the entry. */
   static final Behaviour SILENT = (exit, id) -> {};
 
+  /**
+   * Answers each request with an empty 200, as an honest exit would (one response fragment through
+   * one held SURB): a request that gets it has crossed every link of the forward and reply paths.
+   */
+  static final Behaviour ANSWER = (exit, id) -> exit.answerOnce(id);
+
   private final RouterState state;
+  private final LinkTls tls;
   private final TestCluster cluster;
   private final ServerSocket packetPort;
   private final ServerSocket tunnelPort;
   private final Map<String, DataOutputStream> links = new HashMap<>();
   private final Map<Long, Deque<Surb>> held = new ConcurrentHashMap<>();
   private final Map<Long, AtomicInteger> surbsReceived = new ConcurrentHashMap<>();
+  private final Set<Long> answered = ConcurrentHashMap.newKeySet();
   final AtomicInteger requestPackets = new AtomicInteger();
   final AtomicInteger tunnelConnections = new AtomicInteger();
   final AtomicInteger moreSurbsSent = new AtomicInteger();
@@ -62,7 +77,15 @@ final class HostileExit implements AutoCloseable {
             X25519.bestAvailable(),
             TestCluster.RANDOM);
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    this.packetPort = new ServerSocket(cluster.exitPacketPort, 50, loopback);
+    // The exit's own link identity: the last layer's mixnodes deliver to it over mutual TLS, and
+    // the SURBs' first hops take its replies.
+    Topology topology = cluster.topology();
+    this.tls =
+        new LinkTls(
+            LinkIdentity.of(cluster.exitKeys),
+            () -> LinkPeers.intoRouter(topology),
+            () -> LinkPeers.anyNode(topology));
+    this.packetPort = tls.serverSocket(loopback, cluster.exitPacketPort, 50);
     this.tunnelPort = new ServerSocket(cluster.exitTunnelPort, 50, loopback);
     Thread.ofVirtual().start(this::acceptPackets);
     Thread.ofVirtual().start(this::acceptTunnels);
@@ -96,6 +119,17 @@ final class HostileExit implements AutoCloseable {
     reply(surbs.removeFirst(), Envelope.moreSurbs(requestId, count));
     moreSurbsSent.incrementAndGet();
     return true;
+  }
+
+  private synchronized void answerOnce(long requestId) {
+    Deque<Surb> surbs = held.get(requestId);
+    if (surbs == null || surbs.isEmpty() || !answered.add(requestId)) {
+      return;
+    }
+    byte[] response = HttpMessages.encode(new HttpMessages.Response(200, List.of(), new byte[0]));
+    List<byte[]> fragments =
+        new Fragments(state.envelope().responseFragmentBytes()).split(requestId, response);
+    reply(surbs.removeFirst(), Envelope.reply(Envelope.RESPONSE, requestId, fragments.getFirst()));
   }
 
   private void acceptPackets() {
@@ -158,7 +192,8 @@ final class HostileExit implements AutoCloseable {
       DataOutputStream out = links.get(address);
       if (out == null) {
         String[] hostPort = address.split(":");
-        Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
+        Socket socket =
+            tls.connect(InetAddress.getByName(hostPort[0]), Integer.parseInt(hostPort[1]));
         out = new DataOutputStream(socket.getOutputStream());
         links.put(address, out);
       }

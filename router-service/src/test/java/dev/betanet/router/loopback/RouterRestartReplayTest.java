@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.betanet.protocol.crypto.X25519;
 import dev.betanet.protocol.fragment.Fragments;
+import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeers;
+import dev.betanet.protocol.link.LinkRefusal;
+import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.packet.PacketBuilder;
@@ -14,12 +18,15 @@ import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.Router;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.HttpMessages;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,16 +34,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The replayer after a restart (issue 22, "Replay after restart"), at the router. The router peels
- * the last layer of every request it hosts; its replay filter lives in memory. An observer who
- * captured a request packet on the link into the exit, and replays it after the exit restarted,
- * used to get the exit to call its backend again and send a fresh reply out through the SURB: the
- * same input, a second output, linked by the replayer's own timing. Now the restarted process
- * refuses the packet as stamped before it started ({@code before_start}) and sends nothing.
+ * the last layer of every request it hosts; its replay filter lives in memory. A packet captured
+ * before the exit restarted and replayed after it used to make the exit call its backend again and
+ * send a fresh reply out through the SURB: the same input, a second output, linked by the
+ * replayer's own timing.
+ *
+ * <p>Links are mutual TLS (docs/protocol.md, Links), so the two replayers are tested apart:
+ *
+ * <ul>
+ *   <li>an on-path observer, who captured the link's bytes ({@link TlsRecordTap}) and writes them
+ *       again into the restarted exit's packet port: the replayed handshake cannot complete (the
+ *       exit's new handshake keys do not open the old records), it is refused and counted, and the
+ *       packet inside is never read. TLS stops this replayer, before and after a restart;
+ *   <li>a holder of valid link credentials — the last-layer mixnode the exit accepts, compromised,
+ *       or whoever has its Secret — who sends the packet again over a fresh TLS link: TLS cannot
+ *       tell a replayed packet from a new one, so here the replay guard is what stands. The
+ *       restarted process refuses the packet as stamped before it started ({@code before_start})
+ *       and sends nothing.
+ * </ul>
  *
  * <p>Real sockets: the exit is a real {@link Router}; the test plays the sender (it builds the
- * packet as an entry does) and the SURB's first mixnode (a listening socket on that node's address,
- * which sees whatever the exit sends back). The exit's send queue also sends cover to that node in
- * its empty slots, so the replies are counted where they leave: the exit's real departures ({@code
+ * packet as an entry does), the last-layer mixnode that delivers it (mix-0, with mix-0's link
+ * identity) and that same node as the SURB's first hop (a TLS listener on mix-0's address, which
+ * sees whatever the exit sends back). The exit's send queue also sends cover to that node in its
+ * empty slots, so the replies are counted where they leave: the exit's real departures ({@code
  * send_slots_total{kind="real"|"unpaced"}}), which cover never moves.
  */
 class RouterRestartReplayTest {
@@ -52,23 +73,39 @@ class RouterRestartReplayTest {
                 r.response().end("answered");
               });
       cluster.writeFiles();
-      try (var firstHop = new FrameCounter(cluster.mixPorts.get(0))) {
+      LinkTls mix0 = mixnodeLink(cluster);
+      try (var firstHop = new FrameCounter(mix0, cluster.mixPorts.get(0));
+          var tap = new TlsRecordTap(cluster.exitPacketPort, cluster.topology().packetSize())) {
         Router first = cluster.startExit("http://127.0.0.1:" + backend.actualPort());
         // A packet made now must be accepted by this process: wait for its replay guard to pass.
         Eventually.await("the first exit process ready", Duration.ofSeconds(40), first::isReady);
 
         byte[] captured = requestPacket(cluster);
-        send(cluster.exitPacketPort, captured);
+        send(mix0, tap.port(), captured); // the honest delivery, seen by the on-path observer
         Eventually.await(
             "the request answered through its SURB",
             Duration.ofSeconds(20),
             () -> backendCalls.get() == 1 && replies(cluster) == 1 && firstHop.frames.get() >= 1);
+        assertThat(tap.frames()).as("the delivery crossed the tapped link").isEqualTo(1);
+        byte[] wire = tap.clientBytes(0);
 
         cluster.stopExit();
         // Same keys, same files, same ports: a new process whose replay filter is empty.
         cluster.startExit("http://127.0.0.1:" + backend.actualPort());
+
+        // 1. The on-path observer writes the captured link bytes again.
+        double handshakeFailed = linksRefused(cluster, LinkRefusal.HANDSHAKE_FAILED);
+        replayRaw(cluster.exitPacketPort, wire);
+        Eventually.await(
+            "the replayed link refused",
+            Duration.ofSeconds(20),
+            () -> linksRefused(cluster, LinkRefusal.HANDSHAKE_FAILED) > handshakeFailed);
+        assertThat(linksRefused(cluster, LinkRefusal.HANDSHAKE_FAILED))
+            .isEqualTo(handshakeFailed + 1);
+
+        // 2. The last-layer node (valid credentials) sends the captured packet again.
         double beforeStart = refused(cluster, "before_start");
-        send(cluster.exitPacketPort, captured);
+        send(mix0, cluster.exitPacketPort, captured);
         // Either outcome ends the wait: the replay refused, or peeled and answered again.
         Eventually.await(
             "the replay refused or answered",
@@ -77,10 +114,19 @@ class RouterRestartReplayTest {
 
         assertThat(backendCalls.get()).as("backend calls").isEqualTo(1);
         assertThat(refused(cluster, "before_start")).isEqualTo(beforeStart + 1);
-        // The refusal came before the exit could answer: no second reply left through the SURB.
+        // Neither replay was answered: no second reply left through the SURB.
         assertThat(replies(cluster)).as("replies the exit sent").isEqualTo(1);
       }
     }
+  }
+
+  /** mix-0's side of its links: the only last-layer node, so the one the exit accepts. */
+  private static LinkTls mixnodeLink(TestCluster cluster) {
+    Topology topology = cluster.topology();
+    return new LinkTls(
+        LinkIdentity.of(cluster.mixKeys.getFirst()),
+        () -> LinkPeers.intoMixnode(topology, "mix-0"),
+        () -> LinkPeers.anyNode(topology));
   }
 
   /** A one-packet GET to echo.fog as an entry builds it: exit as last hop, one SURB via mix-0. */
@@ -110,13 +156,31 @@ class RouterRestartReplayTest {
         .packet();
   }
 
-  private static void send(int port, byte[] packet) throws IOException {
-    try (var socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        var out = new DataOutputStream(socket.getOutputStream())) {
+  /** Sends {@code packet} over a fresh TLS link presenting {@code link}'s identity. */
+  private static void send(LinkTls link, int port, byte[] packet) throws IOException {
+    try (var socket = link.connect(InetAddress.getLoopbackAddress(), port);
+        var out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()))) {
       out.writeInt(packet.length);
       out.write(packet.clone());
       out.flush();
     }
+  }
+
+  /** Writes captured link bytes into {@code port} as they were, and reads until it closes. */
+  private static void replayRaw(int port, byte[] wire) throws IOException {
+    try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.getOutputStream().write(wire);
+      socket.getOutputStream().flush();
+      socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+    } catch (SocketException e) {
+      // the exit reset the connection: refused
+    }
+  }
+
+  private static double linksRefused(TestCluster cluster, LinkRefusal reason) {
+    return Scrapes.required(
+        cluster.exitMetrics.scrape(),
+        MetricNames.ROUTER_LINKS_REFUSED.prometheus() + "{reason=\"" + reason.label() + "\",}");
   }
 
   /** Real packets the exit (both processes: one registry) let leave: its replies, never cover. */
@@ -132,16 +196,16 @@ class RouterRestartReplayTest {
   private static double refused(TestCluster cluster, String reason) {
     return Scrapes.required(
         cluster.exitMetrics.scrape(),
-        "betanet_router_packets_refused_total{reason=\"" + reason + "\",}");
+        MetricNames.ROUTER_PACKETS_REFUSED.prometheus() + "{reason=\"" + reason + "\",}");
   }
 
-  /** A mixnode's packet port played by the test: counts the frames written to it. */
+  /** A mixnode's packet port played by the test (over its TLS): counts the frames written to it. */
   private static final class FrameCounter implements AutoCloseable {
     final AtomicInteger frames = new AtomicInteger();
     private final ServerSocket server;
 
-    FrameCounter(int port) throws IOException {
-      server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+    FrameCounter(LinkTls link, int port) throws IOException {
+      server = link.serverSocket(InetAddress.getLoopbackAddress(), port, 50);
       Thread.ofVirtual().start(this::accept);
     }
 

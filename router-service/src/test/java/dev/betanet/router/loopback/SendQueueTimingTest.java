@@ -23,10 +23,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What a link observer in front of the entry's first-layer mixnode sees ({@link LinkTap}): real
- * mixnode processes, a real entry paced at λ = {@value #RATE} packets/s, and an exit played by the
- * test ({@link HostileExit}) that asks for bursts. The entry's departures must look like one
- * Poisson stream of rate λ whatever it carries (docs/anonymity.md, "Cover that does not cover").
+ * What a link observer in front of the entry's first-layer mixnode sees ({@link TlsRecordTap}: TLS
+ * record sizes and times): real mixnode processes, a real entry paced at λ = {@value #RATE}
+ * packets/s, and an exit played by the test ({@link HostileExit}) that asks for bursts. The entry's
+ * departures must look like one Poisson stream of rate λ whatever it carries (docs/anonymity.md,
+ * "Cover that does not cover").
  *
  * <p>The statistics, for n inter-departure gaps of a Poisson stream of rate λ: the gaps are
  * exponential of mean 1/λ, so the observed rate (n over the time the gaps span) estimates λ with a
@@ -50,7 +51,7 @@ class SendQueueTimingTest {
 
   private TestCluster cluster;
   private HostileExit exit;
-  private LinkTap tap;
+  private TlsRecordTap tap;
 
   @BeforeAll
   void start() throws Exception {

@@ -1,5 +1,6 @@
 package dev.betanet.router.loopback;
 
+import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
@@ -57,6 +58,10 @@ final class TestCluster implements AutoCloseable {
   final NodeKeys entryKeys = NodeKeys.generate("router-entry", signer.publicKey(), 1, RANDOM);
   final NodeKeys exitKeys = NodeKeys.generate("router-exit", signer.publicKey(), 1, RANDOM);
   final int entryPacketPort = freePort();
+
+  /** Every packet of the loopback topology, in bytes. */
+  static final int PACKET_SIZE = 2048;
+
   final int exitPacketPort = freePort();
   final int entryTunnelPort = freePort();
   final int exitTunnelPort = freePort();
@@ -96,7 +101,7 @@ final class TestCluster implements AutoCloseable {
   long sendRatePerSecond = 50;
 
   /** Link observers in front of mixnodes, by node number: the topology names the tap's port. */
-  final Map<Integer, LinkTap> taps = new java.util.HashMap<>();
+  final Map<Integer, TlsRecordTap> taps = new java.util.HashMap<>();
 
   Router entry;
   Router exit;
@@ -119,12 +124,12 @@ final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Puts a {@link LinkTap} in front of a mixnode: whoever follows the topology sends to it. Call
-   * before {@link #start}.
+   * Puts a {@link TlsRecordTap} in front of a mixnode: whoever follows the topology sends to it.
+   * Call before {@link #start}.
    */
-  LinkTap tap(int layer, int index) throws IOException {
+  TlsRecordTap tap(int layer, int index) throws IOException {
     int n = layer * perLayer + index;
-    LinkTap tap = new LinkTap(mixPorts.get(n));
+    TlsRecordTap tap = new TlsRecordTap(mixPorts.get(n), PACKET_SIZE);
     taps.put(n, tap);
     return tap;
   }
@@ -169,7 +174,7 @@ final class TestCluster implements AutoCloseable {
         "default",
         epoch,
         Instant.now(),
-        2048,
+        PACKET_SIZE,
         new Topology.Mixing(meanDelayMillis, coverMeanIntervalMillis)
             .withSendRatePerSecond(sendRatePerSecond),
         layerList,
@@ -229,6 +234,7 @@ final class TestCluster implements AutoCloseable {
     startMixnodes();
     startRouters(backendUrl);
     awaitMixnodes();
+    awaitLinks(true);
   }
 
   /**
@@ -241,6 +247,7 @@ final class TestCluster implements AutoCloseable {
     entry =
         startRouter(entryKeys.nodeId(), entryPacketPort, entryTunnelPort, Map.of(), entryMetrics);
     awaitMixnodes();
+    awaitLinks(false);
   }
 
   private void startMixnodes() throws IOException {
@@ -271,6 +278,48 @@ final class TestCluster implements AutoCloseable {
         Thread.sleep(200);
       }
     }
+  }
+
+  /**
+   * Waits until every link the topology names is open: each router's to the first layer, each
+   * mixnode's to the layer after it, and the last layer's to the routers when {@code toRouters}
+   * (not while the test still has to play the exit). Links open when a topology is applied and
+   * retry with a backoff (up to 5 s) while a peer is still starting, so a test's first request
+   * crosses open links, as it does in a cluster that has been up a while.
+   */
+  void awaitLinks(boolean toRouters) {
+    Eventually.await(
+        "every packet link the topology names open",
+        Duration.ofSeconds(120),
+        () -> {
+          for (Router router : routers) {
+            if (router.status().getInteger("packetLinksOpen", -1) != perLayer) {
+              return false;
+            }
+          }
+          List<String> scrapes;
+          try {
+            scrapes = mixnodeMetrics();
+          } catch (Exception e) {
+            return false;
+          }
+          for (int n = 0; n < scrapes.size(); n++) {
+            if (mixProcesses.get(n).isAlive()) {
+              boolean last = n / perLayer == layers - 1;
+              if (last && !toRouters) {
+                continue;
+              }
+              double out =
+                  Scrapes.required(
+                      scrapes.get(n),
+                      MetricNames.MIXNODE_CONNECTIONS.prometheus() + "{direction=\"out\"}");
+              if (out != (last ? topology().routers().size() : perLayer)) {
+                return false;
+              }
+            }
+          }
+          return true;
+        });
   }
 
   /** Starts the entry and the exit router only (no mixnodes: enough for the tunnel). */
@@ -431,7 +480,7 @@ final class TestCluster implements AutoCloseable {
     for (Router router : routers) {
       router.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-    for (LinkTap tap : taps.values()) {
+    for (TlsRecordTap tap : taps.values()) {
       tap.close();
     }
     for (Process process : mixProcesses) {
