@@ -106,7 +106,6 @@ public final class Mixnode {
             .collect(Collectors.toSet()));
   }
 
-
   /**
    * A {@link #stop()} came before the node was listening: it never starts (a pod deleted while it
    * was starting). Not an error.
