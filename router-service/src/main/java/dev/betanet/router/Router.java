@@ -14,6 +14,7 @@ import dev.betanet.router.connect.MixnetStreams;
 import dev.betanet.router.connect.Socks5Server;
 import dev.betanet.router.connect.StreamDispatcher;
 import dev.betanet.router.entry.CoverTraffic;
+import dev.betanet.router.entry.LinkSuspicion;
 import dev.betanet.router.entry.MixnetClient;
 import dev.betanet.router.entry.PathSelector;
 import dev.betanet.router.entry.SuspectNodes;
@@ -46,6 +47,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
@@ -143,7 +145,14 @@ public final class Router {
     metrics.rejectedReloadsByReason(files::rejectedUpdates);
     this.suspects = new SuspectNodes(Duration.ofSeconds(30), System::currentTimeMillis);
     this.routerLinks = new RouterLinks(state::get, metrics);
-    this.links = new PacketLinks(vertx, 4096, this::unreachable, routerLinks);
+    this.links =
+        new PacketLinks(
+            vertx,
+            4096,
+            new LinkSuspicion(
+                () -> Optional.ofNullable(state.get()).map(RouterState::topology).orElse(null),
+                suspects),
+            routerLinks);
     var paths = new PathSelector(random, suspects);
     // Every packet this router emits, in both roles, takes a slot of one send queue.
     this.sendQueue =
@@ -347,18 +356,6 @@ public final class Router {
           }
         });
     return promise.future();
-  }
-
-  private void unreachable(String address) {
-    RouterState current = state.get();
-    if (current == null) {
-      return;
-    }
-    // A first hop we cannot connect to is a node to avoid, without waiting for a timeout.
-    current.topology().layers().stream()
-        .flatMap(layer -> layer.mixnodes().stream())
-        .filter(node -> node.address().equals(address))
-        .forEach(node -> suspects.unanswered(java.util.List.of(node.id()), Long.MAX_VALUE));
   }
 
   private void sendReply(OutgoingPacket packet) {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Which mixnodes this router has reason to think are dropping packets. The topology's health flag
@@ -33,7 +34,11 @@ import java.util.stream.Collectors;
  *       node becomes suspect only when the evidence names {@link #CORROBORATION} different
  *       predecessors within the suspicion window: one predecessor dropping everything it should
  *       pass to a node cannot make it suspect on its own. A first hop that refuses our connection
- *       is direct evidence and is suspected at once.
+ *       is direct evidence and is suspected at once, until a connection to it opens again: that
+ *       evidence is about reaching the node, and is gone once it is reached. (Kept, a refusal while
+ *       the cluster starts avoided a first-layer node for the whole suspicion window, so every path
+ *       crossed the other one, the next layer's losses all came through one predecessor, and a dead
+ *       node there could never be corroborated.)
  *   <li><b>A cap.</b> {@link #avoidable} never lists more than half of a layer's healthy nodes
  *       (rounded down): however the evidence was made, paths keep at least half of every layer to
  *       choose from. The suspects kept are those with the freshest evidence.
@@ -48,6 +53,7 @@ public final class SuspectNodes {
   private final LongSupplier clock;
   private final Map<String, Long> confirmedAt = new ConcurrentHashMap<>();
   private final Map<String, Long> suspectUntil = new ConcurrentHashMap<>();
+  private final Map<String, Long> unreachableUntil = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Long>> lossesVia = new ConcurrentHashMap<>();
 
   public SuspectNodes(Duration suspicion, LongSupplier clockMillis) {
@@ -61,8 +67,17 @@ public final class SuspectNodes {
     for (String id : nodeIds) {
       confirmedAt.put(id, now);
       suspectUntil.remove(id);
+      unreachableUntil.remove(id);
       lossesVia.remove(id);
     }
+  }
+
+  /**
+   * A connection to the nodes opened: what {@link #unanswered} held against them is gone. Evidence
+   * from lost rounds stays: a node that can be reached may still drop what it receives.
+   */
+  public void reachable(Collection<String> nodeIds) {
+    nodeIds.forEach(unreachableUntil::remove);
   }
 
   /**
@@ -104,7 +119,7 @@ public final class SuspectNodes {
     long now = clock.getAsLong();
     for (String id : nodeIds) {
       if (confirmedAt.getOrDefault(id, Long.MIN_VALUE) < startedAtMillis) {
-        suspect(id, now);
+        unreachableUntil.put(id, now + suspicion.toMillis());
       }
     }
   }
@@ -117,10 +132,14 @@ public final class SuspectNodes {
   public Set<String> current() {
     long now = clock.getAsLong();
     suspectUntil.values().removeIf(until -> until <= now);
-    return suspectUntil.entrySet().stream()
-        .filter(e -> e.getValue() > now)
-        .map(Map.Entry::getKey)
+    unreachableUntil.values().removeIf(until -> until <= now);
+    return Stream.concat(suspectUntil.keySet().stream(), unreachableUntil.keySet().stream())
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** When the freshest evidence against {@code id} expires. */
+  private long suspectedUntil(String id) {
+    return Math.max(suspectUntil.getOrDefault(id, 0L), unreachableUntil.getOrDefault(id, 0L));
   }
 
   /**
@@ -144,8 +163,7 @@ public final class SuspectNodes {
       // Freshest evidence first: a node avoided since an old suspicion is never on a path, so it
       // is never cleared, and must not keep a newly dead node of its layer in use until it expires.
       suspected.sort(
-          Comparator.comparingLong((String id) -> -suspectUntil.getOrDefault(id, 0L))
-              .thenComparing(id -> id));
+          Comparator.comparingLong((String id) -> -suspectedUntil(id)).thenComparing(id -> id));
       avoid.addAll(suspected.subList(0, Math.min(suspected.size(), healthy.size() / 2)));
     }
     return Set.copyOf(avoid);

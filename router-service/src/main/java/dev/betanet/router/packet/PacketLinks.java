@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Outgoing packet connections (mutual TLS 1.3, {@link RouterLinks}), one per {@code host:port},
@@ -19,7 +18,8 @@ import java.util.function.Consumer;
  * the connection opens; beyond the bound, or when the socket's write queue is full, they are
  * dropped and counted: the mixnet tolerates loss (retransmission covers it) and memory must stay
  * bounded. A failed connect drops the queue and is reported, so the sender can suspect that first
- * hop; so is a link that reaches a node other than the one the topology lists at that address.
+ * hop; so is a link that reaches a node other than the one the topology lists at that address. A
+ * link that opens is reported too, which lifts that suspicion ({@link Reachability}).
  *
  * <p>The links to the first layer are opened when a topology is applied ({@link #keepOpen}) and
  * reopened when they close, so a packet never waits for a TLS handshake (docs/protocol.md, "Cold
@@ -29,10 +29,19 @@ import java.util.function.Consumer;
  */
 public final class PacketLinks implements PacketOutlet {
 
+  /** What the links learn about reaching each address; called on a link's event loop. */
+  public interface Reachability {
+    /** A link could not be opened while packets waited for it: they were dropped. */
+    void unreachable(String address);
+
+    /** A link to the node the topology lists at {@code address} opened. */
+    void reachable(String address);
+  }
+
   private final Vertx vertx;
   private final NetClient client;
   private final int maxQueued;
-  private final Consumer<String> onUnreachable;
+  private final Reachability reachability;
   private final RouterLinks routerLinks;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
@@ -47,14 +56,14 @@ public final class PacketLinks implements PacketOutlet {
    *     node reached must match
    */
   public PacketLinks(
-      Vertx vertx, int maxQueued, Consumer<String> onUnreachable, RouterLinks routerLinks) {
+      Vertx vertx, int maxQueued, Reachability reachability, RouterLinks routerLinks) {
     this.vertx = vertx;
     this.routerLinks = routerLinks;
     this.client =
         vertx.createNetClient(
             routerLinks.clientOptions().setConnectTimeout(2000).setTcpNoDelay(true));
     this.maxQueued = maxQueued;
-    this.onUnreachable = onUnreachable;
+    this.reachability = reachability;
     routerLinks.countOpen(open::get);
   }
 
@@ -157,7 +166,7 @@ public final class PacketLinks implements PacketOutlet {
       if (!queue.isEmpty()) {
         dropped.addAndGet(queue.size());
         queue.clear();
-        onUnreachable.accept(address);
+        reachability.unreachable(address);
       }
       retryLater();
     }
@@ -213,6 +222,7 @@ public final class PacketLinks implements PacketOutlet {
                 }
                 socket = s;
                 open.incrementAndGet();
+                reachability.reachable(address);
                 s.closeHandler(
                     v -> {
                       open.decrementAndGet();

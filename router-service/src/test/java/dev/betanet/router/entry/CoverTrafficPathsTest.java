@@ -169,7 +169,18 @@ class CoverTrafficPathsTest {
     var metrics = new RouterMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
     var routerLinks = new RouterLinks(() -> state, metrics);
     routerLinks.apply(state);
-    links = new PacketLinks(vertx, 4096, address -> {}, routerLinks);
+    links =
+        new PacketLinks(
+            vertx,
+            4096,
+            new PacketLinks.Reachability() {
+              @Override
+              public void unreachable(String address) {}
+
+              @Override
+              public void reachable(String address) {}
+            },
+            routerLinks);
     // An idle router: every slot of its send queue is cover.
     queue =
         new SendQueue(

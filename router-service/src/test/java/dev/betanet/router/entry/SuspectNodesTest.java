@@ -42,6 +42,28 @@ class SuspectNodesTest {
   }
 
   @Test
+  void aNodeSuspectedAsUnreachableIsNoLongerSuspectOnceReached() {
+    suspects.unanswered(List.of("first"), Long.MAX_VALUE); // refused while the cluster started
+    assertThat(suspects.current()).containsExactly("first");
+
+    now.addAndGet(1000);
+    suspects.reachable(List.of("first"));
+
+    assertThat(suspects.current()).isEmpty();
+  }
+
+  @Test
+  void reachingANodeDoesNotLiftWhatLostRoundsSay() {
+    suspects.lost(List.of(List.of("entry", "a1", "dead", "c")), 900);
+    now.addAndGet(1000);
+    suspects.lost(List.of(List.of("entry", "a2", "dead", "c")), 1900);
+
+    suspects.reachable(List.of("dead")); // it accepts connections, and drops what it gets
+
+    assertThat(suspects.current()).contains("dead");
+  }
+
+  @Test
   void lossesThroughOnePredecessorAloneSuspectNobody() {
     // A first-layer node "a" drops whatever it should pass to b1..b3: every lost path runs
     // through it, so each b has only "a" as the hop before its losses.

@@ -51,6 +51,7 @@ class KeptLinksTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
   private final List<String> unreachable = new CopyOnWriteArrayList<>();
+  private final List<String> reachable = new CopyOnWriteArrayList<>();
   private ServerSocket node;
   private PacketLinks links;
 
@@ -108,6 +109,37 @@ class KeptLinksTest {
     assertThat(unreachable).as("suspected without a lost packet").isEmpty();
   }
 
+  /**
+   * A first hop down while packets wait for it is reported unreachable (the router suspects it);
+   * when it comes up, the kept link opens and reports it reachable, which lifts that suspicion.
+   * Without the second report a node refused while the cluster started stayed avoided for the whole
+   * suspicion window.
+   */
+  @Test
+  void aFirstLayerNodeThatComesUpIsReportedReachable() throws Exception {
+    var operator = Ed25519Keys.publicOf(Ed25519Keys.generatePrivate(RANDOM));
+    NodeKeys late = NodeKeys.generate("late", operator, 1, RANDOM);
+    NodeKeys router = NodeKeys.generate("router", operator, 1, RANDOM);
+    int port = freePort(); // nothing listens there yet
+    String address = "127.0.0.1:" + port;
+    var holder = new AtomicReference<Topology>();
+    Topology topology = topology(List.of(entry(late, address)), router);
+    holder.set(topology);
+    start(router, topology);
+
+    links.keepOpen(Set.of(address));
+    links.send(address, new byte[topology.packetSize()]);
+    Eventually.await("reported unreachable", WAIT, () -> unreachable.contains(address));
+    assertThat(reachable).isEmpty();
+
+    node(late, holder, port);
+
+    Eventually.await(
+        "reported reachable once the kept link opened",
+        WAIT,
+        () -> reachable.contains(address) && linksOpen() == 1);
+  }
+
   private void start(NodeKeys router, Topology topology) {
     var state =
         new RouterState(
@@ -118,7 +150,22 @@ class KeptLinksTest {
     var metrics = new RouterMetrics(registry, () -> 0, () -> 0);
     var routerLinks = new RouterLinks(() -> state, metrics);
     routerLinks.apply(state);
-    links = new PacketLinks(vertx, 4096, unreachable::add, routerLinks);
+    links =
+        new PacketLinks(
+            vertx,
+            4096,
+            new PacketLinks.Reachability() {
+              @Override
+              public void unreachable(String address) {
+                unreachable.add(address);
+              }
+
+              @Override
+              public void reachable(String address) {
+                reachable.add(address);
+              }
+            },
+            routerLinks);
   }
 
   private double linksOpen() {
@@ -131,12 +178,17 @@ class KeptLinksTest {
 
   /** A first-layer node speaking the links' mutual TLS: keeps every link it accepts. */
   private String node(NodeKeys keys, AtomicReference<Topology> topology) throws IOException {
+    return node(keys, topology, 0);
+  }
+
+  private String node(NodeKeys keys, AtomicReference<Topology> topology, int port)
+      throws IOException {
     var tls =
         new LinkTls(
             LinkIdentity.of(keys),
             () -> LinkPeers.intoMixnode(topology.get(), keys.nodeId()),
             () -> LinkPeers.anyNode(topology.get()));
-    node = tls.serverSocket(InetAddress.getLoopbackAddress(), 0, 10);
+    node = tls.serverSocket(InetAddress.getLoopbackAddress(), port, 10);
     ServerSocket listening = node;
     Thread.ofVirtual()
         .start(
