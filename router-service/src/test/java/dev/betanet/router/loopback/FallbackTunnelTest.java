@@ -173,16 +173,25 @@ class FallbackTunnelTest {
   @Order(4)
   void reconnectsAfterTheExitRestarts() throws Exception {
     cluster.stopExit();
-    try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
-      ProxyFlow.Response down = flow.get("http://echo.fog/down");
-      assertThat(down.status()).isEqualTo(503);
-      assertThat(down.header(HttpMessages.ERROR_HEADER))
-          .startsWith("cannot open the fallback tunnel to router router-exit");
+    try {
+      // A request written into the closing tunnel would get a 502 (it may have reached the exit);
+      // this test is about opening a new one.
+      Eventually.await(
+          "the entry saw its tunnel close",
+          Duration.ofSeconds(30),
+          () -> cluster.entry.status().getInteger("tunnelsOut") == 0);
+      try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
+        ProxyFlow.Response down = flow.get("http://echo.fog/down");
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.header(HttpMessages.ERROR_HEADER))
+            .startsWith("cannot open the fallback tunnel to router router-exit");
+      }
+      assertThat(Scrapes.value(entryScrape(), Scrapes.requests("fallback", "unavailable")))
+          .isEqualTo(1);
+    } finally {
+      cluster.startExit(backendUrl); // the later tests need the exit, whatever happened here
     }
-    assertThat(Scrapes.value(entryScrape(), Scrapes.requests("fallback", "unavailable")))
-        .isEqualTo(1);
 
-    cluster.startExit(backendUrl);
     try (var flow = new ProxyFlow(cluster.entry.proxyPort())) {
       ProxyFlow.Response up = flow.get("http://echo.fog/up");
       assertThat(up.status()).isEqualTo(200);
