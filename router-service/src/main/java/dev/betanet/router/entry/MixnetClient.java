@@ -255,8 +255,13 @@ public final class MixnetClient {
     }
     suspects.confirm(use.nodes());
     PendingRequest p = pending.get(use.requestId());
-    if (p == null || reply.requestId() != use.requestId()) {
-      return; // late reply for a finished request
+    if (reply.requestId() != use.requestId()) {
+      metrics.refused("bad_reply"); // not the request this SURB was made for
+      return;
+    }
+    if (p == null) {
+      metrics.refused(RouterMetrics.REQUEST_FINISHED);
+      return;
     }
     switch (reply.kind()) {
       case Envelope.ACK -> {

@@ -30,6 +30,9 @@ public final class RouterMetrics {
   /** An exit asked for SURBs more often than a request allows. */
   public static final String SURBS_REPEATED = "repeated";
 
+  /** A reply for a request that had already ended (answered, failed or timed out). */
+  public static final String REQUEST_FINISHED = "request_finished";
+
   private static final Set<String> SURB_REFUSAL_REASONS = Set.of(SURBS_NOT_MISSING, SURBS_REPEATED);
 
   /** A send-queue slot taken by a queued packet. */
@@ -112,6 +115,7 @@ public final class RouterMetrics {
     // Replays, in this process's window and from before its start: "none" is a sample too.
     refusedCounter("replay");
     refusedCounter("before_start");
+    refusedCounter(REQUEST_FINISHED);
     Gauge.builder(MetricNames.ROUTER_CANARY_WEIGHT.meter(), canaryWeight)
         .description("Percent of new flows on the mixnet, from the topology")
         .register(registry);

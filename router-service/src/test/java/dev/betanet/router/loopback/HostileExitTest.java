@@ -6,6 +6,7 @@ import dev.betanet.protocol.fragment.Fragments;
 import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.packet.PacketGeometry;
 import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.wire.Envelope;
 import dev.betanet.router.wire.HttpMessages;
@@ -135,6 +136,12 @@ class HostileExitTest {
     double madeBefore = entryCounter(surbsMade);
     double repeatedBefore = entryCounter(repeated);
     double notMissingBefore = entryCounter(notMissing);
+    String late =
+        MetricNames.ROUTER_PACKETS_REFUSED.prometheus()
+            + "{reason=\""
+            + RouterMetrics.REQUEST_FINISHED
+            + "\",}";
+    double lateBefore = entryCounter(late);
     double roundsBefore = entryCounter(MetricNames.ROUTER_RETRANSMISSIONS.prometheus());
     var known = exit.requestIds();
 
@@ -155,12 +162,18 @@ class HostileExitTest {
                     .responseFragmentBytes())
             .dataBytesPerFragment();
     int maxPerRequest = settings.maxMessageBytes() / responseData + 2;
-    // The exit has sent its asks; the last may still be crossing the mixnet to the entry.
-    double refusedPastTheSecond = (asks - 2) * (double) maxPerRequest;
+    // The exit has sent its asks; the last may still be crossing the mixnet to the entry. An ask
+    // that arrives after the entry gave up is dropped as a late reply (on a loaded machine the
+    // exit's asks can trail the request's end); every one past the second is refused either way.
     Eventually.await(
         "the entry's refusals of the asks past the second",
         Duration.ofSeconds(30),
-        () -> entryCounter(repeated) - repeatedBefore >= refusedPastTheSecond);
+        () ->
+            (entryCounter(repeated) - repeatedBefore) / maxPerRequest
+                    + (entryCounter(late) - lateBefore)
+                >= asks - 2);
+    double asksLate = entryCounter(late) - lateBefore;
+    double refusedPastTheSecond = Math.max(0, asks - asksLate - 2) * maxPerRequest;
     double rounds = entryCounter(MetricNames.ROUTER_RETRANSMISSIONS.prometheus()) - roundsBefore;
     // Each round of the entry's own (the first, and each retransmission) sends at most the largest
     // bucket; everything else came from the exit's asks.
@@ -173,6 +186,8 @@ class HostileExitTest {
     assertThat(entryCounter(repeated) - repeatedBefore)
         .as("SURBs refused to asks past the second")
         .isEqualTo(refusedPastTheSecond);
-    assertThat(entryCounter(notMissing) - notMissingBefore).isPositive();
+    if (asks - asksLate >= 2) {
+      assertThat(entryCounter(notMissing) - notMissingBefore).isPositive();
+    }
   }
 }
