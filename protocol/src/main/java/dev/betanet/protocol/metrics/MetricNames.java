@@ -28,6 +28,9 @@ public final class MetricNames {
   /** Request attempts after the first. */
   public static final MetricName ROUTER_RETRANSMISSIONS = counter("betanet.router.retransmissions");
 
+  /** Requests whose exit restarted in flight, by {@code action}: resent or failed. */
+  public static final MetricName ROUTER_EXIT_RESTARTS = counter("betanet.router.exit.restarts");
+
   /** Reply blocks the entry made. */
   public static final MetricName ROUTER_SURBS = counter("betanet.router.surbs");
 

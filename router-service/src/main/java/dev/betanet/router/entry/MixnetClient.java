@@ -37,8 +37,16 @@ import java.util.function.Supplier;
  * The exit recognises the request id, so the backend is called once however often fragments arrive.
  * Rounds of retransmission are capped by {@code maxAttempts}, and the whole request by {@code
  * requestTimeout}.
+ *
+ * <p>Exit restarts: acknowledgements carry the exit process's incarnation. One from a later process
+ * voids the earlier acknowledgements, and the request is sent again at once, unless the earlier
+ * process had it whole and may have called the backend: then it fails (502 {@code exit_restarted}),
+ * as when the exit answers {@code UNKNOWN_REQUEST} (docs/router.md, "Exit restarts").
  */
 public final class MixnetClient {
+
+  /** Exit restarts one request is sent again for (see {@link PendingRequest#exitProcess}). */
+  static final int MAX_EXIT_RESTARTS = 2;
 
   private final Vertx vertx;
   private final Supplier<RouterState> state;
@@ -162,10 +170,7 @@ public final class MixnetClient {
       boolean nudge = p.rounds > 1 && p.ackedCount == p.fragments.size();
       // Rounded up to a bucket of the topology, the same for every entry: the count tells the
       // exit no more than the bucket, not the size of this name's last answer.
-      int expected =
-          Math.min(
-              p.maxSurbsPerRequest,
-              state.get().topology().mixing().surbBucketFor(responseSizes.surbsFor(p.host)));
+      int expected = expectedSurbs(p);
       // A one-packet request's own SURB carries the first response fragment.
       int carried = p.fragments.size() == 1 ? 1 : 0;
       surbsToSend =
@@ -207,6 +212,41 @@ public final class MixnetClient {
               // the round only once they have left (RetransmissionTimer).
               retransmission.arm(p, () -> attempt(p));
             });
+  }
+
+  /** SURBs {@code p}'s response is expected to take: this name's recent answers, as a bucket. */
+  private int expectedSurbs(PendingRequest p) {
+    return Math.min(
+        p.maxSurbsPerRequest,
+        state.get().topology().mixing().surbBucketFor(responseSizes.surbsFor(p.host)));
+  }
+
+  /**
+   * The exit restarted and lost what it had acknowledged of {@code p} (its reassembly state lives
+   * in memory): sends every fragment the new process has not acknowledged, and SURBs for the
+   * response as a first round does (those sent before went to the lost process), at once rather
+   * than at the next round. Not a round: it spends none of the request's attempts; {@link
+   * #MAX_EXIT_RESTARTS} bounds it.
+   */
+  private void resendAfterRestart(RouterState current, PendingRequest p) {
+    surbs.forget(p.takeResponseSurbIds());
+    int carried = p.fragments.size() == 1 ? 1 : 0;
+    int surbCount = Math.max(0, expectedSurbs(p) - carried);
+    vertx
+        .executeBlocking(
+            () -> {
+              sender.sendRound(current, p, surbCount);
+              return null;
+            },
+            false)
+        .onFailure(
+            e ->
+                p.fail(
+                    afterPacketsLeft(
+                        p,
+                        e instanceof RouterFailure f
+                            ? f
+                            : new RouterFailure(502, "error", "cannot send into the mixnet"))));
   }
 
   /**
@@ -265,11 +305,23 @@ public final class MixnetClient {
     }
     switch (reply.kind()) {
       case Envelope.ACK -> {
-        boolean responseSurbSpent = p.acknowledge(Envelope.number(reply));
-        if (responseSurbSpent) {
-          sendSurbsLater(current, p, 1);
+        switch (p.exitProcess(Envelope.incarnation(reply), MAX_EXIT_RESTARTS)) {
+          case STALE -> metrics.refused("stale_ack");
+          case LOST_WHOLE -> exitLostWholeRequest(p);
+          case RESTARTED -> {
+            metrics.exitRestart(RouterMetrics.EXIT_RESTART_RESENT);
+            p.acknowledge(Envelope.number(reply));
+            resendAfterRestart(current, p);
+          }
+          case SAME -> {
+            boolean responseSurbSpent = p.acknowledge(Envelope.number(reply));
+            if (responseSurbSpent) {
+              sendSurbsLater(current, p, 1);
+            }
+          }
         }
       }
+      case Envelope.UNKNOWN_REQUEST -> exitLostWholeRequest(p);
       case Envelope.MORE_SURBS -> {
         p.acknowledgeAll();
         moreSurbs(current, p, Envelope.number(reply));
@@ -280,6 +332,24 @@ public final class MixnetClient {
       }
       default -> metrics.refused("bad_reply");
     }
+  }
+
+  /**
+   * The exit lost a request it had whole (it restarted after acknowledging every fragment, or
+   * answers with a new incarnation once too often). Its predecessor may have called the backend, so
+   * the request is not sent again: the backend is called at most once per request.
+   */
+  private void exitLostWholeRequest(PendingRequest p) {
+    metrics.exitRestart(RouterMetrics.EXIT_RESTART_FAILED);
+    p.fail(
+        new RouterFailure(
+            502,
+            Outcomes.ERROR,
+            "exit_restarted",
+            "the exit of "
+                + p.host
+                + " restarted after the whole request reached it; it may have reached the"
+                + " backend, so it is not sent again"));
   }
 
   /** The exit asks for {@code asked} more SURBs: send what {@link MoreSurbsGrant} allows. */

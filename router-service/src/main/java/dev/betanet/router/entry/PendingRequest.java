@@ -60,6 +60,15 @@ final class PendingRequest {
   /** When the last of this request's queued packets left this router (ms), or 0. */
   long lastDepartureAt;
 
+  /**
+   * The exit process whose acknowledgements {@link #acked} records (its incarnation), or 0 before
+   * the first acknowledgement.
+   */
+  long exitIncarnation;
+
+  /** Exit restarts this request has been sent again for. */
+  int exitRestarts;
+
   int rounds;
   long roundStartedAt;
   long lastProgressAt;
@@ -118,6 +127,60 @@ final class PendingRequest {
     ackedCount++;
     lastProgressAt = System.currentTimeMillis();
     return fragments.size() == 1 && responseCount == 0;
+  }
+
+  /** What an acknowledgement's exit incarnation means for this request. */
+  enum ExitProcess {
+    /** The process that holds what was acknowledged (or the first one heard). */
+    SAME,
+    /** An earlier process, heard late: its acknowledgement says nothing about what is held now. */
+    STALE,
+    /**
+     * A later process, and the earlier one never had the whole request: every acknowledgement is
+     * forgotten, so the fragments go out again.
+     */
+    RESTARTED,
+    /**
+     * A later process, but the earlier one had the whole request (every fragment acknowledged, or a
+     * response begun) and may have called the backend; or the exit restarted too often.
+     */
+    LOST_WHOLE
+  }
+
+  /**
+   * Compares an acknowledgement's exit incarnation with the one {@link #acked} records. On {@link
+   * ExitProcess#RESTARTED} the acknowledgements are cleared and the new incarnation recorded; the
+   * caller then records the acknowledgement itself and sends what is missing.
+   *
+   * @param maxRestarts restarts a request is sent again for; past them it fails, so an exit that
+   *     claims a new incarnation on every acknowledgement gets each fragment at most this many
+   *     times more
+   */
+  synchronized ExitProcess exitProcess(long incarnation, int maxRestarts) {
+    if (exitIncarnation == 0 || incarnation == exitIncarnation) {
+      exitIncarnation = incarnation;
+      return ExitProcess.SAME;
+    }
+    if (incarnation < exitIncarnation) {
+      return ExitProcess.STALE;
+    }
+    if (ackedCount == fragments.size() || exitRestarts >= maxRestarts) {
+      return ExitProcess.LOST_WHOLE;
+    }
+    exitIncarnation = incarnation;
+    exitRestarts++;
+    Arrays.fill(acked, false);
+    ackedCount = 0;
+    lastProgressAt = System.currentTimeMillis();
+    return ExitProcess.RESTARTED;
+  }
+
+  /** Takes the ids of the response SURBs handed out so far (to an exit that has lost them). */
+  synchronized List<SurbId> takeResponseSurbIds() {
+    List<SurbId> taken = List.copyOf(responseSurbIds);
+    surbIds.removeAll(taken);
+    responseSurbIds.clear();
+    return taken;
   }
 
   /** The exit answers only once the whole request is there. */

@@ -73,6 +73,9 @@ final class RequestSender {
 
   private void sendSurbs(RouterState current, PendingRequest p, RouterNode exit, int count) {
     int perPacket = current.envelope().surbsPerPacket();
+    // SURBs for a request whose every fragment was acknowledged say so: an exit that holds no such
+    // request lost it in a restart and answers UNKNOWN_REQUEST instead of waiting for it.
+    boolean afterAck = p.allAcknowledged();
     while (count > 0) {
       int n = Math.min(count, perPacket);
       List<MixnodeEntry> forward = path(current);
@@ -83,7 +86,7 @@ final class RequestSender {
         batch.add(pair.surb());
         ids.add(pair.secrets().surbId());
       }
-      sendForward(current, p, exit, forward, current.envelope().surbs(p.id, batch), ids);
+      sendForward(current, p, exit, forward, current.envelope().surbs(p.id, batch, afterAck), ids);
       count -= n;
     }
   }

@@ -27,6 +27,12 @@ import java.util.function.LongSupplier;
  * more fragments remain, it asks for more. SURBs that arrive before their request wait apart
  * ({@link EarlySurbs}).
  *
+ * <p>This state lives in memory, so a restart loses it. Every acknowledgement names this process
+ * (its incarnation), so the entry can tell that what an earlier process acknowledged is gone and
+ * send it again; and SURBs the entry sends once it heard every fragment acknowledged ({@code
+ * SURBS_AFTER_ACK}) for a request this process does not hold are answered {@code UNKNOWN_REQUEST}
+ * (docs/router.md, "Exit restarts"). The exit never has to trust state it lost.
+ *
  * <p>Two promises, and the bounds that keep them (docs/router.md, "Exit bounds"):
  *
  * <ul>
@@ -115,6 +121,14 @@ public final class ExitHandler {
   private final EarlySurbs early;
   private long pendingBytes;
   private long retainedBytes;
+
+  /**
+   * This exit process: its start in milliseconds, carried by every acknowledgement. Reassembly
+   * state lives in memory, so a restarted exit has lost fragments its predecessor acknowledged; the
+   * larger incarnation tells the entry to send them again (docs/router.md, "Exit restarts").
+   */
+  private final long incarnation;
+
   private Envelope envelope;
   private Fragments requestFormat;
 
@@ -134,6 +148,7 @@ public final class ExitHandler {
     this.metrics = metrics;
     this.bounds = bounds;
     this.clock = clock;
+    this.incarnation = clock.getAsLong();
     this.early = new EarlySurbs(bounds.maxEarlySurbIds(), bounds.maxSurbsPerRequest(), metrics);
   }
 
@@ -160,6 +175,13 @@ public final class ExitHandler {
       return;
     }
     Exchange exchange = exchanges.get(id);
+    if (exchange == null && forward.kind() == Envelope.SURBS_AFTER_ACK) {
+      // The entry heard every fragment acknowledged, by a process before this one: what it
+      // acknowledged is gone. Say so through one of the SURBs; the others are dropped with it.
+      metrics.refused("unknown_request");
+      send(forward.surbs().getFirst(), Envelope.unknownRequest(id));
+      return;
+    }
     if (exchange == null) {
       early.add(id, forward.surbs()); // creates no request: see EarlySurbs
       return;
@@ -183,7 +205,7 @@ public final class ExitHandler {
     if (exchange != null && exchange.phase != Phase.RECEIVING) {
       // A retransmission of a request already complete: acknowledged, nothing more.
       if (fragment.length >= Fragments.HEADER_BYTES) {
-        send(surb, Envelope.ack(id, RequestParts.index(fragment)));
+        send(surb, Envelope.ack(id, RequestParts.index(fragment), incarnation));
       }
       return;
     }
@@ -214,7 +236,7 @@ public final class ExitHandler {
     }
     int index = RequestParts.index(fragment);
     if (!exchange.parts.complete()) {
-      send(surb, Envelope.ack(id, index));
+      send(surb, Envelope.ack(id, index, incarnation));
       return;
     }
     byte[] whole = exchange.parts.assemble();
@@ -227,7 +249,7 @@ public final class ExitHandler {
       exchange.surbs.addFirst(surb);
       scheduler.after(Envelope.ACK_WAIT_MILLIS, () -> acknowledgeIfUnanswered(id, waiting));
     } else {
-      send(surb, Envelope.ack(id, index));
+      send(surb, Envelope.ack(id, index, incarnation));
     }
     exchange.phase = Phase.CALLING;
     Exchange calling = exchange;
@@ -284,7 +306,7 @@ public final class ExitHandler {
     Surb held = exchange.heldForResponse;
     exchange.heldForResponse = null;
     if (held != null && exchange.surbs.remove(held)) {
-      send(held, Envelope.ack(id, 0));
+      send(held, Envelope.ack(id, 0, incarnation));
     }
   }
 

@@ -73,6 +73,14 @@ public final class RouterMetrics {
   private final Timer sendQueueWait;
   private final Counter linkFailures;
 
+  /** An exit restart lost part of a request, which was sent again. */
+  public static final String EXIT_RESTART_RESENT = "resent";
+
+  /** An exit restart lost a request it had whole; it failed rather than risk a second call. */
+  public static final String EXIT_RESTART_FAILED = "failed";
+
+  private final Map<String, Counter> exitRestarts = new ConcurrentHashMap<>();
+
   public RouterMetrics(
       MeterRegistry registry, Supplier<Number> canaryWeight, Supplier<Number> inFlight) {
     this.registry = registry;
@@ -143,6 +151,9 @@ public final class RouterMetrics {
       slotCounter(kind);
     }
     sendQueueRefusedCounter(SEND_QUEUE_FULL);
+    // Present at zero from the start: "no exit restarts seen" is a sample.
+    exitRestartCounter(EXIT_RESTART_RESENT);
+    exitRestartCounter(EXIT_RESTART_FAILED);
     this.linkFailures =
         Counter.builder(MetricNames.ROUTER_LINK_FAILURES.meter())
             .description("Outbound packet links that failed to open")
@@ -293,6 +304,24 @@ public final class RouterMetrics {
                     .tag("event", event)
                     .register(registry))
         .increment();
+  }
+
+  /**
+   * A request whose exit restarted (a newer exit incarnation, or UNKNOWN_REQUEST): {@link
+   * #EXIT_RESTART_RESENT} or {@link #EXIT_RESTART_FAILED}.
+   */
+  public void exitRestart(String action) {
+    exitRestartCounter(action).increment();
+  }
+
+  private Counter exitRestartCounter(String action) {
+    return exitRestarts.computeIfAbsent(
+        action,
+        a ->
+            Counter.builder(MetricNames.ROUTER_EXIT_RESTARTS.meter())
+                .description("Requests whose exit restarted in flight, by what the entry did")
+                .tag("action", a)
+                .register(registry));
   }
 
   public void retransmission() {

@@ -15,19 +15,28 @@ import java.util.List;
  * forward (entry to exit, a packet's Deliver message):
  *   kind(1) | requestId(8) | surbCount(1) | surb * surbCount | fragment (the rest, may be empty)
  *   kind: COVER (nothing else follows), REQUEST (a request fragment), SURBS (only SURBs),
- *         STREAM (0..surbsPerPacket SURBs, then one {@link StreamFrame}; requestId = stream id)
+ *         STREAM (0..surbsPerPacket SURBs, then one {@link StreamFrame}; requestId = stream id),
+ *         SURBS_AFTER_ACK (only SURBs, for a request the exit acknowledged whole)
  * reply (exit to entry, through a SURB):
  *   kind(1) | requestId(8) | body
- *   kind: ACK (body = index(2) of the request fragment received), RESPONSE (body = a response
- *         fragment), MORE_SURBS (body = count(2): SURBs the exit still needs for the response),
- *         STREAM_REPLY (body = one {@link StreamFrame}; requestId = stream id)
+ *   kind: ACK (body = index(2) of the request fragment received | incarnation(8) of the exit
+ *         process that stored it), RESPONSE (body = a response fragment), MORE_SURBS (body =
+ *         count(2): SURBs the exit still needs for the response), STREAM_REPLY (body = one
+ *         {@link StreamFrame}; requestId = stream id), UNKNOWN_REQUEST (empty body: the exit holds
+ *         no request by this id, in answer to SURBS_AFTER_ACK)
  * </pre>
  *
- * Every forward REQUEST carries exactly one SURB, which the exit spends at once on that fragment's
- * acknowledgement, so the request fragment size is fixed per geometry and every request packet is
- * acknowledged on its own. One exception: the SURB of a one-packet request carries the first
- * response fragment instead, which acknowledges the request, unless the backend takes longer than
- * {@link #ACK_WAIT_MILLIS}. The rest of a response travels through SURBs sent in SURBS messages.
+ * <p>The incarnation and the two kinds that go with it are what survive an exit's restart, which
+ * loses its reassembly state (docs/router.md, "Exit restarts"): an ACK says which exit process
+ * holds the fragment, so the entry can tell acknowledgements the exit has since lost from those it
+ * still holds.
+ *
+ * <p>Every forward REQUEST carries exactly one SURB, which the exit spends at once on that
+ * fragment's acknowledgement, so the request fragment size is fixed per geometry and every request
+ * packet is acknowledged on its own. One exception: the SURB of a one-packet request carries the
+ * first response fragment instead, which acknowledges the request, unless the backend takes longer
+ * than {@link #ACK_WAIT_MILLIS}. The rest of a response travels through SURBs sent in SURBS
+ * messages.
  */
 public final class Envelope {
 
@@ -35,11 +44,16 @@ public final class Envelope {
   public static final int REQUEST = 1;
   public static final int SURBS = 2;
   public static final int STREAM = 3;
+  public static final int SURBS_AFTER_ACK = 4;
 
   public static final int ACK = 1;
   public static final int RESPONSE = 2;
   public static final int MORE_SURBS = 3;
   public static final int STREAM_REPLY = 4;
+  public static final int UNKNOWN_REQUEST = 5;
+
+  /** An ACK's body: the fragment index, then the exit's incarnation. */
+  private static final int ACK_BODY = 2 + 8;
 
   private static final int PREFIX = 1 + 8;
 
@@ -92,10 +106,19 @@ public final class Envelope {
   }
 
   public byte[] surbs(long requestId, List<Surb> surbs) {
+    return surbs(requestId, surbs, false);
+  }
+
+  /**
+   * A SURBS message, or with {@code afterAck} a SURBS_AFTER_ACK: the entry heard every fragment of
+   * the request acknowledged, so an exit that holds no such request has lost it (restarted) and
+   * says so ({@link #UNKNOWN_REQUEST}) rather than keep the SURBs for a request that will not come.
+   */
+  public byte[] surbs(long requestId, List<Surb> surbs, boolean afterAck) {
     if (surbs.isEmpty() || surbs.size() > surbsPerPacket()) {
       throw new IllegalArgumentException("1.." + surbsPerPacket() + " SURBs, got " + surbs.size());
     }
-    return forward(SURBS, requestId, surbs, new byte[0]);
+    return forward(afterAck ? SURBS_AFTER_ACK : SURBS, requestId, surbs, new byte[0]);
   }
 
   /** Room for a stream frame in a forward packet carrying {@code surbCount} SURBs. */
@@ -187,7 +210,7 @@ public final class Envelope {
     }
     ByteBuffer in = ByteBuffer.wrap(message);
     int kind = in.get() & 0xFF;
-    if (kind != REQUEST && kind != SURBS) {
+    if (kind != REQUEST && kind != SURBS && kind != SURBS_AFTER_ACK) {
       throw new MessageException("unknown forward message kind " + kind);
     }
     long requestId = in.getLong();
@@ -209,7 +232,7 @@ public final class Envelope {
       }
     }
     byte[] fragment = Arrays.copyOfRange(message, in.position(), message.length);
-    if (kind == SURBS && fragment.length != 0) {
+    if (kind != REQUEST && fragment.length != 0) {
       throw new MessageException("a SURBS message carries no fragment");
     }
     return new Forward(kind, requestId, surbs, fragment);
@@ -237,9 +260,10 @@ public final class Envelope {
     byte[] body = Arrays.copyOfRange(message, PREFIX, message.length);
     boolean valid =
         switch (kind) {
-          case ACK -> body.length == 2;
+          case ACK -> body.length == ACK_BODY;
           case RESPONSE -> true;
           case MORE_SURBS -> body.length == 2;
+          case UNKNOWN_REQUEST -> body.length == 0;
           default -> false;
         };
     if (!valid) {
@@ -253,8 +277,28 @@ public final class Envelope {
     return ((reply.body()[0] & 0xFF) << 8) | (reply.body()[1] & 0xFF);
   }
 
-  public static byte[] ack(long requestId, int fragmentIndex) {
-    return reply(ACK, requestId, new byte[] {(byte) (fragmentIndex >>> 8), (byte) fragmentIndex});
+  /**
+   * An acknowledgement of fragment {@code fragmentIndex}, stored by the exit process {@code
+   * incarnation} (its start, in milliseconds since the epoch: a later process has a larger one).
+   */
+  public static byte[] ack(long requestId, int fragmentIndex, long incarnation) {
+    return reply(
+        ACK,
+        requestId,
+        ByteBuffer.allocate(ACK_BODY).putShort((short) fragmentIndex).putLong(incarnation).array());
+  }
+
+  /** The exit incarnation of an ACK. */
+  public static long incarnation(Reply ack) {
+    if (ack.kind() != ACK) {
+      throw new IllegalArgumentException("BUG: only an ACK carries an incarnation");
+    }
+    return ByteBuffer.wrap(ack.body(), 2, 8).getLong();
+  }
+
+  /** The exit holds no request by this id (in answer to SURBS_AFTER_ACK). */
+  public static byte[] unknownRequest(long requestId) {
+    return reply(UNKNOWN_REQUEST, requestId, new byte[0]);
   }
 
   /** The index field of a fragment (see {@code Fragments}): after the 8-byte message id. */

@@ -75,6 +75,11 @@ final class TestCluster implements AutoCloseable {
 
   RouterSettings.Limits exitLimits = RouterSettings.Limits.DEFAULTS;
 
+  /** Both routers' request timeout and rounds; a test that outlasts an exit restart raises them. */
+  Duration requestTimeout = Duration.ofSeconds(20);
+
+  int maxAttempts = 6;
+
   /** The exit's declared TCP ports (name → port → tcp://host:port); stream tests set them. */
   Map<String, Map<Integer, String>> exitTcpPorts = Map.of();
 
@@ -413,10 +418,10 @@ final class TestCluster implements AutoCloseable {
         .proxyPort(0)
         .packetPort(packetPort)
         .tunnelPort(tunnelPort)
-        .requestTimeout(Duration.ofSeconds(20))
+        .requestTimeout(requestTimeout)
         .backendTimeout(Duration.ofSeconds(2))
         .retransmitMargin(Duration.ofMillis(700))
-        .maxAttempts(6)
+        .maxAttempts(maxAttempts)
         .maxBodyBytes(256 * 1024)
         .maxInFlight(64)
         .initialSurbs(8)

@@ -53,6 +53,8 @@ class EnvelopeFuzzTest {
           case Envelope.REQUEST ->
               ENVELOPE.request(forward.requestId(), forward.surbs().getFirst(), forward.fragment());
           case Envelope.SURBS -> ENVELOPE.surbs(forward.requestId(), forward.surbs());
+          case Envelope.SURBS_AFTER_ACK ->
+              ENVELOPE.surbs(forward.requestId(), forward.surbs(), true);
           default -> throw new AssertionError("parsed an unknown kind " + forward.kind());
         };
     assertThat(again).isEqualTo(message);
@@ -72,7 +74,9 @@ class EnvelopeFuzzTest {
     assertThat(valid).as("accepted").isTrue();
     byte[] again =
         switch (reply.kind()) {
-          case Envelope.ACK -> Envelope.ack(reply.requestId(), Envelope.number(reply));
+          case Envelope.ACK ->
+              Envelope.ack(reply.requestId(), Envelope.number(reply), Envelope.incarnation(reply));
+          case Envelope.UNKNOWN_REQUEST -> Envelope.unknownRequest(reply.requestId());
           case Envelope.MORE_SURBS -> Envelope.moreSurbs(reply.requestId(), Envelope.number(reply));
           default -> Envelope.reply(reply.kind(), reply.requestId(), reply.body());
         };
@@ -81,8 +85,10 @@ class EnvelopeFuzzTest {
 
   private static boolean replyBodyFits(int kind, int bodyBytes) {
     return switch (kind) {
-      case Envelope.ACK, Envelope.MORE_SURBS -> bodyBytes == 2;
+      case Envelope.ACK -> bodyBytes == 10; // index(2) | incarnation(8)
+      case Envelope.MORE_SURBS -> bodyBytes == 2;
       case Envelope.RESPONSE -> true;
+      case Envelope.UNKNOWN_REQUEST -> bodyBytes == 0;
       default -> false;
     };
   }
@@ -106,10 +112,11 @@ class EnvelopeFuzzTest {
     if (kind == Envelope.REQUEST && count != 1) {
       return "request without exactly one SURB";
     }
-    if (kind == Envelope.SURBS && (count == 0 || count > ENVELOPE.surbsPerPacket())) {
+    boolean surbsOnly = kind == Envelope.SURBS || kind == Envelope.SURBS_AFTER_ACK;
+    if (surbsOnly && (count == 0 || count > ENVELOPE.surbsPerPacket())) {
       return "SURBS count";
     }
-    if (kind != Envelope.REQUEST && kind != Envelope.SURBS) {
+    if (kind != Envelope.REQUEST && !surbsOnly) {
       return "kind";
     }
     if (rest < count * SURB_BYTES) {
@@ -120,7 +127,7 @@ class EnvelopeFuzzTest {
         return "SURB version";
       }
     }
-    if (kind == Envelope.SURBS && rest != count * SURB_BYTES) {
+    if (surbsOnly && rest != count * SURB_BYTES) {
       return "SURBS with a fragment";
     }
     return null;
@@ -129,7 +136,11 @@ class EnvelopeFuzzTest {
   /** A forward message from fuzz-chosen parts, each usually right, sometimes not. */
   private static byte[] built(FuzzedDataProvider data) {
     var out = new ByteArrayOutputStream();
-    int kind = data.pickValue(new int[] {Envelope.COVER, Envelope.REQUEST, Envelope.SURBS, 3, 255});
+    int kind =
+        data.pickValue(
+            new int[] {
+              Envelope.COVER, Envelope.REQUEST, Envelope.SURBS, Envelope.SURBS_AFTER_ACK, 3, 255
+            });
     out.write(kind);
     out.writeBytes(ByteBuffer.allocate(8).putLong(data.consumeLong()).array());
     int count = data.pickValue(new int[] {0, 1, 1, 2, 3, ENVELOPE.surbsPerPacket(), 255});

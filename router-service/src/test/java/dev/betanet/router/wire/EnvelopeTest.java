@@ -92,13 +92,14 @@ class EnvelopeTest {
 
   @Test
   void repliesRoundTripAndCarryTheirNumbers() throws Exception {
-    Envelope.Reply ack = Envelope.parseReply(Envelope.ack(5, 300));
+    Envelope.Reply ack = Envelope.parseReply(Envelope.ack(5, 300, 1_764_000_000_123L));
     Envelope.Reply more = Envelope.parseReply(Envelope.moreSurbs(5, 70));
     Envelope.Reply response =
         Envelope.parseReply(Envelope.reply(Envelope.RESPONSE, 5, new byte[] {1}));
 
     assertThat(ack.kind()).isEqualTo(Envelope.ACK);
     assertThat(Envelope.number(ack)).isEqualTo(300);
+    assertThat(Envelope.incarnation(ack)).isEqualTo(1_764_000_000_123L);
     assertThat(Envelope.number(more)).isEqualTo(70);
     assertThat(response.requestId()).isEqualTo(5);
     assertThat(response.body()).containsExactly(1);
@@ -109,6 +110,30 @@ class EnvelopeTest {
   @Test
   void rejectsAnAckWithoutItsIndex() {
     assertThatThrownBy(() -> Envelope.parseReply(Envelope.reply(Envelope.ACK, 1, new byte[0])))
+        .isInstanceOf(MessageException.class);
+  }
+
+  /** An ACK of the format before exit incarnations (index only) is refused, not misread. */
+  @Test
+  void rejectsAnAckWithoutItsIncarnation() {
+    assertThatThrownBy(() -> Envelope.parseReply(Envelope.reply(Envelope.ACK, 1, new byte[2])))
+        .isInstanceOf(MessageException.class)
+        .hasMessageContaining("bad reply kind 1 with 2 bytes");
+  }
+
+  @Test
+  void surbsAfterAckRoundTripAndTheUnknownRequestReplyHasNoBody() throws Exception {
+    List<Surb> surbs = List.of(surb(), surb());
+
+    Envelope.Forward forward = envelope.parseForward(envelope.surbs(7, surbs, true));
+    Envelope.Reply unknown = Envelope.parseReply(Envelope.unknownRequest(7));
+
+    assertThat(forward.kind()).isEqualTo(Envelope.SURBS_AFTER_ACK);
+    assertThat(forward.surbs()).hasSize(2);
+    assertThat(unknown.kind()).isEqualTo(Envelope.UNKNOWN_REQUEST);
+    assertThat(unknown.requestId()).isEqualTo(7);
+    assertThatThrownBy(
+            () -> Envelope.parseReply(Envelope.reply(Envelope.UNKNOWN_REQUEST, 7, new byte[1])))
         .isInstanceOf(MessageException.class);
   }
 
