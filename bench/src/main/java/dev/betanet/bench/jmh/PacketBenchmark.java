@@ -11,9 +11,6 @@ import dev.betanet.protocol.packet.PacketGeometry;
 import dev.betanet.protocol.packet.PacketProcessor;
 import dev.betanet.protocol.packet.PathHop;
 import dev.betanet.protocol.packet.ProcessResult;
-import dev.betanet.protocol.replay.BloomReplayFilter;
-import dev.betanet.protocol.replay.ReplayFilter;
-import dev.betanet.protocol.replay.ReplayWindow;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,25 +54,6 @@ public class PacketBenchmark {
   private byte[] work;
   private final byte[] message = new byte[1024];
 
-  /** The real Bloom filter, fed a distinct tag per call. */
-  private static final class FreshTags implements ReplayFilter {
-    private final BloomReplayFilter filter =
-        BloomReplayFilter.forRate(ReplayWindow.DEFAULT, 50_000);
-    private final byte[] tag = new byte[TAG_BYTES];
-    private long counter;
-
-    @Override
-    public Verdict check(byte[] source, int offset, long timestampMillis) {
-      System.arraycopy(source, offset, tag, 0, TAG_BYTES);
-      long c = ++counter * 0x9E3779B97F4A7C15L;
-      for (int i = 0; i < 8; i++) {
-        tag[i] ^= (byte) (c >>> (8 * i));
-        tag[8 + i] ^= (byte) (c >>> (8 * i + 3));
-      }
-      return filter.check(tag, 0, timestampMillis);
-    }
-  }
-
   @Setup
   public void setUp() {
     X25519 x25519 = X25519.named(implementation);
@@ -93,7 +71,8 @@ public class PacketBenchmark {
       }
       path.add(new PathHop(NodeRef.ofIdentity(identity), key.publicKey(), 1, 50));
     }
-    processor = new PacketProcessor(geometry, KeyRing.of(1, firstKey), new FreshTags(), x25519);
+    processor =
+        new PacketProcessor(geometry, KeyRing.of(1, firstKey), new FreshTagFilter(), x25519);
     random.nextBytes(message);
     OutgoingPacket packet = builder.forward(path, message);
     template = packet.packet();
