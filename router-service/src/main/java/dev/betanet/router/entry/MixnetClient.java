@@ -282,7 +282,7 @@ public final class MixnetClient {
   public void onReply(RouterState current, ProcessResult.ReplyDelivery delivery) {
     Optional<SurbRegistry.SurbUse> taken = surbs.take(delivery.surbId());
     if (taken.isEmpty()) {
-      metrics.refused("unknown_surb");
+      metrics.refused(RouterMetrics.UNKNOWN_SURB);
       return;
     }
     SurbRegistry.SurbUse use = taken.get();

@@ -30,6 +30,9 @@ public final class RouterMetrics {
   /** An exit asked for SURBs more often than a request allows. */
   public static final String SURBS_REPEATED = "repeated";
 
+  /** A reply through a SURB this router does not hold (used, forgotten, or never made here). */
+  public static final String UNKNOWN_SURB = "unknown_surb";
+
   /** A reply for a request that had already ended (answered, failed or timed out). */
   public static final String REQUEST_FINISHED = "request_finished";
 
@@ -124,6 +127,7 @@ public final class RouterMetrics {
     refusedCounter("replay");
     refusedCounter("before_start");
     refusedCounter(REQUEST_FINISHED);
+    refusedCounter(UNKNOWN_SURB);
     Gauge.builder(MetricNames.ROUTER_CANARY_WEIGHT.meter(), canaryWeight)
         .description("Percent of new flows on the mixnet, from the topology")
         .register(registry);
