@@ -82,6 +82,9 @@ final class TestCluster implements AutoCloseable {
   dev.betanet.router.state.StreamSettings streamSettings =
       dev.betanet.router.state.StreamSettings.DEFAULTS;
 
+  /** Both routers' large-body streaming (threshold, largest streamed body). */
+  dev.betanet.router.state.BodyStreaming bodies = dev.betanet.router.state.BodyStreaming.DEFAULTS;
+
   /** The entry's canary draw; null for a SecureRandom. */
   java.util.random.RandomGenerator entrySplitRandom;
 
@@ -438,6 +441,7 @@ final class TestCluster implements AutoCloseable {
             .limits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
             .tcpPorts(nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of())
             .streams(streamSettings)
+            .bodies(bodies)
             .build();
     var router =
         nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
