@@ -69,6 +69,7 @@ public final class ProxyServer {
   private final RouterMetrics metrics;
   private final int maxBodyBytes;
   private final BodyStreaming bodies;
+  private final LargeResponses largeResponses = new LargeResponses();
   private final RouterSettings.Limits limits;
   private final Admission admission;
   private final StreamDispatcher streams;
@@ -242,7 +243,7 @@ public final class ProxyServer {
           throw new NumberFormatException("negative Content-Length");
         }
       }
-      long limit = streamed(request, declared) ? bodies.maxBodyBytes() : maxBodyBytes;
+      long limit = streamed(request, declared, host) ? bodies.maxBodyBytes() : maxBodyBytes;
       if (declared > limit) {
         metrics.proxyRefused("body_too_large");
         throw RouterFailure.rejected(413, "request body over " + limit + " bytes");
@@ -254,7 +255,7 @@ public final class ProxyServer {
       rejected(request, flow, started, f);
       return;
     }
-    boolean streamed = streamed(request, declared);
+    boolean streamed = streamed(request, declared, host);
     // A streamed body is bounded by its stream's windows, not held here: it counts as in flight
     // only.
     Admission.Decision decision = admission.admit(streamed ? 0 : declared);
@@ -264,15 +265,10 @@ public final class ProxyServer {
       return;
     }
     ticket[0] = decision.ticket();
+    Admission.Ticket admitted = ticket[0];
     if (streamed) {
       long length = request.getHeader("content-length") != null ? declared : -1;
-      new StreamedExchange(request, flow.transport(), bodies, metrics, started)
-          .start(
-              streams,
-              vertx,
-              host,
-              StreamedExchange.head(request, host, path, length),
-              ticket[0]::release);
+      stream(request, flow, host, path, length, started, admitted);
       return;
     }
     boolean lengthKnown = request.getHeader("content-length") != null;
@@ -282,15 +278,45 @@ public final class ProxyServer {
             body ->
                 dispatcher
                     .send(flow, toMessage(request, host, path, body))
-                    .onSuccess(delivered -> respond(request, delivered))
+                    .onSuccess(
+                        delivered -> {
+                          if (largeResponses.bufferedAnswer(
+                              host, request.method(), delivered.response())) {
+                            // Refused as too large: asked again once, as a stream (GET, HEAD).
+                            stream(request, flow, host, path, 0, started, admitted);
+                          } else {
+                            respond(request, delivered);
+                          }
+                        })
                     .onFailure(e -> fail(request, flow.transport(), asFailure(e))));
   }
 
+  private void stream(
+      HttpServerRequest request,
+      Flow flow,
+      String host,
+      String path,
+      long length,
+      long started,
+      Admission.Ticket ticket) {
+    new StreamedExchange(request, flow.transport(), bodies, metrics, started)
+        .start(
+            streams,
+            vertx,
+            host,
+            StreamedExchange.head(request, host, path, length),
+            ticket::release);
+  }
+
   /**
-   * Whether a request goes as a stream: a declared body over the threshold, or a body of unknown
-   * length (chunked); everything else keeps the buffered path.
+   * Whether a request goes as a stream: a declared body over the threshold, a body of unknown
+   * length (chunked), or a name whose responses are too large to buffer ({@link LargeResponses});
+   * everything else keeps the buffered path.
    */
-  private boolean streamed(HttpServerRequest request, long declared) {
+  private boolean streamed(HttpServerRequest request, long declared, String host) {
+    if (largeResponses.streams(host)) {
+      return true;
+    }
     boolean lengthKnown = request.getHeader("content-length") != null;
     if (!lengthKnown && request.getHeader("transfer-encoding") == null) {
       return false; // no body at all

@@ -65,11 +65,13 @@ final class StreamedExchange implements LocalSide {
   }
 
   /**
-   * Opens the stream and starts both copies. {@code head} is the request's head; {@code
-   * onClientGone} runs when the client's connection closes (besides resetting the stream).
+   * Opens the stream and starts both copies. {@code head} is the request's head; {@code onGone}
+   * runs when the client's connection closes (besides resetting the stream).
    */
   void start(StreamDispatcher streams, Vertx vertx, String host, Buffer head, Runnable onGone) {
-    request.pause(); // held by the connection (TCP back-pressure) until the stream is open
+    if (!request.isEnded()) {
+      request.pause(); // held by the connection (TCP back-pressure) until the stream is open
+    }
     out.closeHandler(
         v -> {
           onGone.run();
@@ -91,11 +93,15 @@ final class StreamedExchange implements LocalSide {
       return;
     }
     endpoint = opened.attach(this);
+    out.drainHandler(v -> endpoint.drained());
+    endpoint.offer(head);
+    if (request.isEnded()) {
+      endpoint.localEnded(); // a request asked again as a stream: its (empty) body was read
+      return;
+    }
     request.handler(this::requestChunk);
     request.endHandler(v -> endpoint.localEnded());
     request.exceptionHandler(e -> endpoint.reset(StreamReset.ABORTED));
-    out.drainHandler(v -> endpoint.drained());
-    endpoint.offer(head);
     request.resume();
   }
 

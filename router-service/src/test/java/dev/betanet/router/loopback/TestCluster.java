@@ -82,6 +82,9 @@ final class TestCluster implements AutoCloseable {
   dev.betanet.router.state.StreamSettings streamSettings =
       dev.betanet.router.state.StreamSettings.DEFAULTS;
 
+  /** Both routers' largest buffered body (a benchmark of the buffered path raises it). */
+  int maxBodyBytes = 256 * 1024;
+
   /** Both routers' large-body streaming (threshold, largest streamed body). */
   dev.betanet.router.state.BodyStreaming bodies = dev.betanet.router.state.BodyStreaming.DEFAULTS;
 
@@ -187,7 +190,9 @@ final class TestCluster implements AutoCloseable {
                 exitKeys,
                 exitPacketPort,
                 exitTunnelPort,
-                List.of(new Topology.FogService("k3xw4e2echoservice.fog", "echo.fog")))),
+                List.of(
+                    new Topology.FogService("k3xw4e2echoservice.fog", "echo.fog"),
+                    new Topology.FogService("k3xw4e2bigservice.fog", "big.fog")))),
         new Topology.Canary(canaryWeight, fallbackPolicy));
   }
 
@@ -342,7 +347,9 @@ final class TestCluster implements AutoCloseable {
             exitKeys.nodeId(),
             exitPacketPort,
             exitTunnelPort,
-            Map.of("echo.fog", backendUrl),
+            // big.fog: the same backend under a name of its own, for a test whose requests
+            // change what the entry remembers about a name (LargeBodyCases).
+            Map.of("echo.fog", backendUrl, "big.fog", backendUrl),
             exitMetrics);
     return exit;
   }
@@ -420,7 +427,7 @@ final class TestCluster implements AutoCloseable {
         .backendTimeout(Duration.ofSeconds(2))
         .retransmitMargin(Duration.ofMillis(700))
         .maxAttempts(6)
-        .maxBodyBytes(256 * 1024)
+        .maxBodyBytes(maxBodyBytes)
         .maxInFlight(64)
         .initialSurbs(8)
         .reloadInterval(Duration.ofMillis(200))
