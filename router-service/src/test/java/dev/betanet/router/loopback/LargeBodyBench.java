@@ -40,6 +40,7 @@ class LargeBodyBench {
     cluster.canaryWeight = Integer.getInteger("bodies.bench.canary.weight", 100);
     cluster.sendRatePerSecond = 0;
     cluster.maxBodyBytes = 4 << 20;
+    cluster.requestTimeout = Duration.ofMinutes(5); // a buffered 2 MiB takes longer than 20 s
     cluster.bodies =
         streamed ? new BodyStreaming(0, 64L << 20) : new BodyStreaming(Integer.MAX_VALUE, 1);
     var http =
