@@ -32,6 +32,7 @@ import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.RouterState;
 import dev.betanet.router.stream.StreamMetrics;
+import dev.betanet.router.tcpexit.HttpStreamBackends;
 import dev.betanet.router.tcpexit.StreamExit;
 import dev.betanet.router.tcpexit.TcpBackends;
 import dev.betanet.router.tunnel.TunnelClient;
@@ -188,6 +189,11 @@ public final class Router {
         new StreamExit(
             vertx,
             new TcpBackends(settings.tcpPorts()),
+            new HttpStreamBackends(
+                vertx,
+                settings.services(),
+                settings.bodies().maxBodyBytes(),
+                settings.backendTimeout().toMillis()),
             this::sendReply,
             state::get,
             settings.streams(),

@@ -140,5 +140,16 @@ public interface RouterConfig {
     /** Longest a SOCKS5 or CONNECT client may take to name its destination. */
     @WithDefault("10s")
     Duration socksHandshakeTimeout();
+
+    /**
+     * A proxy request with a larger declared body, or with a body of unknown length (chunked), is
+     * carried as a stream, both ways; smaller ones are buffered (up to {@code max-body-bytes}).
+     */
+    @WithDefault("262144")
+    int streamBodyThreshold();
+
+    /** The largest request or response body of a streamed request (64 MiB); 413 beyond. */
+    @WithDefault("67108864")
+    long maxStreamedBodyBytes();
   }
 }

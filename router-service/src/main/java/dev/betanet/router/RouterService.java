@@ -1,6 +1,7 @@
 package dev.betanet.router;
 
 import dev.betanet.protocol.topology.ServicesDocument;
+import dev.betanet.router.state.BodyStreaming;
 import dev.betanet.router.state.RouterSettings;
 import dev.betanet.router.state.StreamSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,6 +86,7 @@ public class RouterService {
                     s.maxStreams(),
                     s.socksHandshakeTimeout(),
                     StreamSettings.DEFAULTS.openTimeout()))
+            .bodies(new BodyStreaming(s.streamBodyThreshold(), s.maxStreamedBodyBytes()))
             .build();
     router =
         new Router(vertx, settings, registry, new SecureRandom(), config.stateDir().orElse(null));

@@ -2,9 +2,11 @@ package dev.betanet.router.connect;
 
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.Transport;
+import dev.betanet.router.stream.LocalSide;
 import dev.betanet.router.stream.SocketSide;
 import dev.betanet.router.stream.StreamEndpoint;
 import dev.betanet.router.stream.StreamMetrics;
+import dev.betanet.router.wire.StreamFrame;
 import dev.betanet.router.wire.StreamReset;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -48,6 +50,16 @@ public final class StreamDispatcher {
       side.bind(endpoint, early);
     }
 
+    /**
+     * Attaches a local side that is not a socket (the proxy's streamed HTTP exchange); it feeds the
+     * returned endpoint itself ({@code offer}, {@code localEnded}, {@code drained}), on the
+     * stream's context.
+     */
+    public StreamEndpoint attach(LocalSide side) {
+      endpoint.attach(side);
+      return endpoint;
+    }
+
     /** The client is gone before it could be told: the stream is reset. */
     public void abort() {
       context.runOnContext(v -> endpoint.reset(StreamReset.ABORTED));
@@ -63,6 +75,16 @@ public final class StreamDispatcher {
     return transport == Transport.FALLBACK
         ? fallback.open(target.host(), target.port(), context)
         : mixnet.open(target.host(), target.port(), context);
+  }
+
+  /**
+   * Opens a stream for one HTTP exchange with {@code host}'s HTTP backend (a large body, see {@code
+   * HttpStreamHeads}) over {@code transport}, the request's flow's: never the other one.
+   */
+  public Future<Opened> openHttp(Transport transport, String host, Context context) {
+    return transport == Transport.FALLBACK
+        ? fallback.open(host, StreamFrame.HTTP_PORT, context)
+        : mixnet.open(host, StreamFrame.HTTP_PORT, context);
   }
 
   /** Counts a client refused before any stream existed (bad handshake, not a .fog name). */

@@ -6,6 +6,7 @@ import dev.betanet.router.connect.StreamRefusal;
 import dev.betanet.router.split.CanarySplit;
 import dev.betanet.router.split.Flow;
 import dev.betanet.router.split.FlowDispatcher;
+import dev.betanet.router.state.BodyStreaming;
 import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterSettings;
@@ -40,6 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CONNECT to anything else is refused with 403 and counted. The body is read up to the limit (413
  * beyond it, decided from Content-Length before reading when there is one), then the request goes
  * to the transport and the client gets its response or a one-line error in {@code X-Betanet-Error}.
+ * A body over the stream threshold, or of unknown length, is not read here: the request becomes a
+ * {@link StreamedExchange}, streamed both ways over the same transport.
  *
  * <p>Clients are anonymous, so everything one of them can make this port hold is bounded before it
  * is read ({@link RouterSettings.Limits}): connections open at once (more are closed at accept),
@@ -65,6 +68,8 @@ public final class ProxyServer {
   private final FlowDispatcher dispatcher;
   private final RouterMetrics metrics;
   private final int maxBodyBytes;
+  private final BodyStreaming bodies;
+  private final LargeResponses largeResponses = new LargeResponses();
   private final RouterSettings.Limits limits;
   private final Admission admission;
   private final StreamDispatcher streams;
@@ -85,6 +90,7 @@ public final class ProxyServer {
     this.dispatcher = dispatcher;
     this.metrics = metrics;
     this.maxBodyBytes = settings.maxBodyBytes();
+    this.bodies = settings.bodies();
     this.limits = settings.limits();
     this.admission = new Admission(settings.maxInFlight(), settings.limits().maxPendingBodyBytes());
   }
@@ -237,9 +243,10 @@ public final class ProxyServer {
           throw new NumberFormatException("negative Content-Length");
         }
       }
-      if (declared > maxBodyBytes) {
+      long limit = streamed(request, declared, host) ? bodies.maxBodyBytes() : maxBodyBytes;
+      if (declared > limit) {
         metrics.proxyRefused("body_too_large");
-        throw RouterFailure.rejected(413, "request body over " + maxBodyBytes + " bytes");
+        throw RouterFailure.rejected(413, "request body over " + limit + " bytes");
       }
     } catch (URISyntaxException | NumberFormatException e) {
       rejected(request, flow, started, RouterFailure.rejected(400, "bad request URI or header"));
@@ -248,13 +255,22 @@ public final class ProxyServer {
       rejected(request, flow, started, f);
       return;
     }
-    Admission.Decision decision = admission.admit(declared);
+    boolean streamed = streamed(request, declared, host);
+    // A streamed body is bounded by its stream's windows, not held here: it counts as in flight
+    // only.
+    Admission.Decision decision = admission.admit(streamed ? 0 : declared);
     if (decision.refusal() != null) {
       metrics.proxyRefused(decision.refusal().reason);
       rejected(request, flow, started, refusal(decision.refusal()));
       return;
     }
     ticket[0] = decision.ticket();
+    Admission.Ticket admitted = ticket[0];
+    if (streamed) {
+      long length = request.getHeader("content-length") != null ? declared : -1;
+      stream(request, flow, host, path, length, started, admitted);
+      return;
+    }
     boolean lengthKnown = request.getHeader("content-length") != null;
     readBody(request, ticket[0], lengthKnown)
         .onFailure(e -> rejected(request, flow, started, bodyFailure(e)))
@@ -262,8 +278,50 @@ public final class ProxyServer {
             body ->
                 dispatcher
                     .send(flow, toMessage(request, host, path, body))
-                    .onSuccess(delivered -> respond(request, delivered))
+                    .onSuccess(
+                        delivered -> {
+                          if (largeResponses.bufferedAnswer(
+                              host, request.method(), delivered.response())) {
+                            // Refused as too large: asked again once, as a stream (GET, HEAD).
+                            stream(request, flow, host, path, 0, started, admitted);
+                          } else {
+                            respond(request, delivered);
+                          }
+                        })
                     .onFailure(e -> fail(request, flow.transport(), asFailure(e))));
+  }
+
+  private void stream(
+      HttpServerRequest request,
+      Flow flow,
+      String host,
+      String path,
+      long length,
+      long started,
+      Admission.Ticket ticket) {
+    new StreamedExchange(request, flow.transport(), bodies, metrics, started)
+        .start(
+            streams,
+            vertx,
+            host,
+            StreamedExchange.head(request, host, path, length),
+            ticket::release);
+  }
+
+  /**
+   * Whether a request goes as a stream: a declared body over the threshold, a body of unknown
+   * length (chunked), or a name whose responses are too large to buffer ({@link LargeResponses});
+   * everything else keeps the buffered path.
+   */
+  private boolean streamed(HttpServerRequest request, long declared, String host) {
+    if (largeResponses.streams(host)) {
+      return true;
+    }
+    boolean lengthKnown = request.getHeader("content-length") != null;
+    if (!lengthKnown && request.getHeader("transfer-encoding") == null) {
+      return false; // no body at all
+    }
+    return bodies.streams(lengthKnown ? declared : -1);
   }
 
   /**
@@ -418,7 +476,7 @@ public final class ProxyServer {
   }
 
   /** Answers with the failure; counting is the caller's (the dispatcher counts its own). */
-  private void fail(HttpServerRequest request, Transport transport, RouterFailure failure) {
+  static void fail(HttpServerRequest request, Transport transport, RouterFailure failure) {
     HttpServerResponse out = request.response();
     if (out.ended() || out.closed()) {
       return;

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,6 +123,10 @@ public final class RouterMetrics {
     }
     for (String reason : SURB_REFUSAL_REASONS) {
       surbsRefused(reason, 0);
+    }
+    // Bodies over their bounds (buffered or streamed): "none refused" is a sample too.
+    for (String reason : List.of("body_too_large", "response_too_large")) {
+      proxyRefusedCounter(reason);
     }
     // Replays, in this process's window and from before its start: "none" is a sample too.
     refusedCounter("replay");
@@ -347,18 +352,21 @@ public final class RouterMetrics {
   /**
    * A proxy connection or request refused before any transport saw it, by a short reason word
    * ({@code too_many_connections}, {@code header_timeout}, {@code body_timeout}, {@code in_flight},
-   * {@code pending_bytes}, {@code body_too_large}).
+   * {@code pending_bytes}, {@code body_too_large}, {@code response_too_large}: a streamed response
+   * cut at the bound).
    */
   public void proxyRefused(String reason) {
-    proxyRefused
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder(MetricNames.ROUTER_PROXY_REFUSED.meter())
-                    .description("Proxy connections and requests refused, by reason")
-                    .tag("reason", r)
-                    .register(registry))
-        .increment();
+    proxyRefusedCounter(reason).increment();
+  }
+
+  private Counter proxyRefusedCounter(String reason) {
+    return proxyRefused.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder(MetricNames.ROUTER_PROXY_REFUSED.meter())
+                .description("Proxy connections and requests refused, by reason")
+                .tag("reason", r)
+                .register(registry));
   }
 
   /** Registers the count of key/topology updates refused or not applied so far. */

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param socksPort the SOCKS5 port (1080; 0 for any free port)
  * @param tcpPorts .fog name or alias → declared TCP port → backend {@code tcp://host:port}
  * @param streams the bounds and timers of streams
+ * @param bodies which proxy requests are carried as streams, and the largest streamed body
  */
 public record RouterSettings(
     String nodeId,
@@ -45,7 +46,8 @@ public record RouterSettings(
     Limits limits,
     int socksPort,
     Map<String, Map<Integer, String>> tcpPorts,
-    StreamSettings streams) {
+    StreamSettings streams,
+    BodyStreaming bodies) {
 
   public RouterSettings {
     services = Map.copyOf(services);
@@ -81,7 +83,8 @@ public record RouterSettings(
         .limits(limits)
         .socksPort(socksPort)
         .tcpPorts(tcpPorts)
-        .streams(streams);
+        .streams(streams)
+        .bodies(bodies);
   }
 
   /** Builds {@link RouterSettings}; see the record's parameters for what each setting means. */
@@ -107,6 +110,7 @@ public record RouterSettings(
     private int socksPort = 1080;
     private Map<String, Map<Integer, String>> tcpPorts = Map.of();
     private StreamSettings streams = StreamSettings.DEFAULTS;
+    private BodyStreaming bodies = BodyStreaming.DEFAULTS;
 
     private Builder(String nodeId, Path keysFile, Path topologyFile) {
       this.nodeId = nodeId;
@@ -204,6 +208,11 @@ public record RouterSettings(
       return this;
     }
 
+    public Builder bodies(BodyStreaming value) {
+      this.bodies = value;
+      return this;
+    }
+
     public RouterSettings build() {
       return new RouterSettings(
           nodeId,
@@ -226,7 +235,8 @@ public record RouterSettings(
           limits,
           socksPort,
           tcpPorts,
-          streams);
+          streams,
+          bodies);
     }
   }
 

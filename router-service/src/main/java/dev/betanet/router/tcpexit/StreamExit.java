@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  * fallback tunnel (one {@link StreamTable} per tunnel connection, {@link #connected}). A stream
  * begins with an OPEN naming a .fog host and port; {@link TcpBackends} decides whether that port is
  * declared, and only then is its backend connected; anything else is refused with an RST and
- * counted ({@code betanet_router_streams_total{role="exit",transport,outcome}}).
+ * counted ({@code betanet_router_streams_total{role="exit",transport,outcome}}). An OPEN to {@link
+ * StreamFrame#HTTP_PORT} is one HTTP exchange with the service's HTTP backend ({@link
+ * HttpStreamBackends}: a large body through the proxy), the same for both transports.
  *
  * <p>Bounds: at most {@code maxStreams} streams at once over both transports (an OPEN beyond is
  * refused, {@code overload}); each stream's buffers are bounded by its endpoint; SURBs per stream
@@ -42,6 +44,7 @@ public final class StreamExit implements TunnelStreams.Exit {
 
   private final Vertx vertx;
   private final TcpBackends backends;
+  private final HttpStreamBackends http;
   private final Consumer<OutgoingPacket> sender;
   private final Supplier<RouterState> state;
   private final StreamSettings settings;
@@ -57,6 +60,7 @@ public final class StreamExit implements TunnelStreams.Exit {
   public StreamExit(
       Vertx vertx,
       TcpBackends backends,
+      HttpStreamBackends http,
       Consumer<OutgoingPacket> sender,
       Supplier<RouterState> state,
       StreamSettings settings,
@@ -64,6 +68,7 @@ public final class StreamExit implements TunnelStreams.Exit {
       MeterRegistry registry) {
     this.vertx = vertx;
     this.backends = backends;
+    this.http = http;
     this.sender = sender;
     this.state = state;
     this.settings = settings;
@@ -213,11 +218,13 @@ public final class StreamExit implements TunnelStreams.Exit {
     }
     table.streams.put(id, stream);
     StreamReset refusal = active >= settings.maxStreams() ? StreamReset.OVERLOAD : null;
+    String host = StreamFrame.openHost(frame.payload());
+    boolean httpExchange = StreamFrame.openPort(frame.payload()) == StreamFrame.HTTP_PORT;
     TcpBackends.Lookup lookup = null;
-    if (refusal == null) {
-      lookup =
-          backends.lookup(
-              StreamFrame.openHost(frame.payload()), StreamFrame.openPort(frame.payload()));
+    if (refusal == null && httpExchange) {
+      refusal = http.hosts(host) ? null : StreamReset.UNKNOWN_NAME;
+    } else if (refusal == null) {
+      lookup = backends.lookup(host, StreamFrame.openPort(frame.payload()));
       refusal = lookup.refusal();
     }
     if (refusal != null) {
@@ -225,8 +232,12 @@ public final class StreamExit implements TunnelStreams.Exit {
       return stream;
     }
     active++;
-    TcpBackends.Backend backend = lookup.backend();
     long initialRto = StreamTiming.initialRtoMillis(current.topology());
+    if (httpExchange) {
+      stream.context.runOnContext(v -> exchange(table, stream, initialRto));
+      return stream;
+    }
+    TcpBackends.Backend backend = lookup.backend();
     stream.context.runOnContext(v -> connect(table, stream, backend, initialRto));
     return stream;
   }
@@ -271,6 +282,29 @@ public final class StreamExit implements TunnelStreams.Exit {
               stream.timer = vertx.setPeriodic(TICK_MILLIS, t -> endpoint.tick());
               endpoint.acknowledgeNow(); // the entry's OPEN: accepted
             });
+  }
+
+  /**
+   * An HTTP exchange (OPEN to {@link StreamFrame#HTTP_PORT}): accepted at once; its backend request
+   * starts when the head arrives ({@link HttpStreamBackend}).
+   */
+  private void exchange(StreamTable table, ExitStream stream, long initialRto) {
+    if (table.gone) {
+      synchronized (this) {
+        active--;
+        refused(table, stream, StreamReset.ABORTED);
+      }
+      stream.refuse(StreamReset.ABORTED);
+      return;
+    }
+    StreamEndpoint endpoint =
+        new StreamEndpoint(
+            settings, stream, listener(table, stream), System::currentTimeMillis, 1, initialRto);
+    stream.endpoint = endpoint;
+    stream.connecting = false;
+    http.exchange().bind(endpoint);
+    stream.timer = vertx.setPeriodic(TICK_MILLIS, t -> endpoint.tick());
+    endpoint.acknowledgeNow(); // the entry's OPEN: accepted
   }
 
   private StreamEndpoint.Listener listener(StreamTable table, ExitStream stream) {
@@ -330,5 +364,6 @@ public final class StreamExit implements TunnelStreams.Exit {
     resetAll(mixnet);
     tunnels.forEach(this::resetAll);
     client.close();
+    http.close();
   }
 }

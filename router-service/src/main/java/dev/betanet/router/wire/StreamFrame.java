@@ -132,11 +132,17 @@ public record StreamFrame(
     return new StreamFrame(type, seq, ackNext, window, stock, mark, sacks, payload);
   }
 
-  /** An OPEN payload: the port and the .fog host name asked for. */
+  /**
+   * The port an OPEN names for an HTTP exchange with the service's HTTP backend (a large body, see
+   * {@link HttpStreamHeads}), not a declared TCP port: 0 is no TCP port, so the two never meet.
+   */
+  public static final int HTTP_PORT = 0;
+
+  /** An OPEN payload: the port (or {@link #HTTP_PORT}) and the .fog host name asked for. */
   public static byte[] openPayload(String host, int port) {
     byte[] name = host.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    if (name.length == 0 || name.length > 255 || port < 1 || port > 0xFFFF) {
-      throw new IllegalArgumentException("host of 1..255 bytes and port 1..65535");
+    if (name.length == 0 || name.length > 255 || port < 0 || port > 0xFFFF) {
+      throw new IllegalArgumentException("host of 1..255 bytes and port 0..65535");
     }
     return ByteBuffer.allocate(2 + name.length).putShort((short) port).put(name).array();
   }

@@ -87,6 +87,23 @@ final class TestCluster implements AutoCloseable {
   dev.betanet.router.state.StreamSettings streamSettings =
       dev.betanet.router.state.StreamSettings.DEFAULTS;
 
+  /**
+   * How long the entry waits for a buffered request (a benchmark of large buffered bodies raises
+   * it).
+   */
+  Duration requestTimeout = Duration.ofSeconds(20);
+
+  /** Both routers' largest buffered body (a benchmark of the buffered path raises it). */
+  int maxBodyBytes = 256 * 1024;
+
+  /**
+   * Both routers' large-body streaming (threshold, largest streamed body). No declared length
+   * streams by default, so the tests of the buffered path and its 413 keep it; LargeBodyCases sets
+   * its own.
+   */
+  dev.betanet.router.state.BodyStreaming bodies =
+      new dev.betanet.router.state.BodyStreaming(Integer.MAX_VALUE, 64L << 20);
+
   /** The entry's canary draw; null for a SecureRandom. */
   java.util.random.RandomGenerator entrySplitRandom;
 
@@ -189,7 +206,9 @@ final class TestCluster implements AutoCloseable {
                 exitKeys,
                 exitPacketPort,
                 exitTunnelPort,
-                List.of(new Topology.FogService("k3xw4e2echoservice.fog", "echo.fog")))),
+                List.of(
+                    new Topology.FogService("k3xw4e2echoservice.fog", "echo.fog"),
+                    new Topology.FogService("k3xw4e2bigservice.fog", "big.fog")))),
         new Topology.Canary(canaryWeight, fallbackPolicy));
   }
 
@@ -344,7 +363,9 @@ final class TestCluster implements AutoCloseable {
             exitKeys.nodeId(),
             exitPacketPort,
             exitTunnelPort,
-            Map.of("echo.fog", backendUrl),
+            // big.fog: the same backend under a name of its own, for a test whose requests
+            // change what the entry remembers about a name (LargeBodyCases).
+            Map.of("echo.fog", backendUrl, "big.fog", backendUrl),
             exitMetrics);
     return exit;
   }
@@ -422,7 +443,7 @@ final class TestCluster implements AutoCloseable {
         .backendTimeout(Duration.ofSeconds(2))
         .retransmitMargin(Duration.ofMillis(700))
         .maxAttempts(maxAttempts)
-        .maxBodyBytes(256 * 1024)
+        .maxBodyBytes(maxBodyBytes)
         .maxInFlight(64)
         .initialSurbs(8)
         .reloadInterval(Duration.ofMillis(200))
@@ -443,6 +464,7 @@ final class TestCluster implements AutoCloseable {
             .limits(nodeId.equals(entryKeys.nodeId()) ? entryLimits : exitLimits)
             .tcpPorts(nodeId.equals(exitKeys.nodeId()) ? exitTcpPorts : Map.of())
             .streams(streamSettings)
+            .bodies(bodies)
             .build();
     var router =
         nodeId.equals(entryKeys.nodeId()) && entrySplitRandom != null
