@@ -75,7 +75,10 @@ final class TestCluster implements AutoCloseable {
 
   RouterSettings.Limits exitLimits = RouterSettings.Limits.DEFAULTS;
 
-  /** Both routers' request timeout and rounds; a test that outlasts an exit restart raises them. */
+  /**
+   * Both routers' request timeout and rounds; a test that outlasts an exit restart, or a benchmark
+   * of large buffered bodies, raises them.
+   */
   Duration requestTimeout = Duration.ofSeconds(20);
 
   int maxAttempts = 6;
@@ -86,12 +89,6 @@ final class TestCluster implements AutoCloseable {
   /** Both routers' stream bounds. */
   dev.betanet.router.state.StreamSettings streamSettings =
       dev.betanet.router.state.StreamSettings.DEFAULTS;
-
-  /**
-   * How long the entry waits for a buffered request (a benchmark of large buffered bodies raises
-   * it).
-   */
-  Duration requestTimeout = Duration.ofSeconds(20);
 
   /** Both routers' largest buffered body (a benchmark of the buffered path raises it). */
   int maxBodyBytes = 256 * 1024;
