@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 
@@ -20,8 +19,7 @@ import java.util.function.LongSupplier;
  * /proc/<pid>/fd}): each pod's container process, and this JVM, which holds the embedded API, the
  * local runtime and the proxy forwarder. A pod's process after a restart is a new pid: the samples
  * keep the pid, so each incarnation is judged on its own. Less often, the live heap of each (a full
- * collection in it first, {@link LiveHeap}), and the classes of the first and last such reading
- * after warm-up, to say what grew.
+ * collection in it first, {@link LiveHeap}).
  */
 final class ResourceSampler {
 
@@ -34,15 +32,11 @@ final class ResourceSampler {
   /** One reading of one process's live heap. */
   record HeapSample(long atMillis, String process, long pid, double liveMiB) {}
 
-  /** The live heap by class of one incarnation: first reading after warm-up, and the latest. */
-  record Classes(String process, long pid, LiveHeap.Reading first, LiveHeap.Reading last) {}
-
   private final LocalSystem system;
   private final List<String> namespaces;
   private final LongSupplier clockMillis;
   private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<HeapSample> heaps = new ConcurrentLinkedQueue<>();
-  private final Map<String, Classes> classes = new ConcurrentHashMap<>();
   private final LiveHeap liveHeap = new LiveHeap();
 
   ResourceSampler(LocalSystem system, List<String> namespaces, LongSupplier clockMillis) {
@@ -57,11 +51,8 @@ final class ResourceSampler {
     processes().forEach(p -> read(now, p.getKey(), p.getValue()));
   }
 
-  /**
-   * The live heap of every process now; from {@code warmupMillis} on, the classes too (kept for the
-   * first reading after warm-up and the latest). One full collection in each process.
-   */
-  void sampleLiveHeaps(long warmupMillis) {
+  /** The live heap of every process now: one full collection in each. */
+  void sampleLiveHeaps() {
     for (Map.Entry<String, Long> p : processes()) {
       Optional<LiveHeap.Reading> reading = liveHeap.read(p.getValue());
       long now = clockMillis.getAsLong();
@@ -69,12 +60,6 @@ final class ResourceSampler {
         continue; // ended meanwhile
       }
       heaps.add(new HeapSample(now, p.getKey(), p.getValue(), reading.get().totalMiB()));
-      if (now >= warmupMillis) {
-        classes.merge(
-            p.getKey() + "#" + p.getValue(),
-            new Classes(p.getKey(), p.getValue(), reading.get(), reading.get()),
-            (old, fresh) -> new Classes(old.process(), old.pid(), old.first(), fresh.last()));
-      }
     }
   }
 
@@ -127,9 +112,5 @@ final class ResourceSampler {
 
   List<HeapSample> heapSamples() {
     return new ArrayList<>(heaps);
-  }
-
-  List<Classes> classes() {
-    return new ArrayList<>(classes.values());
   }
 }

@@ -164,7 +164,7 @@ public final class SoakMain {
     sampler.sampleAll();
     load.start(a.flows, a.seed);
     schedule(scheduler, 0, SAMPLE_MILLIS, sampler::sampleAll);
-    schedule(scheduler, 30_000, HEAP_SAMPLE_MILLIS, () -> sampler.sampleLiveHeaps(warmup));
+    schedule(scheduler, 30_000, HEAP_SAMPLE_MILLIS, sampler::sampleLiveHeaps);
     schedule(scheduler, 10_000, a.mixnodeKillSeconds * 1000L, chaos::killMixnode);
     long routerEvery = end / 3;
     long operatorEvery = (long) (end / 2.5);
@@ -194,7 +194,7 @@ public final class SoakMain {
     load.close();
     long stopped = clock.getAsLong();
     sampler.sampleAll();
-    sampler.sampleLiveHeaps(warmup);
+    sampler.sampleLiveHeaps();
 
     var outcomes = load.outcomes();
     var events = chaos.events();
