@@ -26,6 +26,7 @@ FUZZ_TARGETS := \
   EnvelopeFuzzTest\#parsesAnyForward EnvelopeFuzzTest\#parsesAnyReply \
   TunnelMessagesFuzzTest\#reassemblesAnyFrames TunnelMessagesFuzzTest\#splitMessagesComeBackWhole \
   RequestPartsFuzzTest\#acceptsAnyFragments RequestPartsFuzzTest\#reassemblesInAnyOrder \
+  Socks5HandshakeFuzzTest\#parsesAnyHandshake Socks5HandshakeFuzzTest\#acceptsAnyWellFormedRequest \
   SpecValidationFuzzTest\#validatesAnyClusterDocument
 # The modules whose parsers have fuzz targets; each target runs in the module holding its class.
 FUZZ_MODULES := protocol router-service operator

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
  * Threads}) from {@code /proc/<pid>/status} and open file descriptors (entries of {@code
  * /proc/<pid>/fd}): each pod's container process, and this JVM, which holds the embedded API, the
  * local runtime and the proxy forwarder. A pod's process after a restart is a new pid: the samples
- * keep the pid, so each incarnation is judged on its own.
+ * keep the pid, so each incarnation is judged on its own. Less often, the live heap of each (a full
+ * collection in it first, {@link LiveHeap}).
  */
 final class ResourceSampler {
 
@@ -27,10 +29,15 @@ final class ResourceSampler {
   /** One reading of one process. */
   record Sample(long atMillis, String process, long pid, double rssMiB, int fds, int threads) {}
 
+  /** One reading of one process's live heap. */
+  record HeapSample(long atMillis, String process, long pid, double liveMiB) {}
+
   private final LocalSystem system;
   private final List<String> namespaces;
   private final LongSupplier clockMillis;
   private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<HeapSample> heaps = new ConcurrentLinkedQueue<>();
+  private final LiveHeap liveHeap = new LiveHeap();
 
   ResourceSampler(LocalSystem system, List<String> namespaces, LongSupplier clockMillis) {
     this.system = system;
@@ -41,7 +48,25 @@ final class ResourceSampler {
   /** One reading of every process now; a process that ends while it is read is skipped. */
   void sampleAll() {
     long now = clockMillis.getAsLong();
-    read(now, SELF, ProcessHandle.current().pid());
+    processes().forEach(p -> read(now, p.getKey(), p.getValue()));
+  }
+
+  /** The live heap of every process now: one full collection in each. */
+  void sampleLiveHeaps() {
+    for (Map.Entry<String, Long> p : processes()) {
+      Optional<LiveHeap.Reading> reading = liveHeap.read(p.getValue());
+      long now = clockMillis.getAsLong();
+      if (reading.isEmpty()) {
+        continue; // ended meanwhile
+      }
+      heaps.add(new HeapSample(now, p.getKey(), p.getValue(), reading.get().totalMiB()));
+    }
+  }
+
+  /** This JVM and every pod's live container process, by name and pid. */
+  private List<Map.Entry<String, Long>> processes() {
+    List<Map.Entry<String, Long>> result = new ArrayList<>();
+    result.add(Map.entry(SELF, ProcessHandle.current().pid()));
     for (String namespace : namespaces) {
       for (Pod pod : system.client().pods().inNamespace(namespace).list().getItems()) {
         String name = pod.getMetadata().getName();
@@ -49,11 +74,12 @@ final class ResourceSampler {
           Optional<ProcessHandle> process =
               system.runtime().process(namespace, name, container.getName());
           if (process.isPresent() && process.get().isAlive()) {
-            read(now, name, process.get().pid());
+            result.add(Map.entry(name, process.get().pid()));
           }
         }
       }
     }
+    return result;
   }
 
   private void read(long now, String process, long pid) {
@@ -82,5 +108,9 @@ final class ResourceSampler {
 
   List<Sample> samples() {
     return new ArrayList<>(samples);
+  }
+
+  List<HeapSample> heapSamples() {
+    return new ArrayList<>(heaps);
   }
 }

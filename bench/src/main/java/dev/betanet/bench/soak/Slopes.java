@@ -1,5 +1,6 @@
 package dev.betanet.bench.soak;
 
+import dev.betanet.bench.soak.ResourceSampler.HeapSample;
 import dev.betanet.bench.soak.ResourceSampler.Sample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,16 +9,21 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Whether resident memory, file descriptors and threads stay flat: for every process incarnation
- * (pod and pid) that lived long enough, the least-squares slope of each over its samples after its
- * warm-up, per minute, against a stated bound. An incarnation whose samples after warm-up span less
- * than {@code minSpanMillis} is listed but not judged (a mixnode killed after a minute says nothing
- * about a leak).
+ * Whether resident memory, live heap, file descriptors and threads stay flat: for every process
+ * incarnation (pod and pid) that lived long enough, the least-squares slope of each over its
+ * samples after its warm-up, per minute, against a stated bound. A judged incarnation without
+ * live-heap readings is not flat: a figure that is missing proves nothing. An incarnation whose
+ * samples after warm-up span less than {@code minSpanMillis} is listed but not judged (a mixnode
+ * killed after a minute says nothing about a leak).
  */
 final class Slopes {
 
   /** Largest growth per minute after warm-up that still counts as flat. */
-  record Bounds(double rssMiBPerMinute, double fdsPerMinute, double threadsPerMinute) {}
+  record Bounds(
+      double rssMiBPerMinute,
+      double liveHeapMiBPerMinute,
+      double fdsPerMinute,
+      double threadsPerMinute) {}
 
   /** One incarnation's figures; {@code judged} false when it lived too short after warm-up. */
   record Flatness(
@@ -32,11 +38,14 @@ final class Slopes {
       double threadsPerMinute,
       double rssMaxMiB,
       int fdsMax,
-      int threadsMax) {
+      int threadsMax,
+      double liveHeapMiBPerMinute,
+      double liveHeapMaxMiB) {
 
     boolean within(Bounds bounds) {
       return !judged
           || (rssMiBPerMinute <= bounds.rssMiBPerMinute()
+              && liveHeapMiBPerMinute <= bounds.liveHeapMiBPerMinute() // false when NaN
               && fdsPerMinute <= bounds.fdsPerMinute()
               && threadsPerMinute <= bounds.threadsPerMinute());
     }
@@ -44,7 +53,8 @@ final class Slopes {
 
   private Slopes() {}
 
-  static List<Flatness> of(List<Sample> samples, long warmupMillis, long minSpanMillis) {
+  static List<Flatness> of(
+      List<Sample> samples, List<HeapSample> heaps, long warmupMillis, long minSpanMillis) {
     Map<String, List<Sample>> byIncarnation = new LinkedHashMap<>();
     for (Sample s : samples) {
       byIncarnation.computeIfAbsent(s.process() + "#" + s.pid(), k -> new ArrayList<>()).add(s);
@@ -58,6 +68,11 @@ final class Slopes {
       List<Sample> warm = run.stream().filter(s -> s.atMillis() >= warmUntil).toList();
       long span = warm.isEmpty() ? 0 : warm.getLast().atMillis() - warm.getFirst().atMillis();
       boolean judged = span >= minSpanMillis && warm.size() >= 3;
+      long pid = run.getFirst().pid();
+      String process = run.getFirst().process();
+      List<HeapSample> heap =
+          heaps.stream().filter(h -> h.pid() == pid && h.process().equals(process)).toList();
+      List<HeapSample> warmHeap = heap.stream().filter(h -> h.atMillis() >= warmUntil).toList();
       result.add(
           new Flatness(
               run.getFirst().process(),
@@ -71,9 +86,19 @@ final class Slopes {
               judged ? perMinute(warm, s -> s.threads()) : Double.NaN,
               run.stream().mapToDouble(Sample::rssMiB).max().orElse(0),
               run.stream().mapToInt(Sample::fds).max().orElse(0),
-              run.stream().mapToInt(Sample::threads).max().orElse(0)));
+              run.stream().mapToInt(Sample::threads).max().orElse(0),
+              judged && warmHeap.size() >= 3 ? heapPerMinute(warmHeap) : Double.NaN,
+              heap.stream().mapToDouble(HeapSample::liveMiB).max().orElse(Double.NaN)));
     }
     return result;
+  }
+
+  private static double heapPerMinute(List<HeapSample> heap) {
+    return perMinute(
+        heap.stream()
+            .map(h -> new Sample(h.atMillis(), h.process(), h.pid(), h.liveMiB(), 0, 0))
+            .toList(),
+        Sample::rssMiB);
   }
 
   /** Least-squares slope of {@code value} over time, per minute. */

@@ -46,6 +46,22 @@ public final class SoakMain {
 
   private static final long SAMPLE_MILLIS = 5_000;
 
+  /** Live heap readings cost a full collection in each process: once a minute. */
+  private static final long HEAP_SAMPLE_MILLIS = 60_000;
+
+  /**
+   * Growth per minute after warm-up that still counts as flat. RSS 1.5 MiB/min (22 MiB over 15
+   * min): the pods' heaps are fixed and touched at start, so RSS grows only outside the heap
+   * (metaspace, code cache, thread stacks, direct buffers, malloc), and that much in 15 minutes
+   * would take a 384 MiB mixnode past its limit within hours. Live heap 0.5 MiB/min (~9 KiB/s):
+   * what is still reachable after a full collection, which also moves with the work in flight
+   * (queued packets, pending requests, replay tags of the current keys); an entry of ~100 bytes
+   * kept per packet at 100 packets/s, or ~1 KiB kept per request at the soak's ~12 requests/s,
+   * crosses it, and it would fill a 192 MiB heap in about 6 hours. Descriptors 0.5/min and threads
+   * 0.25/min: 7 and 4 over 15 minutes; one per kill or restart crosses them.
+   */
+  static final Slopes.Bounds BOUNDS = new Slopes.Bounds(1.5, 0.5, 0.5, 0.25);
+
   /** The command line, as picocli reads it. */
   @Command(
       name = "make soak",
@@ -148,6 +164,7 @@ public final class SoakMain {
     sampler.sampleAll();
     load.start(a.flows, a.seed);
     schedule(scheduler, 0, SAMPLE_MILLIS, sampler::sampleAll);
+    schedule(scheduler, 30_000, HEAP_SAMPLE_MILLIS, sampler::sampleLiveHeaps);
     schedule(scheduler, 10_000, a.mixnodeKillSeconds * 1000L, chaos::killMixnode);
     long routerEvery = end / 3;
     long operatorEvery = (long) (end / 2.5);
@@ -177,19 +194,20 @@ public final class SoakMain {
     load.close();
     long stopped = clock.getAsLong();
     sampler.sampleAll();
+    sampler.sampleLiveHeaps();
 
     var outcomes = load.outcomes();
     var events = chaos.events();
     var samples = sampler.samples();
-    var bounds = new Slopes.Bounds(1.5, 0.5, 0.25);
-    var flatness = Slopes.of(samples, warmup, Math.max(60_000, (end - warmup) / 2));
+    var flatness =
+        Slopes.of(samples, sampler.heapSamples(), warmup, Math.max(60_000, (end - warmup) / 2));
     var traces = LogScan.scan(a.state.toAbsolutePath().resolve("pods"));
     var verdict =
         new SoakVerdict(
             outcomes,
             events,
             flatness,
-            bounds,
+            BOUNDS,
             Set.of(ResourceSampler.SELF, WITNESS),
             traces,
             stopped);
@@ -205,7 +223,7 @@ public final class SoakMain {
             outcomes,
             events,
             flatness,
-            bounds,
+            BOUNDS,
             warmup,
             traces,
             plot.getFileName().toString());

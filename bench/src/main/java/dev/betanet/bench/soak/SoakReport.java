@@ -101,18 +101,20 @@ final class SoakReport {
         String.format(
             Locale.ROOT,
             "Flatness: least-squares slope per minute of each process incarnation's samples (every"
-                + " 5 s) after a %.0f-minute warm-up (from the soak's start, or from a restarted"
-                + " process's start); bounds: RSS ≤ %.1f MiB/min, file descriptors ≤ %.1f/min,"
-                + " threads ≤ %.1f/min. Incarnations that lived too short after warm-up are"
-                + " counted, not judged.%n%n",
+                + " 5 s; the live heap, reachable bytes after a full collection, every minute)"
+                + " after a %.0f-minute warm-up (from the soak's start, or from a restarted"
+                + " process's start); bounds: RSS ≤ %.1f MiB/min, live heap ≤ %.2f MiB/min, file"
+                + " descriptors ≤ %.1f/min, threads ≤ %.2f/min. Incarnations that lived too short"
+                + " after warm-up are counted, not judged.%n%n",
             warmupMillis / 60_000.0,
             bounds.rssMiBPerMinute(),
+            bounds.liveHeapMiBPerMinute(),
             bounds.fdsPerMinute(),
             bounds.threadsPerMinute()));
     md.append(
-        "| process | incarnations (not judged) | RSS max MiB | RSS MiB/min | fds max | fds/min"
-            + " | threads max | threads/min |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| process | incarnations (not judged) | RSS max MiB | RSS MiB/min | live heap max MiB"
+            + " | live heap MiB/min | fds max | fds/min | threads max | threads/min |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     Map<String, List<Slopes.Flatness>> byProcess =
         flatness.stream()
             .collect(
@@ -124,12 +126,19 @@ final class SoakReport {
           md.append(
               String.format(
                   Locale.ROOT,
-                  "| %s | %d (%d) | %.0f | %s | %d | %s | %d | %s |%n",
+                  "| %s | %d (%d) | %.0f | %s | %s | %s | %d | %s | %d | %s |%n",
                   process,
                   runs.size(),
                   unjudged,
                   runs.stream().mapToDouble(Slopes.Flatness::rssMaxMiB).max().orElse(0),
                   slopes(judged, Slopes.Flatness::rssMiBPerMinute),
+                  runs.stream()
+                      .mapToDouble(Slopes.Flatness::liveHeapMaxMiB)
+                      .filter(v -> !Double.isNaN(v))
+                      .mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
+                      .reduce((a, b) -> Double.parseDouble(a) >= Double.parseDouble(b) ? a : b)
+                      .orElse("–"),
+                  slopes(judged, Slopes.Flatness::liveHeapMiBPerMinute),
                   runs.stream().mapToInt(Slopes.Flatness::fdsMax).max().orElse(0),
                   slopes(judged, Slopes.Flatness::fdsPerMinute),
                   runs.stream().mapToInt(Slopes.Flatness::threadsMax).max().orElse(0),
@@ -176,7 +185,11 @@ final class SoakReport {
       return "–";
     }
     return judged.stream()
-        .map(f -> String.format(Locale.ROOT, "%+.2f", slope.applyAsDouble(f)))
+        .map(
+            f ->
+                Double.isNaN(slope.applyAsDouble(f))
+                    ? "not measured"
+                    : String.format(Locale.ROOT, "%+.2f", slope.applyAsDouble(f)))
         .collect(Collectors.joining(", "));
   }
 

@@ -3,6 +3,7 @@ package dev.betanet.bench.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.betanet.bench.soak.ResourceSampler.HeapSample;
 import dev.betanet.bench.soak.ResourceSampler.Sample;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SlopesTest {
 
   private static final long MINUTE = 60_000;
-  private static final Slopes.Bounds BOUNDS = new Slopes.Bounds(1.5, 0.5, 0.25);
+  private static final Slopes.Bounds BOUNDS = new Slopes.Bounds(1.5, 0.5, 0.5, 0.25);
 
   @Test
   void theSlopeOfAStraightLineIsItsGrowthPerMinute() {
@@ -47,7 +48,11 @@ class SlopesTest {
       samples.add(new Sample(t, "mix", 3, 100 + t / 1000.0, 90, 30));
     }
 
-    List<Slopes.Flatness> flatness = Slopes.of(samples, 5 * MINUTE, 7 * MINUTE);
+    List<HeapSample> heaps = new ArrayList<>();
+    heaps.addAll(flatHeap("mix", 1, 0));
+    heaps.addAll(flatHeap("mix", 2, 6 * MINUTE));
+
+    List<Slopes.Flatness> flatness = Slopes.of(samples, heaps, 5 * MINUTE, 7 * MINUTE);
 
     assertThat(flatness).extracting(Slopes.Flatness::pid).containsExactly(1L, 2L, 3L);
     Slopes.Flatness first = flatness.get(0);
@@ -72,9 +77,42 @@ class SlopesTest {
       samples.add(new Sample(t, "router", 7, 250, 80 + (int) (t / MINUTE), 40));
     }
 
-    Slopes.Flatness f = Slopes.of(samples, 5 * MINUTE, 7 * MINUTE).getFirst();
+    Slopes.Flatness f =
+        Slopes.of(samples, flatHeap("router", 7, 0), 5 * MINUTE, 7 * MINUTE).getFirst();
 
     assertThat(f.fdsPerMinute()).isCloseTo(1.0, within(0.05));
     assertThat(f.within(BOUNDS)).isFalse();
+  }
+
+  @Test
+  void aLiveHeapThatGrowsOrIsNotMeasuredIsNotFlatEvenWithFlatRss() {
+    List<Sample> samples = new ArrayList<>();
+    List<HeapSample> heaps = new ArrayList<>();
+    for (long t = 0; t <= 20 * MINUTE; t += 5_000) {
+      samples.add(new Sample(t, "mix", 1, 300, 90, 30));
+      samples.add(new Sample(t, "mix", 2, 300, 90, 30));
+    }
+    for (long t = 0; t <= 20 * MINUTE; t += MINUTE) {
+      // Incarnation 1 keeps 1 MiB more every minute: a heap leak the fixed heap hides from RSS.
+      heaps.add(new HeapSample(t, "mix", 1, 40 + t / (double) MINUTE));
+    }
+
+    List<Slopes.Flatness> flatness = Slopes.of(samples, heaps, 5 * MINUTE, 7 * MINUTE);
+
+    assertThat(flatness.get(0).rssMiBPerMinute()).isZero();
+    assertThat(flatness.get(0).liveHeapMiBPerMinute()).isCloseTo(1.0, within(1e-9));
+    assertThat(flatness.get(0).liveHeapMaxMiB()).isEqualTo(60);
+    assertThat(flatness.get(0).within(BOUNDS)).isFalse();
+    assertThat(flatness.get(1).liveHeapMiBPerMinute()).as("never read").isNaN();
+    assertThat(flatness.get(1).within(BOUNDS)).as("a missing figure is no proof").isFalse();
+  }
+
+  /** A live heap of 40 MiB, read every minute from {@code fromMillis} to minute 20. */
+  private static List<HeapSample> flatHeap(String process, long pid, long fromMillis) {
+    List<HeapSample> heaps = new ArrayList<>();
+    for (long t = fromMillis; t <= 20 * MINUTE; t += MINUTE) {
+      heaps.add(new HeapSample(t, process, pid, 40));
+    }
+    return heaps;
   }
 }

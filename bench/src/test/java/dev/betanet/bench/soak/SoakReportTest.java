@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SoakReportTest {
 
   private static final long MINUTE = 60_000;
-  private static final Slopes.Bounds BOUNDS = new Slopes.Bounds(1.5, 0.5, 0.25);
+  private static final Slopes.Bounds BOUNDS = new Slopes.Bounds(1.5, 0.5, 0.5, 0.25);
 
   @Test
   void theReportCarriesTheVerdictCountsLatenciesSlopesAndTraces() {
@@ -31,7 +31,7 @@ class SoakReportTest {
     List<Slopes.Flatness> flatness =
         List.of(
             new Slopes.Flatness(
-                "api+runtime", 1, 0, 120_000, 24, true, 0.25, 0, 0.01, 404, 181, 62),
+                "api+runtime", 1, 0, 120_000, 24, true, 0.25, 0, 0.01, 404, 181, 62, -0.05, 88.4),
             new Slopes.Flatness(
                 "demo-mix-0-0-0",
                 2,
@@ -44,7 +44,9 @@ class SoakReportTest {
                 Double.NaN,
                 229,
                 96,
-                32));
+                32,
+                Double.NaN,
+                Double.NaN));
     List<LogScan.Traces> traces =
         List.of(new LogScan.Traces("default_demo-mix-0-0-0/mixnode.log", 0, List.of(), 2));
     SoakVerdict verdict =
@@ -62,8 +64,8 @@ class SoakReportTest {
         .contains("| … router restart: io IOException: closed | 1 |\n")
         .contains("| mixnet | 100 | 50 | 95 | 99 | 100 |\n")
         .contains("| fallback | 100 | 100 | 190 | 198 | 200 |\n")
-        .contains("| api+runtime | 1 (0) | 404 | +0.25 | 181 | +0.00 | 62 | +0.01 |\n")
-        .contains("| demo-mix-0-0-0 | 1 (1) | 229 | – | 96 | – | 32 | – |\n")
+        .contains("| api+runtime | 1 (0) | 404 | +0.25 | 88 | -0.05 | 181 | +0.00 | 62 | +0.01 |\n")
+        .contains("| demo-mix-0-0-0 | 1 (1) | 229 | – | – | – | 96 | – | 32 | – |\n")
         .contains("Unexpected stack traces in the pods' logs: none.")
         .contains(
             "counted apart as CPU starvation on this shared machine): 2 (default_demo-mix-0-0-0 2).")

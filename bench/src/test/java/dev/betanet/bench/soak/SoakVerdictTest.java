@@ -13,7 +13,7 @@ class SoakVerdictTest {
 
   private static final long MINUTE = 60_000;
   private static final long END = 3 * MINUTE;
-  private static final Slopes.Bounds BOUNDS = new Slopes.Bounds(1.5, 0.5, 0.25);
+  private static final Slopes.Bounds BOUNDS = new Slopes.Bounds(1.5, 0.5, 0.5, 0.25);
 
   /** Both transports answer in every minute. */
   private final List<Outcome> outcomes = new ArrayList<>();
@@ -74,7 +74,8 @@ class SoakVerdictTest {
   @Test
   void aGrowingProcessAWitnessNotJudgedAndAStackTraceFail() {
     flatness.set(
-        0, new Slopes.Flatness("api+runtime", 1, 0, END, 36, true, 3.4, 0, 0, 400, 180, 60));
+        0,
+        new Slopes.Flatness("api+runtime", 1, 0, END, 36, true, 3.4, 0, 0, 400, 180, 60, 0.1, 90));
     flatness.set(
         1,
         new Slopes.Flatness(
@@ -89,7 +90,9 @@ class SoakVerdictTest {
             Double.NaN,
             230,
             96,
-            32));
+            32,
+            Double.NaN,
+            50));
     traces.add(
         new LogScan.Traces("default_demo-mix-1-1-0/mixnode.log", 7, List.of("ERROR ..."), 0));
 
@@ -100,6 +103,24 @@ class SoakVerdictTest {
             "api+runtime (pid 1) not flat after warm-up",
             "demo-mix-1-0-0 was not sampled long enough after warm-up to judge flatness",
             "unexpected stack traces in [default_demo-mix-1-1-0/mixnode.log (7)]");
+  }
+
+  @Test
+  void aGrowingLiveHeapOrOneNotMeasuredFailsThoughRssIsFlat() {
+    flatness.set(
+        0,
+        new Slopes.Flatness("api+runtime", 1, 0, END, 36, true, 0.1, 0, 0, 400, 180, 60, 0.8, 90));
+    flatness.set(
+        1,
+        new Slopes.Flatness(
+            "demo-mix-1-0-0", 2, 0, END, 36, true, 0.1, 0, 0, 230, 96, 32, Double.NaN, 50));
+
+    SoakVerdict verdict = verdict();
+
+    assertThat(verdict.broken)
+        .containsExactly(
+            "api+runtime (pid 1) not flat after warm-up",
+            "demo-mix-1-0-0 (pid 2) not flat after warm-up");
   }
 
   @Test
@@ -123,6 +144,6 @@ class SoakVerdictTest {
   }
 
   private static Slopes.Flatness flat(String process, long pid) {
-    return new Slopes.Flatness(process, pid, 0, END, 36, true, 0.1, 0, 0, 200, 90, 30);
+    return new Slopes.Flatness(process, pid, 0, END, 36, true, 0.1, 0, 0, 200, 90, 30, 0.1, 60);
   }
 }

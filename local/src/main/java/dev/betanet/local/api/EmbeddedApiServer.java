@@ -32,12 +32,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public static final String CONTEXT = "betanet-local";
 
   private final KubernetesMockServer server;
+  private final MockWebServer web;
   private final KubectlFront front;
   private final BearerTokens tokens;
   private final Map<String, String> serviceAccountTokens = new ConcurrentHashMap<>();
 
-  private EmbeddedApiServer(KubernetesMockServer server, KubectlFront front, BearerTokens tokens) {
+  private EmbeddedApiServer(
+      KubernetesMockServer server, MockWebServer web, KubectlFront front, BearerTokens tokens) {
     this.server = server;
+    this.web = web;
     this.front = front;
     this.tokens = tokens;
   }
@@ -50,8 +53,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
     KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     BearerTokens tokens = new BearerTokens();
     RbacDispatcher rbac = new RbacDispatcher(new KubectlCompatDispatcher(crud), tokens);
+    MockWebServer web = new MockWebServer();
     KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), rbac, false);
+        new KubernetesMockServer(
+            new Context(), web, new HashMap<>(), new RequestLogDrain(rbac, web), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubectlFront front;
     try {
@@ -62,7 +67,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
     LOG.info(
         "embedded Kubernetes API listening on " + url(server) + ", for kubectl on " + front.url());
-    return new EmbeddedApiServer(server, front, tokens);
+    return new EmbeddedApiServer(server, web, front, tokens);
+  }
+
+  /** Requests the mock web server still holds in its log (at most those in flight). */
+  int loggedRequests() {
+    return RequestLogDrain.drain(web);
   }
 
   private static String url(KubernetesMockServer server) {
