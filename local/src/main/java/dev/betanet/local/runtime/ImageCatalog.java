@@ -81,19 +81,16 @@ final class ImageCatalog {
   /**
    * The heap and collector of every JVM the images run, the same options as the images' {@code
    * ENTRYPOINT} ({@code src/main/docker/Dockerfile.jvm}; ImageCatalogTest keeps them equal): a
-   * fixed heap of half the memory limit, touched at start, so the process's resident memory is its
-   * whole heap from the first second and grows afterwards only outside the heap (where a native
-   * leak would show; a heap leak shows in the live heap, which {@code make soak} samples). The
-   * serial collector: these heaps are small (96–256 MiB) and the pods request a tenth of a core; G1
-   * would add ~38 MiB of its own structures per process. Without a memory limit the JVM keeps its
-   * defaults (half of the machine would be absurd to touch).
+   * fixed heap of half the memory limit, which leaves the other half to what lives outside the heap
+   * (metaspace, code cache, stacks, Netty's direct buffers, which grow with load). Not touched at
+   * start ({@code -XX:+AlwaysPreTouch}): that made a mixnode resident at ~354 MiB of its 384 MiB
+   * limit from its first second, close to an out-of-memory kill once direct buffers grow; a heap
+   * leak shows in the live heap {@code make soak} samples, not in RSS. The serial collector: these
+   * heaps are small (96–256 MiB) and the pods request a tenth of a core; G1 would add ~38 MiB of
+   * its own structures per process. Without a memory limit the JVM keeps its defaults.
    */
   static final List<String> HEAP_OPTIONS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-XX:InitialRAMPercentage=50",
-          "-XX:MaxRAMPercentage=50",
-          "-XX:+AlwaysPreTouch");
+      List.of("-XX:+UseSerialGC", "-XX:InitialRAMPercentage=50", "-XX:MaxRAMPercentage=50");
 
   /**
    * Names resolve through the runtime's hosts file (there is no cluster DNS); Vert.x is told to use
