@@ -240,9 +240,11 @@ public final class NodeKeys implements Destroyable {
    */
   @Override
   public void destroy() {
-    destroyed = true;
-    Arrays.fill(identityPrivate, (byte) 0);
+    // Wipe first, then say so: another thread that sees isDestroyed() must find every key wiped
+    // (each packet key refuses use from its own first step).
     packetKeys.forEach(EpochKey::destroy);
+    Arrays.fill(identityPrivate, (byte) 0);
+    destroyed = true;
   }
 
   @Override
