@@ -235,7 +235,15 @@ public final class Router {
             entryStreamMetrics,
             random);
     var streamDispatcher =
-        new StreamDispatcher(streams, fallbackStreams, entryStreamMetrics, metrics);
+        new StreamDispatcher(
+            streams,
+            fallbackStreams,
+            entryStreamMetrics,
+            metrics,
+            () ->
+                Optional.ofNullable(state.get())
+                    .map(s -> s.topology().canary().fallbackPolicy())
+                    .orElse(Topology.FallbackPolicy.STRICT));
     this.proxy = new ProxyServer(vertx, split, dispatcher, streamDispatcher, metrics, settings);
     this.socks = new Socks5Server(vertx, split, streamDispatcher, settings.streams());
   }

@@ -14,6 +14,7 @@ import dev.betanet.protocol.topology.Topology.RouterNode;
 import dev.betanet.router.entry.PathSelector;
 import dev.betanet.router.entry.SuspectNodes;
 import dev.betanet.router.packet.PacketOutlet;
+import dev.betanet.router.state.Outcomes;
 import dev.betanet.router.state.RouterFailure;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
@@ -106,9 +107,12 @@ public final class MixnetStreams {
     try {
       RouterState.exitFor(current, host);
     } catch (RouterFailure f) {
-      return refused(
-          "unavailable".equals(f.outcome()) ? StreamReset.OVERLOAD : StreamReset.UNKNOWN_NAME,
-          f.getMessage());
+      return Outcomes.UNAVAILABLE.equals(f.outcome())
+          ? unavailable(f.getMessage())
+          : refused(StreamReset.UNKNOWN_NAME, f.getMessage());
+    }
+    if (paths.select(current.topology()).isEmpty()) {
+      return unavailable("no path through the mixnet (no usable node in a layer)");
     }
     if (streams.size() >= settings.maxStreams()) {
       return refused(StreamReset.OVERLOAD, "too many streams at this router");
@@ -144,6 +148,11 @@ public final class MixnetStreams {
                 EntryOpening.start(
                     vertx, stream.endpoint, stream.opened, settings.openTimeout(), host, port));
     return stream.opened.future().map(s -> new StreamDispatcher.Opened(s.endpoint, s.context));
+  }
+
+  private Future<StreamDispatcher.Opened> unavailable(String message) {
+    metrics.finished("mixnet", "refused_" + Outcomes.UNAVAILABLE);
+    return Future.failedFuture(StreamRefusal.mixnetUnavailable(message));
   }
 
   private Future<StreamDispatcher.Opened> refused(StreamReset reason, String message) {

@@ -1,5 +1,6 @@
 package dev.betanet.router.connect;
 
+import dev.betanet.router.state.Outcomes;
 import dev.betanet.router.wire.StreamReset;
 
 /**
@@ -12,6 +13,7 @@ public final class StreamRefusal extends RuntimeException {
   public static final int SOCKS_GENERAL_FAILURE = 0x01;
 
   public static final int SOCKS_NOT_ALLOWED = 0x02;
+  public static final int SOCKS_NETWORK_UNREACHABLE = 0x03;
   public static final int SOCKS_HOST_UNREACHABLE = 0x04;
   public static final int SOCKS_CONNECTION_REFUSED = 0x05;
   public static final int SOCKS_COMMAND_NOT_SUPPORTED = 0x07;
@@ -50,6 +52,24 @@ public final class StreamRefusal extends RuntimeException {
   /** A destination this network never reaches (not a .fog name): the closed-network refusal. */
   public static StreamRefusal notAllowed(String message) {
     return new StreamRefusal("not_fog", SOCKS_NOT_ALLOWED, 403, message);
+  }
+
+  /**
+   * The mixnet cannot carry a stream now (no usable node in a layer, or no topology yet): nothing
+   * was sent, which is what lets the {@code fallback} policy move the stream to the tunnel.
+   */
+  public static StreamRefusal mixnetUnavailable(String message) {
+    return new StreamRefusal(Outcomes.UNAVAILABLE, SOCKS_NETWORK_UNREACHABLE, 503, message);
+  }
+
+  /** Whether this is {@link #mixnetUnavailable}: refused before any packet left. */
+  public boolean beforeAnyPacket() {
+    return Outcomes.UNAVAILABLE.equals(reason);
+  }
+
+  /** The same refusal, with {@code more} added to its message. */
+  public StreamRefusal saying(String more) {
+    return new StreamRefusal(reason, socksReply, httpStatus, getMessage() + more);
   }
 
   public String reason() {

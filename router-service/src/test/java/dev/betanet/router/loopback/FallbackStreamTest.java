@@ -3,6 +3,8 @@ package dev.betanet.router.loopback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.topology.Topology;
+import dev.betanet.router.connect.StreamRefusal;
 import java.io.DataInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +68,85 @@ class FallbackStreamTest {
 
   private int socksPort() {
     return cluster.entry.socksPort();
+  }
+
+  /**
+   * The mixnet drawn for a stream cannot carry it (no usable node in a layer): nothing was sent, so
+   * under the {@code fallback} policy it moves to the tunnel, counted as a downgrade.
+   */
+  @Test
+  void aStreamTheMixnetCannotCarryMovesToTheTunnelUnderTheFallbackPolicy() throws Exception {
+    String downgrades = MetricNames.ROUTER_DOWNGRADES.prometheus() + "{reason=\"unavailable\",}";
+    String refused = StreamEndToEndTest.streamsSeries("entry", "mixnet", "refused_unavailable");
+    String entryBefore = cluster.entryMetrics.scrape();
+
+    withTheMixnetUnavailable(
+        Topology.FallbackPolicy.FALLBACK,
+        () -> {
+          var connected = Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT);
+          assertThat(connected.reply()).isZero();
+          var result = StreamEndToEndTest.transfer(connected.socket(), 64 * 1024);
+          assertThat(result.receivedDigest()).isEqualTo(result.sentDigest());
+        });
+
+    String entryAfter = cluster.entryMetrics.scrape();
+    assertThat(Scrapes.required(entryAfter, downgrades) - Scrapes.required(entryBefore, downgrades))
+        .isEqualTo(1);
+    assertThat(Scrapes.required(entryAfter, refused) - Scrapes.value(entryBefore, refused))
+        .isEqualTo(1);
+  }
+
+  /** The same under the {@code strict} policy: refused as network unreachable, not moved. */
+  @Test
+  void underTheStrictPolicyAStreamTheMixnetCannotCarryIsRefused() throws Exception {
+    String downgrades = MetricNames.ROUTER_DOWNGRADES.prometheus() + "{reason=\"unavailable\",}";
+    double before = Scrapes.required(cluster.entryMetrics.scrape(), downgrades);
+
+    withTheMixnetUnavailable(
+        Topology.FallbackPolicy.STRICT,
+        () -> {
+          var connected = Socks5Client.connect(socksPort(), "echo.fog", ECHO_PORT);
+          assertThat(connected.reply()).isEqualTo(StreamRefusal.SOCKS_NETWORK_UNREACHABLE);
+        });
+
+    assertThat(Scrapes.required(cluster.entryMetrics.scrape(), downgrades)).isEqualTo(before);
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body} with every stream drawn for the mixnet and the middle layer's only node
+   * marked unhealthy in the topology, under {@code policy}; then restores the class's cluster
+   * (weight 0, strict, all healthy) whatever happened.
+   */
+  private void withTheMixnetUnavailable(Topology.FallbackPolicy policy, Body body)
+      throws Exception {
+    cluster.canaryWeight = 100;
+    cluster.fallbackPolicy = policy;
+    cluster.unhealthy.add(cluster.mixKeys.get(1).nodeId());
+    publish();
+    try {
+      body.run();
+    } finally {
+      cluster.canaryWeight = 0;
+      cluster.fallbackPolicy = Topology.FallbackPolicy.STRICT;
+      cluster.unhealthy.clear();
+      publish();
+    }
+  }
+
+  /** A new topology epoch of the cluster's fields, applied by both routers. */
+  private void publish() throws Exception {
+    cluster.epoch++;
+    cluster.publishTopology();
+    Eventually.await(
+        "both routers on epoch " + cluster.epoch,
+        Duration.ofSeconds(30),
+        () ->
+            cluster.entry.status().getLong("topologyEpoch") == cluster.epoch
+                && cluster.exit.status().getLong("topologyEpoch") == cluster.epoch);
   }
 
   @Test
