@@ -215,7 +215,6 @@ final class HttpStreamBackend implements LocalSide {
       declared = -1;
     }
     if (declared > maxBodyBytes) {
-      answer.request().reset();
       answerError(
           502, "backend_response_too_large", "backend response over " + maxBodyBytes + " bytes");
       return;
@@ -286,11 +285,13 @@ final class HttpStreamBackend implements LocalSide {
    * read and dropped (the entry ends its side when it sees the answer).
    */
   private void answerError(int status, String code, String reason) {
+    // Over before the reset: resetting fires the request's exception handler at once, which must
+    // not answer a second time (it answered "backend_failed" first, seen in a CI run).
+    over = true;
+    responding = true;
     if (request != null) {
       request.reset();
     }
-    over = true;
-    responding = true;
     endpoint.offer(
         HttpStreamHeads.response(
             status,
