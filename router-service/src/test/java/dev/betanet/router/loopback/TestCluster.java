@@ -136,10 +136,23 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A port free now, for a process that binds it later. Drawn below Linux's ephemeral range
+   * (32768–60999): a port the kernel hands out itself (a socket bound to port 0, the source port of
+   * any outgoing connection, such as the readiness checks here) could take it before the process
+   * binds, and a mixnode that cannot bind never becomes ready (seen once in a CI run).
+   */
   static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 10_000 + RANDOM.nextInt(32_768 - 10_000);
+      try (var socket = new ServerSocket()) {
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        return port;
+      } catch (IOException taken) {
+        // in use: draw again
+      }
     }
+    throw new IOException("no free port below the ephemeral range after 1000 draws");
   }
 
   /**
@@ -291,10 +304,12 @@ final class TestCluster implements AutoCloseable {
     for (int n = 0; n < managementPorts.size(); n++) {
       while (!ready(http, managementPorts.get(n))) {
         if (!mixProcesses.get(n).isAlive()) {
-          throw new IllegalStateException("mixnode " + n + " exited during start");
+          throw new IllegalStateException(
+              "mixnode " + n + " exited during start; its log:\n" + log(n));
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("mixnode " + n + " not ready within 240 s");
+          throw new IllegalStateException(
+              "mixnode " + n + " not ready within 240 s; its log:\n" + log(n));
         }
         Thread.sleep(200);
       }
