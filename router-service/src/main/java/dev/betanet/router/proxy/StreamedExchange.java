@@ -75,11 +75,14 @@ final class StreamedExchange implements LocalSide {
     out.closeHandler(
         v -> {
           onGone.run();
-          if (endpoint != null) {
-            endpoint.reset(StreamReset.ABORTED);
-          } else {
+          if (endpoint == null) {
             done = true;
+          } else if (!done) {
+            endpoint.reset(StreamReset.ABORTED);
           }
+          // Done: the response is complete (or already failed and reset), so a client that leaves
+          // now ends nothing; the stream finishes its own close (seen: a keep-alive client closing
+          // right after its answer reset a stream whose last acknowledgement was on its way).
         });
     streams
         .openHttp(transport, host, vertx.getOrCreateContext())
