@@ -36,8 +36,9 @@ class RouterMetricLabelsTest {
   void keepsNoMeterPerRequestPath() throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
     while (given().get(ready).statusCode() != 200 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
+      Thread.sleep(100); // poll interval of the wait on readiness
     }
+    assertThat(given().get(ready).statusCode()).as("the router ready within 45 s").isEqualTo(200);
     var client =
         HttpClient.newBuilder()
             .proxy(
