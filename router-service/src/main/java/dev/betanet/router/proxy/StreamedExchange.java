@@ -170,7 +170,8 @@ final class StreamedExchange implements LocalSide {
 
   private void sendHead(HttpMessages.Response head) throws MessageException {
     long length = HttpStreamHeads.bodyLength(head.headers());
-    if (length > maxBodyBytes) {
+    boolean bodiless = HttpStreamHeads.bodiless(request.method().name(), head.status());
+    if (length > maxBodyBytes && !bodiless) {
       endpoint.reset(StreamReset.ABORTED);
       finish(Outcomes.ERROR);
       ProxyServer.fail(
@@ -197,9 +198,9 @@ final class StreamedExchange implements LocalSide {
       }
     }
     out.headers().set(ProxyServer.TRANSPORT_HEADER, transport.label());
-    if (length >= 0) {
-      out.putHeader("Content-Length", Long.toString(length));
-    } else {
+    if (length >= 0 && head.status() != 204) {
+      out.putHeader("Content-Length", Long.toString(length)); // a HEAD's or a 304's: metadata
+    } else if (!bodiless) {
       out.setChunked(true);
     }
     headSent = true;

@@ -214,7 +214,8 @@ final class HttpStreamBackend implements LocalSide {
     } catch (NumberFormatException e) {
       declared = -1;
     }
-    if (declared > maxBodyBytes) {
+    if (declared > maxBodyBytes
+        && !HttpStreamHeads.bodiless(answer.request().getMethod().name(), answer.statusCode())) {
       answerError(
           502, "backend_response_too_large", "backend response over " + maxBodyBytes + " bytes");
       return;

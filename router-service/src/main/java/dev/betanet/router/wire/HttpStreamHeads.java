@@ -41,6 +41,18 @@ public final class HttpStreamHeads {
     return framed(HttpMessages.encode(new HttpMessages.Response(status, headers, new byte[0])));
   }
 
+  /**
+   * Whether a response has no body whatever its headers say (RFC 9110 section 6.4.1): the answer to
+   * a HEAD, and a 1xx, 204 or 304. Its {@code Content-Length}, if any, describes a representation,
+   * not bytes to come, so it is neither a body to bound nor framing to add.
+   */
+  public static boolean bodiless(String requestMethod, int status) {
+    return requestMethod.equalsIgnoreCase("HEAD")
+        || (status >= 100 && status < 200)
+        || status == 204
+        || status == 304;
+  }
+
   private static Buffer framed(byte[] head) {
     if (head.length > MAX_HEAD_BYTES) {
       throw new IllegalArgumentException("a head of " + head.length + " bytes");

@@ -75,7 +75,8 @@ abstract class LargeBodyCases {
 
   /**
    * The backend: {@code /echo} streams the body back, {@code /count} answers its length at the end,
-   * {@code /download?bytes=N[&chunked]} sends N pattern bytes.
+   * {@code /download?bytes=N[&chunked]} sends N pattern bytes (a HEAD of it only says N), {@code
+   * /status?code=S} answers S without a body once the request's body is read.
    */
   private void serve(HttpServerRequest r) {
     String path = r.path();
@@ -99,12 +100,18 @@ abstract class LargeBodyCases {
       }
       case "/download" -> {
         long bytes = Long.parseLong(r.getParam("bytes"));
-        if (r.getParam("chunked") != null) {
+        if (r.method() == io.vertx.core.http.HttpMethod.HEAD) {
+          out.putHeader("Content-Length", Long.toString(bytes)).end();
+        } else if (r.getParam("chunked") != null) {
           out.setChunked(true);
         } else {
           out.putHeader("Content-Length", Long.toString(bytes));
         }
         r.body().onSuccess(ignored -> sendPattern(out, 0, bytes));
+      }
+      case "/status" -> {
+        int code = Integer.parseInt(r.getParam("code"));
+        r.body().onSuccess(ignored -> out.setStatusCode(code).putHeader("ETag", "\"v1\"").end());
       }
       default -> out.setStatusCode(404).end();
     }
@@ -232,6 +239,42 @@ abstract class LargeBodyCases {
     assertThat(second.body()).isEqualTo(pattern(0, size));
     assertThat(calls("/download") - before).as("the name is known: streamed at once").isEqualTo(3);
     awaitStreamsClosed(closed, 2);
+  }
+
+  @Test
+  void answersWithoutABodyEndAtTheirHeadOnTheStreamPath() throws Exception {
+    double closed = streamsClosed();
+    // A large POST streams; a 204 or 304 to it has no body and must not be framed as having one.
+    for (int status : new int[] {204, 304}) {
+      HttpResponse<byte[]> response =
+          post("/status?code=" + status, HttpRequest.BodyPublishers.ofByteArray(new byte[100_000]));
+
+      assertThat(response.statusCode()).isEqualTo(status);
+      assertThat(response.body()).isEmpty();
+      assertThat(response.headers().firstValue("transfer-encoding")).isEmpty();
+      assertThat(response.headers().firstValue("etag")).contains("\"v1\"");
+      assertThat(response.headers().firstValue(ProxyServer.TRANSPORT_HEADER)).contains(transport());
+    }
+    // bare.fog streams once the entry learned that its answers do not fit the buffered path.
+    URI learn = URI.create("http://bare.fog/download?bytes=" + (cluster.maxBodyBytes + 1));
+    assertThat(get(learn).statusCode()).isEqualTo(200);
+    // A HEAD's length is the body a GET would get, here over the streamed limit: not a body.
+    long large = BODIES.maxBodyBytes() + 1;
+
+    HttpResponse<byte[]> head =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://bare.fog/download?bytes=" + large))
+                .timeout(Duration.ofMinutes(1))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValueAsLong("content-length")).hasValue(large);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue(ProxyServer.TRANSPORT_HEADER)).contains(transport());
+    // Two POSTs, the learning GET asked again as a stream, and the HEAD.
+    awaitStreamsClosed(closed, 4);
   }
 
   private HttpResponse<byte[]> get(URI uri) throws Exception {

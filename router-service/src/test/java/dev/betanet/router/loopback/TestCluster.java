@@ -218,7 +218,8 @@ final class TestCluster implements AutoCloseable {
                 exitTunnelPort,
                 List.of(
                     new Topology.FogService("k3xw4e2echoservice.fog", "echo.fog"),
-                    new Topology.FogService("k3xw4e2bigservice.fog", "big.fog")))),
+                    new Topology.FogService("k3xw4e2bigservice.fog", "big.fog"),
+                    new Topology.FogService("k3xw4e2bareservice.fog", "bare.fog")))),
         new Topology.Canary(canaryWeight, fallbackPolicy));
   }
 
@@ -375,9 +376,9 @@ final class TestCluster implements AutoCloseable {
             exitKeys.nodeId(),
             exitPacketPort,
             exitTunnelPort,
-            // big.fog: the same backend under a name of its own, for a test whose requests
-            // change what the entry remembers about a name (LargeBodyCases).
-            Map.of("echo.fog", backendUrl, "big.fog", backendUrl),
+            // big.fog and bare.fog: the same backend under names of their own, for tests whose
+            // requests change what the entry remembers about a name (LargeBodyCases).
+            Map.of("echo.fog", backendUrl, "big.fog", backendUrl, "bare.fog", backendUrl),
             exitMetrics);
     return exit;
   }
