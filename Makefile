@@ -91,7 +91,7 @@ watch: jdk ## live view of the system `make run` started (requests/s, latency, e
 plugin: jdk ## build only the kubectl plugin (bin/kubectl-betanet; put bin/ on PATH for `kubectl betanet`)
 	$(MVN) -q install -DskipTests -pl kubectl-plugin -am
 
-bench: jdk ## load the local system at 10/50/150 flows, mixnet beside fallback; report in docs/benchmarks.md
+bench: jdk ## load the local system at 10/50/150 flows and bulk over SOCKS5 streams, mixnet beside fallback; report in docs/benchmarks.md
 	$(MVN) -q install -DskipTests
 	JAVA_HOME="$(JDK)" scripts/bench-local $(BENCH_ARGS)
 

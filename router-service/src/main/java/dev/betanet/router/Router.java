@@ -481,7 +481,8 @@ public final class Router {
         .put("packetsDroppedOnLinks", links.dropped())
         .put("packetLinksOpen", links.open())
         .put("sendQueuePackets", sendQueue.depth())
-        .put("sendRatePerSecond", SendQueue.slotRate(topology.mixing()));
+        .put("sendRatePerSecond", SendQueue.slotRate(topology.mixing()))
+        .put("meanDelayMillis", topology.mixing().meanDelayMillis());
   }
 
   public Future<Void> stop() {

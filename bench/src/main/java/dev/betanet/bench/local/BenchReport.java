@@ -23,7 +23,7 @@ final class BenchReport {
 
   private BenchReport() {}
 
-  static String markdown(String setup, List<RunFigures> runs) {
+  static String markdown(String setup, List<RunFigures> runs, List<BulkRuns.Figures> bulk) {
     List<RunFigures> sorted =
         runs.stream()
             .sorted(Comparator.comparingInt(RunFigures::flows).thenComparing(RunFigures::transport))
@@ -101,6 +101,51 @@ final class BenchReport {
             busiest.flows(),
             busiest.mixnodePacketsPerSecondMax(),
             count(busiest.mixnodePacketsPerCpuSecond())));
+    if (!bulk.isEmpty()) {
+      md.append(bulk(bulk));
+    }
+    return md.toString();
+  }
+
+  /**
+   * The bulk section: MB/s each way (both directions busy at once), in all and per stream, by
+   * transport, delay, send rate and streams.
+   */
+  static String bulk(List<BulkRuns.Figures> bulk) {
+    StringBuilder md =
+        new StringBuilder(
+            """
+
+            **Bulk over SOCKS5 streams**: each stream is a chunked POST to `echo.fog:80` (the \
+            echo sends the body back as it arrives), written for the set time while the echo is \
+            read, then checked byte for byte; a writer stays about 2 s of its echo's rate ahead. \
+            *MB/s each way* is what came back while the writers were sending, every stream summed \
+            (both directions are busy at once); *time* runs to the slowest stream's last echoed \
+            byte; *streams ended* is how the routers counted them. The send rate is \
+            the routers' Poisson send queue's (every packet a router sends, data, SURB or cover, \
+            takes a slot), so it bounds what the mixnet can carry.
+
+            | transport | mean per-hop delay | router send rate, packets/s | streams | MB/s each way, all streams | per stream | time s | byte-exact | streams ended |
+            |---|---|---|---|---|---|---|---|---|
+            """);
+    for (BulkRuns.Figures f : bulk) {
+      boolean failed = !f.error().isEmpty();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %d | %s | %s | %.1f | %s | %s |%n",
+              f.transport(),
+              f.meanDelay().isEmpty() ? "–" : f.meanDelay(),
+              f.sendRate() == 0 ? "– (not paced)" : String.valueOf(f.sendRate()),
+              f.streams(),
+              failed ? "–" : String.format(Locale.ROOT, "%.3f", f.megabytesPerSecond()),
+              failed
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.3f", f.megabytesPerSecond() / f.streams()),
+              f.seconds(),
+              failed ? "**no**: " + f.error() : "yes",
+              f.outcomes()));
+    }
     return md.toString();
   }
 

@@ -1,5 +1,7 @@
 package dev.betanet.bench.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.betanet.bench.common.ProcessProbe;
 import dev.betanet.local.LocalSystem;
 import dev.betanet.protocol.metrics.MetricNames;
@@ -29,6 +31,8 @@ final class BenchedCluster {
 
   /** A pod of the cluster: its component, the address of its management port, its process. */
   record Pod(String name, String component, String ip, ProcessProbe process) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalSystem system;
   private final String namespace;
@@ -80,6 +84,64 @@ final class BenchedCluster {
     return response.body();
   }
 
+  /** The router's {@code /api/v1/status} document from its management port. */
+  JsonNode routerStatus(Pod router) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://" + router.ip() + ":9000/api/v1/status"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(router.name() + " /api/v1/status answered " + response.statusCode());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /**
+   * Sets the mixnodes' mean per-hop delay and the routers' send rate ({@code routerSendRate}; null
+   * leaves the CRD's default) and waits until every router reports both in its status, i.e. has
+   * read the topology that carries them; returns the send rate in force (raised to the cover rate
+   * when that is higher).
+   */
+  long applyMixing(String meanDelay, long meanDelayMillis, Long sendRate, Duration timeout)
+      throws IOException, InterruptedException {
+    patchSpec(
+        "{\"mixnodes\":{\"meanDelay\":\""
+            + meanDelay
+            + "\"},\"routerSendRate\":"
+            + (sendRate == null ? "null" : sendRate)
+            + "}");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> lagging = List.of();
+    while (System.nanoTime() < deadline) {
+      lagging = new ArrayList<>();
+      long inForce = -1;
+      for (Pod router : pods().stream().filter(p -> ROUTER.equals(p.component())).toList()) {
+        JsonNode status = routerStatus(router);
+        long delay = status.path("meanDelayMillis").asLong(-1);
+        long rate = status.path("sendRatePerSecond").asLong(-1);
+        if (delay != meanDelayMillis || (sendRate != null && rate < sendRate)) {
+          lagging.add(router.name() + " at " + delay + " ms, " + rate + "/s");
+        }
+        inForce = rate;
+      }
+      if (lagging.isEmpty()) {
+        return inForce;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "mean delay "
+            + meanDelay
+            + " and send rate "
+            + sendRate
+            + " not applied within "
+            + timeout.toSeconds()
+            + " s: "
+            + lagging);
+  }
+
   /** A metrics page that does not parse fails the run: its figures would be wrong. */
   private static Scrape parse(String page) throws IOException {
     try {
@@ -129,6 +191,15 @@ final class BenchedCluster {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
   }
 
+  /** The spec's value at {@code path} as a string, or null when it is not set. */
+  String spec(String... path) {
+    Object value = system.mixnetCluster(namespace, name).getAdditionalProperties().get("spec");
+    for (String key : path) {
+      value = value instanceof Map<?, ?> map ? map.get(key) : null;
+    }
+    return value == null ? null : value.toString();
+  }
+
   /** The MixnetCluster's status as last written; empty before the operator wrote one. */
   Map<?, ?> status() {
     return system.mixnetCluster(namespace, name).getAdditionalProperties().get("status")
@@ -176,6 +247,23 @@ final class BenchedCluster {
       throw new IOException(pod.name() + " exports no series labelled " + value);
     }
     return found;
+  }
+
+  /**
+   * Streams ended so far at every router, by "role outcome" (e.g. {@code entry closed}), from
+   * {@code betanet_router_streams_total}.
+   */
+  Map<String, Double> streamOutcomes() throws IOException, InterruptedException {
+    Map<String, Double> outcomes = new TreeMap<>();
+    for (Pod router : pods().stream().filter(p -> ROUTER.equals(p.component())).toList()) {
+      for (Scrape.Sample sample : parse(metrics(router)).samples()) {
+        if (sample.name().equals(MetricNames.ROUTER_STREAMS.prometheus())) {
+          outcomes.merge(
+              sample.label("role") + " " + sample.label("outcome"), sample.value(), Double::sum);
+        }
+      }
+    }
+    return outcomes;
   }
 
   /** Every mixnode pod's packets so far, by the {@code result} label, by pod name. */

@@ -4,6 +4,7 @@ import dev.betanet.bench.common.CommandLines;
 import dev.betanet.bench.common.FlowLoad;
 import dev.betanet.local.LocalSystem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,16 +22,23 @@ import picocli.CommandLine.ParameterException;
  * {@code make bench}: starts the whole system as {@code make run} does (embedded API, operator, the
  * example cluster's mixnodes and router as processes, echo backend), then loads it through the
  * proxy with 10, 50 and 150 concurrent flows, first all on the fallback tunnel (weight 0), then all
- * on the mixnet (weight 100), and writes the figures into docs/benchmarks.md.
+ * on the mixnet (weight 100); then moves bulk data over SOCKS5 streams ({@link BulkRuns}) over each
+ * transport, the mixnet at each mean per-hop delay and send rate; and writes the figures into
+ * docs/benchmarks.md.
  *
  * <p>Options: {@code --flows 10,50,150}, {@code --transports fallback,mixnet}, {@code --seconds 30}
- * and {@code --warmup 15} per run, {@code --flow-requests 10} GETs per flow, {@code --report
+ * and {@code --warmup 15} per run, {@code --flow-requests 10} GETs per flow, {@code --bulk-seconds
+ * 20} of sending per bulk run (0 for none), {@code --bulk-streams 1,10}, {@code --bulk-delays
+ * 50ms,5ms}, {@code --bulk-rates example,600} ({@code example}: the cluster's own), {@code --report
  * docs/benchmarks.md} ({@code -} for none), {@code --state .local/bench}, {@code --repository .}.
  */
 public final class LocalBench {
 
   private static final String NAMESPACE = ExampleSystem.NAMESPACE;
   private static final String CLUSTER = ExampleSystem.CLUSTER;
+
+  /** {@code --bulk-rates}' name for the cluster's own send rate. */
+  static final String EXAMPLE_RATE = "example";
 
   record Options(
       Path repository,
@@ -41,6 +49,10 @@ public final class LocalBench {
       int seconds,
       int warmup,
       int flowRequests,
+      int bulkSeconds,
+      List<Integer> bulkStreams,
+      List<String> bulkDelays,
+      List<Long> bulkRates,
       List<String> args) {
 
     /** How a user would repeat this run. */
@@ -68,6 +80,10 @@ public final class LocalBench {
           a.seconds,
           a.warmup,
           a.flowRequests,
+          a.bulkSeconds,
+          a.bulkStreams,
+          a.bulkDelays,
+          a.bulkRates.stream().map(r -> r.equals(EXAMPLE_RATE) ? null : Long.valueOf(r)).toList(),
           List.of(args));
     }
   }
@@ -114,6 +130,35 @@ public final class LocalBench {
     @Option(names = "--flow-requests", paramLabel = "N", description = "GETs per flow (default 10)")
     int flowRequests = 10;
 
+    @Option(
+        names = "--bulk-seconds",
+        paramLabel = "S",
+        description = "Sending time of each bulk run over SOCKS5 streams, 0 for none (default 20)")
+    int bulkSeconds = 20;
+
+    @Option(
+        names = "--bulk-streams",
+        split = ",",
+        paramLabel = "N",
+        description = "Streams at once per bulk run (default 1,10)")
+    List<Integer> bulkStreams = List.of(1, 10);
+
+    @Option(
+        names = "--bulk-delays",
+        split = ",",
+        paramLabel = "D",
+        description = "Mean per-hop delays of the mixnet bulk runs (default 50ms,5ms)")
+    List<String> bulkDelays = List.of("50ms", "5ms");
+
+    @Option(
+        names = "--bulk-rates",
+        split = ",",
+        paramLabel = "R",
+        description =
+            "Router send rates (packets/s) of the mixnet bulk runs; example is the cluster's own"
+                + " (default example,600)")
+    List<String> bulkRates = List.of(EXAMPLE_RATE, "600");
+
     void validate() {
       for (String t : transports) {
         if (!t.equals("fallback") && !t.equals("mixnet")) {
@@ -123,6 +168,22 @@ public final class LocalBench {
       if (flows.stream().anyMatch(f -> f < 1) || seconds < 1 || warmup < 0 || flowRequests < 1) {
         throw new IllegalArgumentException(
             "--flows, --seconds and --flow-requests must be positive, --warmup not negative");
+      }
+      if (bulkSeconds < 0 || bulkStreams.stream().anyMatch(n -> n < 1)) {
+        throw new IllegalArgumentException(
+            "--bulk-seconds must not be negative, --bulk-streams must be positive");
+      }
+      for (String delay : bulkDelays) {
+        if (!delay.matches("[0-9]+m?s")) {
+          throw new IllegalArgumentException(
+              "--bulk-delays takes durations like 50ms or 1s, not " + delay);
+        }
+      }
+      for (String rate : bulkRates) {
+        if (!rate.equals(EXAMPLE_RATE) && !rate.matches("[1-9][0-9]*")) {
+          throw new IllegalArgumentException(
+              "--bulk-rates takes example or a positive number of packets/s, not " + rate);
+        }
       }
     }
   }
@@ -184,8 +245,24 @@ public final class LocalBench {
                   run.mixnodePacketsPerSecondMax()));
         }
       }
+      List<BulkRuns.Figures> bulk = new ArrayList<>();
+      if (options.bulkSeconds() > 0) {
+        int socksPort =
+            system.exposeSocks(NAMESPACE, CLUSTER, new InetSocketAddress("127.0.0.1", 0));
+        BulkRuns bulkRuns =
+            new BulkRuns(
+                cluster, socksPort, Duration.ofSeconds(options.bulkSeconds()), LocalBench::say);
+        if (options.transports().contains("fallback")) {
+          bulk.addAll(bulkRuns.fallback(options.bulkStreams()));
+        }
+        if (options.transports().contains("mixnet")) {
+          bulk.addAll(
+              bulkRuns.mixnet(options.bulkDelays(), options.bulkRates(), options.bulkStreams()));
+        }
+      }
       String report =
-          BenchReport.markdown(setup(system, options, began, loadAverage, readySeconds), runs);
+          BenchReport.markdown(
+              setup(system, options, began, loadAverage, readySeconds), runs, bulk);
       System.out.println();
       System.out.println(report);
       if (!options.report().equals("-")) {

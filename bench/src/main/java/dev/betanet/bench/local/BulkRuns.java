@@ -1,0 +1,216 @@
+package dev.betanet.bench.local;
+
+import dev.betanet.bench.common.EchoStream;
+import dev.betanet.bench.common.Socks5;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * {@code make bench}'s bulk section: SOCKS5 streams to {@code echo.fog:80}, each a chunked POST
+ * echoed as it arrives, byte-exact both ways at once, over the fallback tunnel and over the mixnet
+ * at each mean per-hop delay and router send rate asked for.
+ */
+final class BulkRuns {
+
+  /** The echo service's TCP port, as the example cluster declares it. */
+  static final int ECHO_PORT = 80;
+
+  /**
+   * One bulk run's figures.
+   *
+   * @param transport fallback or mixnet
+   * @param meanDelay the mixnodes' mean per-hop delay as set ("" for the fallback tunnel)
+   * @param sendRate the routers' send rate in force, packets/s (0 for the fallback tunnel)
+   * @param streams streams at once
+   * @param bytesPerSecond bytes each way per second while the writers were sending, every stream
+   *     summed (0 when a stream failed)
+   * @param seconds from the first byte to the slowest stream's last echoed byte
+   * @param outcomes how the routers counted the run's streams ended ({@code
+   *     betanet_router_streams_total} by role and outcome, this run's only)
+   * @param error the first stream's failure, empty when every stream was byte-exact
+   */
+  record Figures(
+      String transport,
+      String meanDelay,
+      long sendRate,
+      int streams,
+      double bytesPerSecond,
+      double seconds,
+      String outcomes,
+      String error) {
+
+    double megabytesPerSecond() {
+      return bytesPerSecond / 1e6;
+    }
+  }
+
+  private final BenchedCluster cluster;
+  private final int socksPort;
+  private final Duration sending;
+  private final Consumer<String> say;
+
+  BulkRuns(BenchedCluster cluster, int socksPort, Duration sending, Consumer<String> say) {
+    this.cluster = cluster;
+    this.socksPort = socksPort;
+    this.sending = sending;
+    this.say = say;
+  }
+
+  /** Every stream count over the fallback tunnel (canary weight 0). */
+  List<Figures> fallback(List<Integer> streamCounts) throws IOException, InterruptedException {
+    cluster.applyWeight(0, Duration.ofMinutes(1));
+    List<Figures> runs = new ArrayList<>();
+    for (int streams : streamCounts) {
+      runs.add(run("fallback", "", 0, streams));
+    }
+    return runs;
+  }
+
+  /**
+   * Every stream count over the mixnet (canary weight 100) at each delay and send rate; a null rate
+   * is the example's (the CRD default). Puts the cluster's own delay and rate back afterwards.
+   */
+  List<Figures> mixnet(List<String> delays, List<Long> rates, List<Integer> streamCounts)
+      throws IOException, InterruptedException {
+    cluster.applyWeight(100, Duration.ofMinutes(1));
+    String ownDelay = cluster.spec("mixnodes", "meanDelay");
+    String ownRate = cluster.spec("routerSendRate");
+    List<Figures> runs = new ArrayList<>();
+    try {
+      for (String delay : delays) {
+        for (Long rate : rates) {
+          long inForce = cluster.applyMixing(delay, millis(delay), rate, Duration.ofMinutes(1));
+          for (int streams : streamCounts) {
+            runs.add(run("mixnet", delay, inForce, streams));
+          }
+        }
+      }
+    } finally {
+      cluster.applyMixing(
+          ownDelay,
+          millis(ownDelay),
+          ownRate == null ? null : Long.valueOf(ownRate),
+          Duration.ofMinutes(1));
+    }
+    return runs;
+  }
+
+  private Figures run(String transport, String delay, long rate, int streams)
+      throws IOException, InterruptedException {
+    Map<String, Double> before = cluster.streamOutcomes();
+    say.accept(
+        String.format(
+            Locale.ROOT,
+            "  bulk, %s%s: %d stream(s), %d s of sending",
+            transport,
+            transport.equals("mixnet") ? " at " + delay + " per hop, " + rate + " packets/s" : "",
+            streams,
+            sending.toSeconds()));
+    List<CompletableFuture<EchoStream.Transfer>> transfers = new ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      long seed = i;
+      var transfer = new CompletableFuture<EchoStream.Transfer>();
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  Socket socket = Socks5.connect(socksPort, "echo.fog", ECHO_PORT, 120_000);
+                  transfer.complete(EchoStream.run(socket, "echo.fog", sending, seed));
+                } catch (IOException | RuntimeException e) {
+                  transfer.completeExceptionally(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  transfer.completeExceptionally(e);
+                }
+              });
+      transfers.add(transfer);
+    }
+    double bytesPerSecond = 0;
+    double seconds = 0;
+    String error = "";
+    for (var transfer : transfers) {
+      try {
+        EchoStream.Transfer done = transfer.get();
+        bytesPerSecond += done.bytesPerSecond();
+        seconds = Math.max(seconds, done.seconds());
+      } catch (ExecutionException e) {
+        error = error.isEmpty() ? String.valueOf(e.getCause().getMessage()) : error;
+      }
+    }
+    String outcomes = outcomes(before, 2 * streams);
+    Figures figures =
+        new Figures(
+            transport,
+            delay,
+            rate,
+            streams,
+            error.isEmpty() ? bytesPerSecond : 0,
+            seconds,
+            outcomes,
+            error);
+    say.accept(
+        error.isEmpty()
+            ? String.format(
+                Locale.ROOT,
+                "    %.3f MB/s each way in all, %.3f per stream, byte-exact; streams ended: %s",
+                figures.megabytesPerSecond(),
+                figures.megabytesPerSecond() / streams,
+                outcomes)
+            : "    FAILED: " + error + "; streams ended: " + outcomes);
+    return figures;
+  }
+
+  /**
+   * The routers' stream outcomes since {@code before}, as "role outcome × n" phrases, once {@code
+   * ends} are counted (an entry's and an exit's per stream: they count when the close handshake is
+   * over, a little after the client read its last byte) or 30 s passed.
+   */
+  private String outcomes(Map<String, Double> before, int ends)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Map<String, Double> after = cluster.streamOutcomes();
+    while (counted(before, after) < ends && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      after = cluster.streamOutcomes();
+    }
+    StringBuilder out = new StringBuilder();
+    after.forEach(
+        (key, n) -> {
+          long delta = Math.round(n - before.getOrDefault(key, 0.0));
+          if (delta > 0) {
+            out.append(out.isEmpty() ? "" : ", ").append(key).append(" × ").append(delta);
+          }
+        });
+    long missing = ends - counted(before, after);
+    if (missing > 0) {
+      out.append(out.isEmpty() ? "" : ", ").append(missing).append(" not counted within 30 s");
+    }
+    return out.toString();
+  }
+
+  private static long counted(Map<String, Double> before, Map<String, Double> after) {
+    return Math.round(
+        after.entrySet().stream()
+            .mapToDouble(e -> e.getValue() - before.getOrDefault(e.getKey(), 0.0))
+            .sum());
+  }
+
+  /** A duration as the CRD writes it ({@code 50ms}, {@code 1s}) in milliseconds. */
+  static long millis(String duration) {
+    if (duration.endsWith("ms")) {
+      return Long.parseLong(duration.substring(0, duration.length() - 2));
+    }
+    if (duration.endsWith("s")) {
+      return 1000 * Long.parseLong(duration.substring(0, duration.length() - 1));
+    }
+    throw new IllegalArgumentException("not a duration like 50ms or 1s: " + duration);
+  }
+}
