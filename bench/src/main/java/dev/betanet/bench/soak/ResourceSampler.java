@@ -38,11 +38,17 @@ final class ResourceSampler {
   private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<HeapSample> heaps = new ConcurrentLinkedQueue<>();
   private final LiveHeap liveHeap = new LiveHeap();
+  private final HeapGrowth growth;
 
-  ResourceSampler(LocalSystem system, List<String> namespaces, LongSupplier clockMillis) {
+  /**
+   * @param warmupMillis live-heap histograms before this are not kept for {@link #heapGrowth}
+   */
+  ResourceSampler(
+      LocalSystem system, List<String> namespaces, LongSupplier clockMillis, long warmupMillis) {
     this.system = system;
     this.namespaces = namespaces;
     this.clockMillis = clockMillis;
+    this.growth = new HeapGrowth(warmupMillis);
   }
 
   /** One reading of every process now; a process that ends while it is read is skipped. */
@@ -60,7 +66,13 @@ final class ResourceSampler {
         continue; // ended meanwhile
       }
       heaps.add(new HeapSample(now, p.getKey(), p.getValue(), reading.get().totalMiB()));
+      growth.record(p.getKey(), p.getValue(), now, reading.get());
     }
+  }
+
+  /** What grew in the live heaps since warm-up, by class (see {@link HeapGrowth}). */
+  HeapGrowth heapGrowth() {
+    return growth;
   }
 
   /** This JVM and every pod's live container process, by name and pid. */

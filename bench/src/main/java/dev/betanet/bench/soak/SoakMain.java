@@ -158,7 +158,8 @@ public final class SoakMain {
             a.flows,
             warmup / 60_000.0));
 
-    var sampler = new ResourceSampler(system, List.of(NAMESPACE, OPERATOR_NAMESPACE), clock);
+    var sampler =
+        new ResourceSampler(system, List.of(NAMESPACE, OPERATOR_NAMESPACE), clock, warmup);
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
     SoakLoad load = new SoakLoad(proxyPort, "echo.fog", clock);
     sampler.sampleAll();
@@ -218,15 +219,16 @@ public final class SoakMain {
     SoakPlot.write(plot, samples, outcomes, events, stopped);
     String report =
         SoakReport.markdown(
-            setup(a, began, loadAverage, system),
-            verdict,
-            outcomes,
-            events,
-            flatness,
-            BOUNDS,
-            warmup,
-            traces,
-            plot.getFileName().toString());
+                setup(a, began, loadAverage, system),
+                verdict,
+                outcomes,
+                events,
+                flatness,
+                BOUNDS,
+                warmup,
+                traces,
+                plot.getFileName().toString())
+            + sampler.heapGrowth().markdown(List.of(ResourceSampler.SELF, WITNESS), 8);
     System.out.println();
     System.out.println(report);
     if (!a.report.equals("-")) {
