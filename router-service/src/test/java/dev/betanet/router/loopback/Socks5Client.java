@@ -1,13 +1,12 @@
 package dev.betanet.router.loopback;
 
+import dev.betanet.protocol.socks.Socks5Connect;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
-/** A SOCKS5 client written from RFC 1928 (no authentication, CONNECT, domain name). */
+/** A SOCKS5 client on the loopback address ({@link Socks5Connect}), keeping the reply code. */
 final class Socks5Client {
 
   private Socks5Client() {}
@@ -29,34 +28,18 @@ final class Socks5Client {
     socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort));
     socket.setSoTimeout(180_000); // a loaded machine: the bound is the test, not this
     socket.setTcpNoDelay(true);
-    OutputStream out = socket.getOutputStream();
-    DataInputStream in = new DataInputStream(socket.getInputStream());
-    out.write(new byte[] {5, 1, 0});
-    byte[] method = new byte[2];
-    in.readFully(method);
-    if (method[0] != 5 || method[1] != 0) {
-      throw new IOException("no acceptable method: " + method[1]);
-    }
-    byte[] name = host.getBytes(StandardCharsets.US_ASCII);
-    byte[] request = new byte[7 + name.length];
-    request[0] = 5;
-    request[1] = 1;
-    request[3] = 3;
-    request[4] = (byte) name.length;
-    System.arraycopy(name, 0, request, 5, name.length);
-    request[5 + name.length] = (byte) (port >>> 8);
-    request[6 + name.length] = (byte) port;
-    out.write(request);
-    return reply(socket, in);
+    return closedUnlessSucceeded(socket, Socks5Connect.connect(socket, host, port));
   }
 
   /** Reads a reply (10 bytes, IPv4 bound address); closes the socket unless it succeeded. */
   static Connected reply(Socket socket, DataInputStream in) throws IOException {
-    byte[] reply = new byte[10];
-    in.readFully(reply);
-    if (reply[1] != 0) {
+    return closedUnlessSucceeded(socket, Socks5Connect.reply(in));
+  }
+
+  private static Connected closedUnlessSucceeded(Socket socket, int reply) throws IOException {
+    if (reply != Socks5Connect.SUCCEEDED) {
       socket.close();
     }
-    return new Connected(reply[1] & 0xFF, socket);
+    return new Connected(reply, socket);
   }
 }
