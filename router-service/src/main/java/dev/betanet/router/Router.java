@@ -195,6 +195,7 @@ public final class Router {
                 settings.bodies().maxBodyBytes(),
                 settings.backendTimeout().toMillis()),
             this::sendReply,
+            sendQueue::drainMillis,
             state::get,
             settings.streams(),
             metrics,

@@ -29,6 +29,7 @@ final class EntryStream implements Carrier {
   private final MixnetStreams.Packets packets;
   private final SurbSupply supply;
   private final LongSupplier clock;
+  private final LongSupplier departureBound;
   StreamEndpoint endpoint;
   long timer = -1;
   long lastHeard;
@@ -41,7 +42,8 @@ final class EntryStream implements Carrier {
       int surbBytes,
       MixnetStreams.Packets packets,
       SurbSupply supply,
-      LongSupplier clock) {
+      LongSupplier clock,
+      LongSupplier departureBound) {
     this.id = id;
     this.host = host;
     this.context = context;
@@ -50,6 +52,7 @@ final class EntryStream implements Carrier {
     this.packets = packets;
     this.supply = supply;
     this.clock = clock;
+    this.departureBound = departureBound;
     this.lastHeard = clock.getAsLong();
   }
 
@@ -65,6 +68,11 @@ final class EntryStream implements Carrier {
   @Override
   public boolean canSendControl() {
     return true;
+  }
+
+  @Override
+  public long departureBoundMillis() {
+    return departureBound.getAsLong();
   }
 
   @Override

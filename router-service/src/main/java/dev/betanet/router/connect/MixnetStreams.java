@@ -130,7 +130,8 @@ public final class MixnetStreams {
             surbBytes,
             this::sendPacket,
             new SurbSupply(8, maxSurbs, System.currentTimeMillis()),
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            outlet::drainMillis);
     stream.endpoint =
         new StreamEndpoint(
             settings,

@@ -23,4 +23,13 @@ public interface Carrier {
 
   /** The endpoint's periodic tick (the entry tops up the exit's SURBs here). */
   default void tick() {}
+
+  /**
+   * A bound on how long a frame emitted now waits in this router's send queue before it leaves (0
+   * when it leaves at once): a segment's retransmission timer starts after it, so a segment that is
+   * only queued behind others is not taken for lost.
+   */
+  default long departureBoundMillis() {
+    return 0;
+  }
 }

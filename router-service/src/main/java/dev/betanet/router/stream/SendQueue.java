@@ -24,6 +24,7 @@ final class SendQueue {
     final byte[] payload;
     long firstSentAt;
     long lastSentAt;
+    long leavesWithinMillis;
     int transmissions;
 
     Segment(int seq, int type, byte[] payload) {

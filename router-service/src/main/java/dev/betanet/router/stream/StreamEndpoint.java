@@ -310,7 +310,7 @@ public final class StreamEndpoint {
 
   private long timeout(SendQueue.Segment s) {
     long backoff = 1L << Math.min(6, Math.max(0, s.transmissions - 1));
-    return Math.min(rtt.maxRtoMillis(), rtt.rtoMillis() * backoff);
+    return Math.min(rtt.maxRtoMillis(), rtt.rtoMillis() * backoff) + s.leavesWithinMillis;
   }
 
   private void probeIfStuck(long now) {
@@ -329,6 +329,7 @@ public final class StreamEndpoint {
     }
     s.transmissions++;
     s.lastSentAt = now;
+    s.leavesWithinMillis = carrier.departureBoundMillis();
     List<int[]> sacks = sacks();
     int fit = (room - StreamFrame.headerBytes(0) - s.payload.length) / StreamFrame.SACK_BYTES;
     if (sacks.size() > fit) {

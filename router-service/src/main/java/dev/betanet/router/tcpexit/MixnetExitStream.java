@@ -34,6 +34,7 @@ final class MixnetExitStream extends ExitStream {
   private final LongSupplier clock;
   private final Consumer<OutgoingPacket> sender;
   private final Runnable surbDropped;
+  private final LongSupplier departureBound;
   private final ArrayDeque<Held> surbs = new ArrayDeque<>();
   private PacketGeometry geometry;
   private int replyFrameBytes;
@@ -45,12 +46,19 @@ final class MixnetExitStream extends ExitStream {
       int maxSurbs,
       LongSupplier clock,
       Consumer<OutgoingPacket> sender,
-      Runnable surbDropped) {
+      Runnable surbDropped,
+      LongSupplier departureBound) {
     super(id, context, Transport.MIXNET);
     this.maxSurbs = maxSurbs;
     this.clock = clock;
     this.sender = sender;
     this.surbDropped = surbDropped;
+    this.departureBound = departureBound;
+  }
+
+  @Override
+  public long departureBoundMillis() {
+    return departureBound.getAsLong();
   }
 
   /** SURBs (and the mark) that arrived with a packet; beyond the bound they are dropped. */

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -46,6 +47,7 @@ public final class StreamExit implements TunnelStreams.Exit {
   private final TcpBackends backends;
   private final HttpStreamBackends http;
   private final Consumer<OutgoingPacket> sender;
+  private final LongSupplier departureBound;
   private final Supplier<RouterState> state;
   private final StreamSettings settings;
   private final RouterMetrics routerMetrics;
@@ -62,6 +64,7 @@ public final class StreamExit implements TunnelStreams.Exit {
       TcpBackends backends,
       HttpStreamBackends http,
       Consumer<OutgoingPacket> sender,
+      LongSupplier departureBound,
       Supplier<RouterState> state,
       StreamSettings settings,
       RouterMetrics routerMetrics,
@@ -70,6 +73,7 @@ public final class StreamExit implements TunnelStreams.Exit {
     this.backends = backends;
     this.http = http;
     this.sender = sender;
+    this.departureBound = departureBound;
     this.state = state;
     this.settings = settings;
     this.routerMetrics = routerMetrics;
@@ -114,7 +118,8 @@ public final class StreamExit implements TunnelStreams.Exit {
                       2 * settings.maxWindowSegments() + 16,
                       System::currentTimeMillis,
                       sender,
-                      () -> routerMetrics.refused("stream_surbs_dropped")));
+                      () -> routerMetrics.refused("stream_surbs_dropped"),
+                      departureBound));
       if (stream == null) {
         return;
       }
