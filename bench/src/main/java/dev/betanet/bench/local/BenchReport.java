@@ -121,19 +121,20 @@ final class BenchReport {
             read, then checked byte for byte; a writer stays about 2 s of its echo's rate ahead. \
             *MB/s each way* is what came back while the writers were sending, every stream summed \
             (both directions are busy at once); *time* runs to the slowest stream's last echoed \
-            byte; *streams ended* is how the routers counted them. The send rate is \
+            byte; *sent again* counts the stream segments the routers retransmitted (a timeout, \
+            each halving that stream's window); *streams ended* is how the routers counted them. The send rate is \
             the routers' Poisson send queue's (every packet a router sends, data, SURB or cover, \
             takes a slot), so it bounds what the mixnet can carry.
 
-            | transport | mean per-hop delay | router send rate, packets/s | streams | MB/s each way, all streams | per stream | time s | byte-exact | streams ended |
-            |---|---|---|---|---|---|---|---|---|
+            | transport | mean per-hop delay | router send rate, packets/s | streams | MB/s each way, all streams | per stream | time s | sent again | byte-exact | streams ended |
+            |---|---|---|---|---|---|---|---|---|---|
             """);
     for (BulkRuns.Figures f : bulk) {
       boolean failed = !f.error().isEmpty();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %d | %s | %s | %.1f | %s | %s |%n",
+              "| %s | %s | %s | %d | %s | %s | %.1f | %d | %s | %s |%n",
               f.transport(),
               f.meanDelay().isEmpty() ? "–" : f.meanDelay(),
               f.sendRate() == 0 ? "– (not paced)" : String.valueOf(f.sendRate()),
@@ -143,6 +144,7 @@ final class BenchReport {
                   ? "–"
                   : String.format(Locale.ROOT, "%.3f", f.megabytesPerSecond() / f.streams()),
               f.seconds(),
+              f.retransmissions(),
               failed ? "**no**: " + f.error() : "yes",
               f.outcomes()));
     }

@@ -72,30 +72,26 @@ final class BenchedCluster {
 
   /** The pod's Prometheus text from its management port. */
   String metrics(Pod pod) throws IOException, InterruptedException {
+    return get(pod, "/q/metrics");
+  }
+
+  /** The body of a GET of {@code path} on the pod's management port; fails unless it is a 200. */
+  private String get(Pod pod, String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":9000/q/metrics"))
+            HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":9000" + path))
                 .timeout(Duration.ofSeconds(10))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException(pod.name() + " /q/metrics answered " + response.statusCode());
+      throw new IOException(pod.name() + " " + path + " answered " + response.statusCode());
     }
     return response.body();
   }
 
   /** The router's {@code /api/v1/status} document from its management port. */
   JsonNode routerStatus(Pod router) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://" + router.ip() + ":9000/api/v1/status"))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(router.name() + " /api/v1/status answered " + response.statusCode());
-    }
-    return JSON.readTree(response.body());
+    return JSON.readTree(get(router, "/api/v1/status"));
   }
 
   /**
@@ -264,6 +260,15 @@ final class BenchedCluster {
       }
     }
     return outcomes;
+  }
+
+  /** Stream segments the routers sent again so far, every role summed. */
+  double streamRetransmissions() throws IOException, InterruptedException {
+    double sent = 0;
+    for (Pod router : pods().stream().filter(p -> ROUTER.equals(p.component())).toList()) {
+      sent += parse(metrics(router)).sum(MetricNames.ROUTER_STREAM_RETRANSMISSIONS.prometheus());
+    }
+    return sent;
   }
 
   /** Every mixnode pod's packets so far, by the {@code result} label, by pod name. */

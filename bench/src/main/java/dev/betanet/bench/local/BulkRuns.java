@@ -33,6 +33,7 @@ final class BulkRuns {
    * @param bytesPerSecond bytes each way per second while the writers were sending, every stream
    *     summed (0 when a stream failed)
    * @param seconds from the first byte to the slowest stream's last echoed byte
+   * @param retransmissions stream segments the routers sent again during the run
    * @param outcomes how the routers counted the run's streams ended ({@code
    *     betanet_router_streams_total} by role and outcome, this run's only)
    * @param error the first stream's failure, empty when every stream was byte-exact
@@ -44,6 +45,7 @@ final class BulkRuns {
       int streams,
       double bytesPerSecond,
       double seconds,
+      long retransmissions,
       String outcomes,
       String error) {
 
@@ -106,6 +108,7 @@ final class BulkRuns {
   private Figures run(String transport, String delay, long rate, int streams)
       throws IOException, InterruptedException {
     Map<String, Double> before = cluster.streamOutcomes();
+    double retransmittedBefore = cluster.streamRetransmissions();
     say.accept(
         String.format(
             Locale.ROOT,
@@ -146,6 +149,7 @@ final class BulkRuns {
       }
     }
     String outcomes = outcomes(before, 2 * streams);
+    long retransmissions = Math.round(cluster.streamRetransmissions() - retransmittedBefore);
     Figures figures =
         new Figures(
             transport,
@@ -154,15 +158,18 @@ final class BulkRuns {
             streams,
             error.isEmpty() ? bytesPerSecond : 0,
             seconds,
+            retransmissions,
             outcomes,
             error);
     say.accept(
         error.isEmpty()
             ? String.format(
                 Locale.ROOT,
-                "    %.3f MB/s each way in all, %.3f per stream, byte-exact; streams ended: %s",
+                "    %.3f MB/s each way in all, %.3f per stream, byte-exact; %d segments sent"
+                    + " again; streams ended: %s",
                 figures.megabytesPerSecond(),
                 figures.megabytesPerSecond() / streams,
+                retransmissions,
                 outcomes)
             : "    FAILED: " + error + "; streams ended: " + outcomes);
     return figures;
