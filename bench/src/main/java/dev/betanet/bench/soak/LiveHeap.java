@@ -34,17 +34,32 @@ final class LiveHeap {
 
   private final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 
-  /**
-   * Empty when the process is gone or does not answer within 60 s. The output goes through a file,
-   * not a pipe: the histogram is written while the target is at a safepoint, and when the target is
-   * this JVM (the soak reads itself) a pipe that this JVM must drain would fill and stall both.
-   */
+  /** Empty when the process is gone or does not answer within 60 s (see {@link #jcmd}). */
   Optional<Reading> read(long pid) {
+    return jcmd(pid, "GC.class_histogram").flatMap(LiveHeap::parse);
+  }
+
+  /**
+   * The address range the process's Java heap occupies, {@code [low, high)}: its resident pages are
+   * heap, whatever the collector has touched so far. Empty when the process is gone or does not
+   * answer.
+   */
+  Optional<long[]> heapRange(long pid) {
+    return jcmd(pid, "GC.heap_info").flatMap(LiveHeap::parseRange);
+  }
+
+  /**
+   * The output of {@code jcmd <pid> <command>}; empty when the process is gone or does not answer
+   * within 60 s. The output goes through a file, not a pipe: a histogram is written while the
+   * target is at a safepoint, and when the target is this JVM (the soak reads itself) a pipe that
+   * this JVM must drain would fill and stall both.
+   */
+  private Optional<String> jcmd(long pid, String command) {
     Path out = null;
     try {
-      out = Files.createTempFile("live-heap-" + pid + "-", ".txt");
+      out = Files.createTempFile("jcmd-" + pid + "-", ".txt");
       Process p =
-          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
               .redirectErrorStream(true)
               .redirectOutput(out.toFile())
               .start();
@@ -54,7 +69,7 @@ final class LiveHeap {
         return Optional.empty();
       }
       return p.exitValue() == 0
-          ? parse(Files.readString(out, StandardCharsets.UTF_8))
+          ? Optional.of(Files.readString(out, StandardCharsets.UTF_8))
           : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
@@ -70,6 +85,60 @@ final class LiveHeap {
         }
       }
     }
+  }
+
+  private static final Pattern ADDRESS = Pattern.compile("0x([0-9a-fA-F]+)");
+
+  /**
+   * The lowest and highest address in a {@code GC.heap_info} answer: every collector prints its
+   * spaces' bounds as {@code [0x…, 0x…, 0x…)}.
+   */
+  static Optional<long[]> parseRange(String heapInfo) {
+    long low = Long.MAX_VALUE;
+    long high = Long.MIN_VALUE;
+    for (String line : heapInfo.split("\n")) {
+      int open = line.indexOf('[');
+      if (open < 0) {
+        continue;
+      }
+      Matcher m = ADDRESS.matcher(line.substring(open));
+      while (m.find()) {
+        long address = Long.parseUnsignedLong(m.group(1), 16);
+        low = Math.min(low, address);
+        high = Math.max(high, address);
+      }
+    }
+    return low < high ? Optional.of(new long[] {low, high}) : Optional.empty();
+  }
+
+  /**
+   * The resident KiB of the mappings in {@code smaps} (the text of {@code /proc/<pid>/smaps}) that
+   * lie inside {@code [low, high)}.
+   */
+  static long residentKiBWithin(String smaps, long low, long high) {
+    long kib = 0;
+    boolean inside = false;
+    for (String line : smaps.split("\n")) {
+      int dash = line.indexOf('-');
+      int space = line.indexOf(' ');
+      if (dash > 0 && space > dash && isHex(line, 0, dash)) {
+        long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+        long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+        inside = start >= low && end <= high;
+      } else if (inside && line.startsWith("Rss:")) {
+        kib += Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+      }
+    }
+    return kib;
+  }
+
+  private static boolean isHex(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (Character.digit(s.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return to > from;
   }
 
   /** The histogram's rows and its Total line; empty when there is no Total line. */

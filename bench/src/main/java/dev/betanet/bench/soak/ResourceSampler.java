@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 
@@ -27,7 +28,31 @@ final class ResourceSampler {
   static final String SELF = "api+runtime";
 
   /** One reading of one process. */
-  record Sample(long atMillis, String process, long pid, double rssMiB, int fds, int threads) {}
+  /**
+   * One reading of one process.
+   *
+   * @param heapResidentMiB the part of {@code rssMiB} that is Java heap (NaN until the heap's
+   *     address range is known): the heap's pages become resident as the collector first uses them,
+   *     up to its maximum, which is growth but not a leak
+   */
+  record Sample(
+      long atMillis,
+      String process,
+      long pid,
+      double rssMiB,
+      int fds,
+      int threads,
+      double heapResidentMiB) {
+
+    Sample(long atMillis, String process, long pid, double rssMiB, int fds, int threads) {
+      this(atMillis, process, pid, rssMiB, fds, threads, Double.NaN);
+    }
+
+    /** Resident memory outside the Java heap, NaN when the heap's share is not known. */
+    double outsideHeapMiB() {
+      return rssMiB - heapResidentMiB;
+    }
+  }
 
   /** One reading of one process's live heap. */
   record HeapSample(long atMillis, String process, long pid, double liveMiB) {}
@@ -39,6 +64,7 @@ final class ResourceSampler {
   private final ConcurrentLinkedQueue<HeapSample> heaps = new ConcurrentLinkedQueue<>();
   private final LiveHeap liveHeap = new LiveHeap();
   private final HeapGrowth growth;
+  private final Map<Long, long[]> heapRanges = new ConcurrentHashMap<>();
 
   /**
    * @param warmupMillis live-heap histograms before this are not kept for {@link #heapGrowth}
@@ -67,6 +93,9 @@ final class ResourceSampler {
       }
       heaps.add(new HeapSample(now, p.getKey(), p.getValue(), reading.get().totalMiB()));
       growth.record(p.getKey(), p.getValue(), now, reading.get());
+      if (!heapRanges.containsKey(p.getValue())) {
+        liveHeap.heapRange(p.getValue()).ifPresent(r -> heapRanges.put(p.getValue(), r));
+      }
     }
   }
 
@@ -110,8 +139,14 @@ final class ResourceSampler {
       try (var listing = Files.list(proc.resolve("fd"))) {
         fds = (int) listing.count();
       }
+      double heap = Double.NaN;
+      long[] range = heapRanges.get(pid);
+      if (range != null) {
+        String smaps = Files.readString(proc.resolve("smaps"));
+        heap = LiveHeap.residentKiBWithin(smaps, range[0], range[1]) / 1024.0;
+      }
       if (!Double.isNaN(rss) && threads >= 0) {
-        samples.add(new Sample(now, process, pid, rss, fds, threads));
+        samples.add(new Sample(now, process, pid, rss, fds, threads, heap));
       }
     } catch (IOException | RuntimeException e) {
       // the process ended between listing and reading: its next incarnation is read next time

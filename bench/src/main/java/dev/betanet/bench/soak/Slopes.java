@@ -15,6 +15,12 @@ import java.util.function.ToDoubleFunction;
  * live-heap readings is not flat: a figure that is missing proves nothing. An incarnation whose
  * samples after warm-up span less than {@code minSpanMillis} is listed but not judged (a mixnode
  * killed after a minute says nothing about a leak).
+ *
+ * <p>Resident memory is judged outside the Java heap when the heap's share is known for every
+ * sample after warm-up: the heap's pages become resident as the collector first uses them, up to
+ * the heap's maximum (the images do not pre-touch it), which is growth but not a leak, and a leak
+ * in the heap shows in the live heap. What is left, outside the heap, is where a native leak
+ * (direct buffers, threads, metaspace) grows.
  */
 final class Slopes {
 
@@ -40,11 +46,50 @@ final class Slopes {
       int fdsMax,
       int threadsMax,
       double liveHeapMiBPerMinute,
-      double liveHeapMaxMiB) {
+      double liveHeapMaxMiB,
+      double outsideHeapMiBPerMinute) {
+
+    Flatness(
+        String process,
+        long pid,
+        long firstMillis,
+        long lastMillis,
+        int samples,
+        boolean judged,
+        double rssMiBPerMinute,
+        double fdsPerMinute,
+        double threadsPerMinute,
+        double rssMaxMiB,
+        int fdsMax,
+        int threadsMax,
+        double liveHeapMiBPerMinute,
+        double liveHeapMaxMiB) {
+      this(
+          process,
+          pid,
+          firstMillis,
+          lastMillis,
+          samples,
+          judged,
+          rssMiBPerMinute,
+          fdsPerMinute,
+          threadsPerMinute,
+          rssMaxMiB,
+          fdsMax,
+          threadsMax,
+          liveHeapMiBPerMinute,
+          liveHeapMaxMiB,
+          Double.NaN);
+    }
+
+    /** The resident-memory slope judged: outside the heap when known, else all of it. */
+    double judgedRssMiBPerMinute() {
+      return Double.isNaN(outsideHeapMiBPerMinute) ? rssMiBPerMinute : outsideHeapMiBPerMinute;
+    }
 
     boolean within(Bounds bounds) {
       return !judged
-          || (rssMiBPerMinute <= bounds.rssMiBPerMinute()
+          || (judgedRssMiBPerMinute() <= bounds.rssMiBPerMinute()
               && liveHeapMiBPerMinute <= bounds.liveHeapMiBPerMinute() // false when NaN
               && fdsPerMinute <= bounds.fdsPerMinute()
               && threadsPerMinute <= bounds.threadsPerMinute());
@@ -88,7 +133,10 @@ final class Slopes {
               run.stream().mapToInt(Sample::fds).max().orElse(0),
               run.stream().mapToInt(Sample::threads).max().orElse(0),
               judged && warmHeap.size() >= 3 ? heapPerMinute(warmHeap) : Double.NaN,
-              heap.stream().mapToDouble(HeapSample::liveMiB).max().orElse(Double.NaN)));
+              heap.stream().mapToDouble(HeapSample::liveMiB).max().orElse(Double.NaN),
+              judged && warm.stream().noneMatch(s -> Double.isNaN(s.heapResidentMiB()))
+                  ? perMinute(warm, Sample::outsideHeapMiB)
+                  : Double.NaN));
     }
     return result;
   }

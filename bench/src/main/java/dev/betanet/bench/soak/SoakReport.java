@@ -103,18 +103,23 @@ final class SoakReport {
             "Flatness: least-squares slope per minute of each process incarnation's samples (every"
                 + " 5 s; the live heap, reachable bytes after a full collection, every minute)"
                 + " after a %.0f-minute warm-up (from the soak's start, or from a restarted"
-                + " process's start); bounds: RSS ≤ %.1f MiB/min, live heap ≤ %.2f MiB/min, file"
-                + " descriptors ≤ %.1f/min, threads ≤ %.2f/min. Incarnations that lived too short"
-                + " after warm-up are counted, not judged.%n%n",
+                + " process's start); bounds: RSS outside the Java heap ≤ %.1f MiB/min (all of the"
+                + " RSS where the heap's share is not known), live heap ≤ %.2f MiB/min, file"
+                + " descriptors ≤ %.1f/min, threads ≤ %.2f/min. The heap's resident pages (from"
+                + " /proc/<pid>/smaps within the heap's address range) grow as the collector first"
+                + " uses them, up to the heap's maximum: growth, not a leak, and a heap leak shows"
+                + " in the live heap. Incarnations that lived too short after warm-up are counted,"
+                + " not judged.%n%n",
             warmupMillis / 60_000.0,
             bounds.rssMiBPerMinute(),
             bounds.liveHeapMiBPerMinute(),
             bounds.fdsPerMinute(),
             bounds.threadsPerMinute()));
     md.append(
-        "| process | incarnations (not judged) | RSS max MiB | RSS MiB/min | live heap max MiB"
-            + " | live heap MiB/min | fds max | fds/min | threads max | threads/min |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| process | incarnations (not judged) | RSS max MiB | RSS MiB/min | RSS outside the heap"
+            + " MiB/min | live heap max MiB | live heap MiB/min | fds max | fds/min | threads max"
+            + " | threads/min |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     Map<String, List<Slopes.Flatness>> byProcess =
         flatness.stream()
             .collect(
@@ -126,12 +131,13 @@ final class SoakReport {
           md.append(
               String.format(
                   Locale.ROOT,
-                  "| %s | %d (%d) | %.0f | %s | %s | %s | %d | %s | %d | %s |%n",
+                  "| %s | %d (%d) | %.0f | %s | %s | %s | %s | %d | %s | %d | %s |%n",
                   process,
                   runs.size(),
                   unjudged,
                   runs.stream().mapToDouble(Slopes.Flatness::rssMaxMiB).max().orElse(0),
                   slopes(judged, Slopes.Flatness::rssMiBPerMinute),
+                  slopes(judged, Slopes.Flatness::outsideHeapMiBPerMinute),
                   runs.stream()
                       .mapToDouble(Slopes.Flatness::liveHeapMaxMiB)
                       .filter(v -> !Double.isNaN(v))

@@ -67,4 +67,32 @@ class LiveHeapTest {
     assertThat(LiveHeap.parse("12345:\ncom.sun.tools.attach.AttachNotSupportedException"))
         .isEmpty();
   }
+
+  @Test
+  void theHeapsRangeComesFromItsSpacesAndItsResidentPagesFromSmaps() {
+    String serial =
+        """
+        DefNew     total 59008K, used 44606K [0x00000000f4000000, 0x00000000f8000000, 0x00000000f8000000)
+         eden space 52480K,  72% used [0x00000000f4000000, 0x00000000f652f9e8, 0x00000000f7340000)
+        Tenured    total 131072K, used 32586K [0x00000000f8000000, 0x0000000100000000, 0x0000000100000000)
+        Metaspace       used 40000K, committed 40512K, reserved 1114112K
+        """;
+    long[] range = LiveHeap.parseRange(serial).orElseThrow();
+    assertThat(range).containsExactly(0xf4000000L, 0x100000000L);
+    assertThat(LiveHeap.parseRange("Metaspace used 1K")).isEmpty();
+
+    String smaps =
+        """
+        00400000-00401000 r-xp 00000000 08:01 42   /usr/lib/jvm/bin/java
+        Rss:                   4 kB
+        f4000000-f8000000 rw-p 00000000 00:00 0
+        Size:              65536 kB
+        Rss:               20480 kB
+        f8000000-100000000 rw-p 00000000 00:00 0
+        Rss:                1024 kB
+        7f0000000000-7f0000100000 rw-p 00000000 00:00 0
+        Rss:                 512 kB
+        """;
+    assertThat(LiveHeap.residentKiBWithin(smaps, range[0], range[1])).isEqualTo(21_504);
+  }
 }

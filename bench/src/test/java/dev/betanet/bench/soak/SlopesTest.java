@@ -115,4 +115,27 @@ class SlopesTest {
     }
     return heaps;
   }
+
+  @Test
+  void residentMemoryIsJudgedOutsideTheHeapWhoseFirstTouchIsNotALeak() {
+    List<Sample> touching = new ArrayList<>();
+    List<Sample> leaking = new ArrayList<>();
+    for (long t = 0; t <= 20 * MINUTE; t += 5_000) {
+      double heapTouched = 60 + 2.0 * t / MINUTE; // the collector reaching new heap pages
+      touching.add(new Sample(t, "mix", 1, 150 + heapTouched, 90, 30, heapTouched));
+      leaking.add(new Sample(t, "mix", 2, 150 + 2.0 * t / MINUTE, 90, 30, 60));
+    }
+    List<HeapSample> heaps = new ArrayList<>();
+    heaps.addAll(flatHeap("mix", 1, 0));
+    heaps.addAll(flatHeap("mix", 2, 0));
+
+    List<Slopes.Flatness> touched = Slopes.of(touching, heaps, 5 * MINUTE, 7 * MINUTE);
+    List<Slopes.Flatness> leaked = Slopes.of(leaking, heaps, 5 * MINUTE, 7 * MINUTE);
+
+    assertThat(touched.getFirst().rssMiBPerMinute()).isCloseTo(2.0, within(1e-6));
+    assertThat(touched.getFirst().outsideHeapMiBPerMinute()).isCloseTo(0.0, within(1e-6));
+    assertThat(touched.getFirst().within(BOUNDS)).isTrue();
+    assertThat(leaked.getFirst().outsideHeapMiBPerMinute()).isCloseTo(2.0, within(1e-6));
+    assertThat(leaked.getFirst().within(BOUNDS)).isFalse();
+  }
 }
