@@ -49,39 +49,6 @@ final class Slopes {
       double liveHeapMaxMiB,
       double outsideHeapMiBPerMinute) {
 
-    Flatness(
-        String process,
-        long pid,
-        long firstMillis,
-        long lastMillis,
-        int samples,
-        boolean judged,
-        double rssMiBPerMinute,
-        double fdsPerMinute,
-        double threadsPerMinute,
-        double rssMaxMiB,
-        int fdsMax,
-        int threadsMax,
-        double liveHeapMiBPerMinute,
-        double liveHeapMaxMiB) {
-      this(
-          process,
-          pid,
-          firstMillis,
-          lastMillis,
-          samples,
-          judged,
-          rssMiBPerMinute,
-          fdsPerMinute,
-          threadsPerMinute,
-          rssMaxMiB,
-          fdsMax,
-          threadsMax,
-          liveHeapMiBPerMinute,
-          liveHeapMaxMiB,
-          Double.NaN);
-    }
-
     /** The resident-memory slope judged: outside the heap when known, else all of it. */
     double judgedRssMiBPerMinute() {
       return Double.isNaN(outsideHeapMiBPerMinute) ? rssMiBPerMinute : outsideHeapMiBPerMinute;

@@ -60,6 +60,7 @@ class SoakReportTest {
                 96,
                 32,
                 Double.NaN,
+                Double.NaN,
                 Double.NaN));
     List<LogScan.Traces> traces =
         List.of(new LogScan.Traces("default_demo-mix-0-0-0/mixnode.log", 0, List.of(), 2));

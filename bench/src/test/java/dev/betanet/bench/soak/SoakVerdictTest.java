@@ -75,7 +75,8 @@ class SoakVerdictTest {
   void aGrowingProcessAWitnessNotJudgedAndAStackTraceFail() {
     flatness.set(
         0,
-        new Slopes.Flatness("api+runtime", 1, 0, END, 36, true, 3.4, 0, 0, 400, 180, 60, 0.1, 90));
+        new Slopes.Flatness(
+            "api+runtime", 1, 0, END, 36, true, 3.4, 0, 0, 400, 180, 60, 0.1, 90, Double.NaN));
     flatness.set(
         1,
         new Slopes.Flatness(
@@ -92,7 +93,8 @@ class SoakVerdictTest {
             96,
             32,
             Double.NaN,
-            50));
+            50,
+            Double.NaN));
     traces.add(
         new LogScan.Traces("default_demo-mix-1-1-0/mixnode.log", 7, List.of("ERROR ..."), 0));
 
@@ -109,11 +111,26 @@ class SoakVerdictTest {
   void aGrowingLiveHeapOrOneNotMeasuredFailsThoughRssIsFlat() {
     flatness.set(
         0,
-        new Slopes.Flatness("api+runtime", 1, 0, END, 36, true, 0.1, 0, 0, 400, 180, 60, 0.8, 90));
+        new Slopes.Flatness(
+            "api+runtime", 1, 0, END, 36, true, 0.1, 0, 0, 400, 180, 60, 0.8, 90, Double.NaN));
     flatness.set(
         1,
         new Slopes.Flatness(
-            "demo-mix-1-0-0", 2, 0, END, 36, true, 0.1, 0, 0, 230, 96, 32, Double.NaN, 50));
+            "demo-mix-1-0-0",
+            2,
+            0,
+            END,
+            36,
+            true,
+            0.1,
+            0,
+            0,
+            230,
+            96,
+            32,
+            Double.NaN,
+            50,
+            Double.NaN));
 
     SoakVerdict verdict = verdict();
 
@@ -144,6 +161,7 @@ class SoakVerdictTest {
   }
 
   private static Slopes.Flatness flat(String process, long pid) {
-    return new Slopes.Flatness(process, pid, 0, END, 36, true, 0.1, 0, 0, 200, 90, 30, 0.1, 60);
+    return new Slopes.Flatness(
+        process, pid, 0, END, 36, true, 0.1, 0, 0, 200, 90, 30, 0.1, 60, Double.NaN);
   }
 }
