@@ -23,7 +23,11 @@ final class BenchReport {
 
   private BenchReport() {}
 
-  static String markdown(String setup, List<RunFigures> runs, List<BulkRuns.Figures> bulk) {
+  /**
+   * @param posts the large POSTs' figures, null when none were made
+   */
+  static String markdown(
+      String setup, List<RunFigures> runs, List<BulkRuns.Figures> bulk, LargePosts.Figures posts) {
     List<RunFigures> sorted =
         runs.stream()
             .sorted(Comparator.comparingInt(RunFigures::flows).thenComparing(RunFigures::transport))
@@ -103,6 +107,11 @@ final class BenchReport {
             count(busiest.mixnodePacketsPerCpuSecond())));
     if (!bulk.isEmpty()) {
       md.append(bulk(bulk));
+    }
+    if (posts != null) {
+      md.append("\n**Large POST** at canary weight 100, the cluster's own delay and send rate: ")
+          .append(posts.line())
+          .append(", each byte-exact.\n");
     }
     return md.toString();
   }

@@ -29,7 +29,8 @@ import picocli.CommandLine.ParameterException;
  * <p>Options: {@code --flows 10,50,150}, {@code --transports fallback,mixnet}, {@code --seconds 30}
  * and {@code --warmup 15} per run, {@code --flow-requests 10} GETs per flow, {@code --bulk-seconds
  * 20} of sending per bulk run (0 for none), {@code --bulk-streams 1,10}, {@code --bulk-delays
- * 50ms,5ms}, {@code --bulk-rates example,600} ({@code example}: the cluster's own), {@code --report
+ * 50ms,5ms}, {@code --bulk-rates example,600} ({@code example}: the cluster's own), {@code --posts
+ * 3} POSTs of {@code --post-bytes 200000} echoed through the proxy over the mixnet, {@code --report
  * docs/benchmarks.md} ({@code -} for none), {@code --state .local/bench}, {@code --repository .}.
  */
 public final class LocalBench {
@@ -53,6 +54,8 @@ public final class LocalBench {
       List<Integer> bulkStreams,
       List<String> bulkDelays,
       List<Long> bulkRates,
+      int posts,
+      int postBytes,
       List<String> args) {
 
     /** How a user would repeat this run. */
@@ -84,6 +87,8 @@ public final class LocalBench {
           a.bulkStreams,
           a.bulkDelays,
           a.bulkRates.stream().map(r -> r.equals(EXAMPLE_RATE) ? null : Long.valueOf(r)).toList(),
+          a.posts,
+          a.postBytes,
           List.of(args));
     }
   }
@@ -159,6 +164,17 @@ public final class LocalBench {
                 + " (default example,600)")
     List<String> bulkRates = List.of(EXAMPLE_RATE, "600");
 
+    @Option(
+        names = "--posts",
+        paramLabel = "N",
+        description =
+            "POSTs echoed through the proxy over the mixnet at the cluster's own delay and rate, 0"
+                + " for none (default 3)")
+    int posts = 3;
+
+    @Option(names = "--post-bytes", paramLabel = "B", description = "Their size (default 200000)")
+    int postBytes = 200_000;
+
     void validate() {
       for (String t : transports) {
         if (!t.equals("fallback") && !t.equals("mixnet")) {
@@ -168,6 +184,10 @@ public final class LocalBench {
       if (flows.stream().anyMatch(f -> f < 1) || seconds < 1 || warmup < 0 || flowRequests < 1) {
         throw new IllegalArgumentException(
             "--flows, --seconds and --flow-requests must be positive, --warmup not negative");
+      }
+      if (posts < 0 || postBytes < 1) {
+        throw new IllegalArgumentException(
+            "--posts must not be negative, --post-bytes must be positive");
       }
       if (bulkSeconds < 0 || bulkStreams.stream().anyMatch(n -> n < 1)) {
         throw new IllegalArgumentException(
@@ -260,9 +280,15 @@ public final class LocalBench {
               bulkRuns.mixnet(options.bulkDelays(), options.bulkRates(), options.bulkStreams()));
         }
       }
+      LargePosts.Figures posts = null;
+      if (options.posts() > 0 && options.transports().contains("mixnet")) {
+        cluster.applyWeight(100, Duration.ofMinutes(1));
+        posts = LargePosts.run(proxyPort, options.postBytes(), options.posts());
+        say("  " + posts.line());
+      }
       String report =
           BenchReport.markdown(
-              setup(system, options, began, loadAverage, readySeconds), runs, bulk);
+              setup(system, options, began, loadAverage, readySeconds), runs, bulk, posts);
       System.out.println();
       System.out.println(report);
       if (!options.report().equals("-")) {

@@ -20,6 +20,8 @@ class LocalBenchCommandLineTest {
     assertThat(defaults.bulkStreams()).containsExactly(1, 10);
     assertThat(defaults.bulkDelays()).containsExactly("50ms", "5ms");
     assertThat(defaults.bulkRates()).containsExactly(null, 600L);
+    assertThat(defaults.posts()).isEqualTo(3);
+    assertThat(defaults.postBytes()).isEqualTo(200_000);
 
     String[] args = {
       "--flows", "10", "--transports", "mixnet", "--seconds", "10", "--warmup", "0",
