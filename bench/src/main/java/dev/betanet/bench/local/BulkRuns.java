@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code make bench}'s bulk section: SOCKS5 streams to {@code echo.fog:80}, each a chunked POST
@@ -83,7 +86,8 @@ final class BulkRuns {
   List<Figures> mixnet(List<String> delays, List<Long> rates, List<Integer> streamCounts)
       throws IOException, InterruptedException {
     cluster.applyWeight(100, Duration.ofMinutes(1));
-    String ownDelay = cluster.spec("mixnodes", "meanDelay");
+    // The CRD's default when the spec leaves it out.
+    String ownDelay = Objects.requireNonNullElse(cluster.spec("mixnodes", "meanDelay"), "50ms");
     String ownRate = cluster.spec("routerSendRate");
     List<Figures> runs = new ArrayList<>();
     try {
@@ -210,14 +214,27 @@ final class BulkRuns {
             .sum());
   }
 
-  /** A duration as the CRD writes it ({@code 50ms}, {@code 1s}) in milliseconds. */
+  /** A duration as the CRD writes it ({@code 50ms}, {@code 1s}, {@code 1m30s}) in milliseconds. */
   static long millis(String duration) {
-    if (duration.endsWith("ms")) {
-      return Long.parseLong(duration.substring(0, duration.length() - 2));
+    Matcher part = DURATION_PART.matcher(duration);
+    long millis = 0;
+    int end = 0;
+    while (part.find() && part.start() == end) {
+      long n = Long.parseLong(part.group(1));
+      millis +=
+          switch (part.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            default -> n * 3_600_000; // h
+          };
+      end = part.end();
     }
-    if (duration.endsWith("s")) {
-      return 1000 * Long.parseLong(duration.substring(0, duration.length() - 1));
+    if (end == 0 || end != duration.length()) {
+      throw new IllegalArgumentException("not a duration like 50ms, 1s or 1m30s: " + duration);
     }
-    throw new IllegalArgumentException("not a duration like 50ms or 1s: " + duration);
+    return millis;
   }
+
+  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 }

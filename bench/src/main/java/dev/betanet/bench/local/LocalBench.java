@@ -194,9 +194,11 @@ public final class LocalBench {
             "--bulk-seconds must not be negative, --bulk-streams must be positive");
       }
       for (String delay : bulkDelays) {
-        if (!delay.matches("[0-9]+m?s")) {
+        try {
+          BulkRuns.millis(delay);
+        } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              "--bulk-delays takes durations like 50ms or 1s, not " + delay);
+              "--bulk-delays takes durations like 50ms or 1s, not " + delay, e);
         }
       }
       for (String rate : bulkRates) {
