@@ -3,6 +3,7 @@ package dev.betanet.router;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.betanet.router.loopback.Eventually;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,11 +35,8 @@ class RouterMetricLabelsTest {
 
   @Test
   void keepsNoMeterPerRequestPath() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-    while (given().get(ready).statusCode() != 200 && System.nanoTime() < deadline) {
-      Thread.sleep(100); // poll interval of the wait on readiness
-    }
-    assertThat(given().get(ready).statusCode()).as("the router ready within 45 s").isEqualTo(200);
+    Eventually.await(
+        "the router ready", Duration.ofSeconds(45), () -> given().get(ready).statusCode() == 200);
     var client =
         HttpClient.newBuilder()
             .proxy(
