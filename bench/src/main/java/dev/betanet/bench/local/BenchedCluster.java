@@ -246,29 +246,28 @@ final class BenchedCluster {
   }
 
   /**
-   * Streams ended so far at every router, by "role outcome" (e.g. {@code entry closed}), from
-   * {@code betanet_router_streams_total}.
+   * The routers' stream counters so far, every router summed, read from one scrape of each.
+   *
+   * @param ended streams ended, by "role outcome" (e.g. {@code entry closed}), from {@code
+   *     betanet_router_streams_total}
+   * @param retransmissions stream segments sent again, every role summed
    */
-  Map<String, Double> streamOutcomes() throws IOException, InterruptedException {
-    Map<String, Double> outcomes = new TreeMap<>();
+  record StreamCounts(Map<String, Double> ended, double retransmissions) {}
+
+  StreamCounts streamCounts() throws IOException, InterruptedException {
+    Map<String, Double> ended = new TreeMap<>();
+    double retransmissions = 0;
     for (Pod router : pods().stream().filter(p -> ROUTER.equals(p.component())).toList()) {
-      for (Scrape.Sample sample : parse(metrics(router)).samples()) {
+      Scrape page = parse(metrics(router));
+      for (Scrape.Sample sample : page.samples()) {
         if (sample.name().equals(MetricNames.ROUTER_STREAMS.prometheus())) {
-          outcomes.merge(
+          ended.merge(
               sample.label("role") + " " + sample.label("outcome"), sample.value(), Double::sum);
         }
       }
+      retransmissions += page.sum(MetricNames.ROUTER_STREAM_RETRANSMISSIONS.prometheus());
     }
-    return outcomes;
-  }
-
-  /** Stream segments the routers sent again so far, every role summed. */
-  double streamRetransmissions() throws IOException, InterruptedException {
-    double sent = 0;
-    for (Pod router : pods().stream().filter(p -> ROUTER.equals(p.component())).toList()) {
-      sent += parse(metrics(router)).sum(MetricNames.ROUTER_STREAM_RETRANSMISSIONS.prometheus());
-    }
-    return sent;
+    return new StreamCounts(ended, retransmissions);
   }
 
   /** Every mixnode pod's packets so far, by the {@code result} label, by pod name. */

@@ -111,8 +111,7 @@ final class BulkRuns {
 
   private Figures run(String transport, String delay, long rate, int streams)
       throws IOException, InterruptedException {
-    Map<String, Double> before = cluster.streamOutcomes();
-    double retransmittedBefore = cluster.streamRetransmissions();
+    BenchedCluster.StreamCounts before = cluster.streamCounts();
     say.accept(
         String.format(
             Locale.ROOT,
@@ -152,8 +151,10 @@ final class BulkRuns {
         error = error.isEmpty() ? String.valueOf(e.getCause().getMessage()) : error;
       }
     }
-    String outcomes = outcomes(before, 2 * streams);
-    long retransmissions = Math.round(cluster.streamRetransmissions() - retransmittedBefore);
+    int ends = 2 * streams; // an entry's and an exit's per stream
+    BenchedCluster.StreamCounts after = awaitEnded(before, ends);
+    String outcomes = outcomes(before.ended(), after.ended(), ends);
+    long retransmissions = Math.round(after.retransmissions() - before.retransmissions());
     Figures figures =
         new Figures(
             transport,
@@ -180,18 +181,23 @@ final class BulkRuns {
   }
 
   /**
-   * The routers' stream outcomes since {@code before}, as "role outcome × n" phrases, once {@code
-   * ends} are counted (an entry's and an exit's per stream: they count when the close handshake is
-   * over, a little after the client read its last byte) or 30 s passed.
+   * The routers' counters once {@code ends} more stream ends are counted since {@code before} (they
+   * count when the close handshake is over, a little after the client read its last byte), or 30 s
+   * passed.
    */
-  private String outcomes(Map<String, Double> before, int ends)
+  private BenchedCluster.StreamCounts awaitEnded(BenchedCluster.StreamCounts before, int ends)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    Map<String, Double> after = cluster.streamOutcomes();
-    while (counted(before, after) < ends && System.nanoTime() < deadline) {
+    BenchedCluster.StreamCounts after = cluster.streamCounts();
+    while (counted(before.ended(), after.ended()) < ends && System.nanoTime() < deadline) {
       Thread.sleep(200);
-      after = cluster.streamOutcomes();
+      after = cluster.streamCounts();
     }
+    return after;
+  }
+
+  /** The stream ends from {@code before} to {@code after}, as "role outcome × n" phrases. */
+  private static String outcomes(Map<String, Double> before, Map<String, Double> after, int ends) {
     StringBuilder out = new StringBuilder();
     after.forEach(
         (key, n) -> {
