@@ -1,14 +1,9 @@
 package dev.betanet.operator;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.betanet.operator.anonymity.LoopixPool;
 import dev.betanet.protocol.metrics.MetricName;
 import dev.betanet.protocol.metrics.MetricNames;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
@@ -21,29 +16,18 @@ import java.util.function.DoubleSupplier;
  */
 final class MixnodeMetricsEndpoint implements AutoCloseable {
 
-  private final HttpServer server;
+  private final MetricsPageServer server;
   private final DoubleSupplier meanPool;
   private double forwarded;
   private int scrapes;
 
   MixnodeMetricsEndpoint(DoubleSupplier meanPool) throws IOException {
     this.meanPool = meanPool;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/q/metrics",
-        exchange -> {
-          byte[] body = page().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
+    server = new MetricsPageServer(this::page);
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   synchronized int scrapes() {
@@ -88,6 +72,6 @@ final class MixnodeMetricsEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -1,14 +1,9 @@
 package dev.betanet.operator;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.betanet.operator.analysis.RequestCounts;
 import dev.betanet.operator.analysis.RouterPage;
 import dev.betanet.protocol.metrics.MetricNames;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -27,7 +22,7 @@ final class RouterMetricsEndpoint implements AutoCloseable {
   /** The latency of fallback requests; the canary judges only the mixnet's. */
   private static final double FALLBACK_SECONDS = 0.02;
 
-  private final HttpServer server;
+  private final MetricsPageServer server;
   private final RouterPage page = RouterPage.recorded();
   private int scrapes;
 
@@ -35,22 +30,11 @@ final class RouterMetricsEndpoint implements AutoCloseable {
   private long changedAtMillis = System.currentTimeMillis();
 
   RouterMetricsEndpoint() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/q/metrics",
-        exchange -> {
-          byte[] body = page().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
+    server = new MetricsPageServer(this::page);
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** Counts {@code ok} served and {@code errors} failed mixnet requests, each taking {@code s}. */
@@ -99,6 +83,6 @@ final class RouterMetricsEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }
