@@ -1,6 +1,7 @@
 package dev.betanet.mixnode.core;
 
 import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeerCache;
 import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.link.LinkRefusedException;
@@ -16,7 +17,6 @@ import io.vertx.core.net.TrustOptions;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jboss.logging.Logger;
@@ -31,19 +31,17 @@ final class NodeLinks {
 
   private static final Logger LOG = Logger.getLogger(NodeLinks.class);
 
-  private record Cached(Topology topology, LinkPeers peers) {}
-
   private final Supplier<ActiveState> state;
   private final MixnodeMetrics metrics;
   private final LinkTls tls;
-  private final PeerCache inbound;
-  private final PeerCache outbound;
+  private final LinkPeerCache inbound;
+  private final LinkPeerCache outbound;
 
   NodeLinks(String nodeId, Supplier<ActiveState> state, MixnodeMetrics metrics) {
     this.state = state;
     this.metrics = metrics;
-    this.inbound = new PeerCache(t -> LinkPeers.intoMixnode(t, nodeId));
-    this.outbound = new PeerCache(LinkPeers::anyNode);
+    this.inbound = new LinkPeerCache(this::topology, t -> LinkPeers.intoMixnode(t, nodeId));
+    this.outbound = new LinkPeerCache(this::topology, LinkPeers::anyNode);
     this.tls = new LinkTls(null, inbound::get, outbound::get);
   }
 
@@ -146,26 +144,8 @@ final class NodeLinks {
     }
   }
 
-  /** Link peers computed once per topology document. */
-  private final class PeerCache {
-    private final Function<Topology, LinkPeers> compute;
-    private volatile Cached cached;
-
-    PeerCache(Function<Topology, LinkPeers> compute) {
-      this.compute = compute;
-    }
-
-    LinkPeers get() {
-      ActiveState now = state.get();
-      if (now == null) {
-        return null;
-      }
-      Cached seen = cached;
-      if (seen == null || seen.topology() != now.topology()) {
-        seen = new Cached(now.topology(), compute.apply(now.topology()));
-        cached = seen;
-      }
-      return seen.peers();
-    }
+  private Topology topology() {
+    ActiveState now = state.get();
+    return now == null ? null : now.topology();
   }
 }

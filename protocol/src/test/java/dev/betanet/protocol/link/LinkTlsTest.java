@@ -190,4 +190,31 @@ class LinkTlsTest {
       }
     }
   }
+
+  @Test
+  void peerCacheComputesOncePerTopologyDocument() {
+    AtomicReference<Topology> inForce = new AtomicReference<>();
+    List<Topology> computed = new ArrayList<>();
+    LinkPeerCache cache =
+        new LinkPeerCache(
+            inForce::get,
+            t -> {
+              computed.add(t);
+              return LinkPeers.intoRouter(t);
+            });
+    assertThat(cache.get()).isNull();
+
+    Topology first = topology(0);
+    inForce.set(first);
+    LinkPeers peers = cache.get();
+    assertThat(cache.get()).isSameAs(peers);
+    var oldLastLayer = keys.get(1).identityPublic();
+    assertThat(peers.judge(oldLastLayer)).isEmpty(); // the last layer may send to a router
+
+    Topology next = topology(0); // new identities: the old last-layer node is no longer listed
+    inForce.set(next);
+    assertThat(cache.get().judge(oldLastLayer)).isPresent();
+    assertThat(cache.get().judge(keys.get(1).identityPublic())).isEmpty();
+    assertThat(computed).containsExactly(first, next);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.betanet.router.packet;
 
 import dev.betanet.protocol.link.LinkIdentity;
+import dev.betanet.protocol.link.LinkPeerCache;
 import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkRefusal;
 import dev.betanet.protocol.link.LinkRefusedException;
@@ -18,7 +19,6 @@ import io.vertx.core.net.TrustOptions;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -32,17 +32,17 @@ public final class RouterLinks {
 
   private static final System.Logger LOG = System.getLogger(RouterLinks.class.getName());
 
-  private record Cached(Topology topology, LinkPeers peers) {}
-
   private final Supplier<RouterState> state;
   private final RouterMetrics metrics;
   private final LinkTls tls;
-  private final PeerCache inbound = new PeerCache(LinkPeers::intoRouter);
-  private final PeerCache outbound = new PeerCache(LinkPeers::anyNode);
+  private final LinkPeerCache inbound;
+  private final LinkPeerCache outbound;
 
   public RouterLinks(Supplier<RouterState> state, RouterMetrics metrics) {
     this.state = state;
     this.metrics = metrics;
+    this.inbound = new LinkPeerCache(this::topology, LinkPeers::intoRouter);
+    this.outbound = new LinkPeerCache(this::topology, LinkPeers::anyNode);
     this.tls = new LinkTls(null, inbound::get, outbound::get);
   }
 
@@ -158,26 +158,8 @@ public final class RouterLinks {
     }
   }
 
-  /** Link peers computed once per topology document. */
-  private final class PeerCache {
-    private final Function<Topology, LinkPeers> compute;
-    private volatile Cached cached;
-
-    PeerCache(Function<Topology, LinkPeers> compute) {
-      this.compute = compute;
-    }
-
-    LinkPeers get() {
-      RouterState now = state.get();
-      if (now == null) {
-        return null;
-      }
-      Cached seen = cached;
-      if (seen == null || seen.topology() != now.topology()) {
-        seen = new Cached(now.topology(), compute.apply(now.topology()));
-        cached = seen;
-      }
-      return seen.peers();
-    }
+  private Topology topology() {
+    RouterState now = state.get();
+    return now == null ? null : now.topology();
   }
 }
