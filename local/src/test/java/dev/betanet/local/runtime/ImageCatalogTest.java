@@ -24,7 +24,7 @@ class ImageCatalogTest {
   /** The local process runs with the heap options the image's ENTRYPOINT gives its JVM. */
   @ParameterizedTest
   @ValueSource(strings = {"mixnode-service", "router-service", "operator"})
-  void podsGetTheHeapOptionsOfTheirImage(String module) throws IOException {
+  void podsGetTheMemoryOptionsOfTheirImage(String module) throws IOException {
     Path dockerfile = Path.of("..", module, "src/main/docker/Dockerfile.jvm");
     Matcher entrypoint =
         Pattern.compile("(?m)^ENTRYPOINT \\[(.*)\\]$").matcher(Files.readString(dockerfile));
@@ -37,7 +37,7 @@ class ImageCatalogTest {
       }
     }
 
-    assertThat(imageOptions).isEqualTo(ImageCatalog.HEAP_OPTIONS);
+    assertThat(imageOptions).isEqualTo(ImageCatalog.imageOptions());
   }
 
   @Test
@@ -54,13 +54,16 @@ class ImageCatalogTest {
     assertThat(options).contains("-XX:MaxRAM=" + 384L * 1024 * 1024);
     assertThat(options)
         .containsSubsequence("-XX:InitialRAMPercentage=50", "-XX:MaxRAMPercentage=50")
+        .contains("-XX:TrimNativeHeapInterval=10000")
         .doesNotContain("-XX:+AlwaysPreTouch");
   }
 
   @Test
-  void withoutALimitTheJvmKeepsItsDefaults() {
+  void withoutALimitTheHeapKeepsItsDefaults() {
     List<String> options = ImageCatalog.jvmOptions(new Container(), HOSTS, TMP);
 
-    assertThat(options).noneMatch(o -> o.startsWith("-XX:"));
+    assertThat(options)
+        .filteredOn(o -> o.startsWith("-XX:"))
+        .containsExactly("-XX:TrimNativeHeapInterval=10000");
   }
 }
