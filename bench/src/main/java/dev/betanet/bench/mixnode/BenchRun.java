@@ -178,7 +178,8 @@ final class BenchRun {
     if (settings.pinned()) {
       settings.pinning().releaseHarness(); // one bound thread per core, as before
     }
-    HopBound.Result bound = HopBound.measure(network, X25519.named(x25519), fixedPackets, 0);
+    HopBound.Result bound =
+        HopBound.measure(network, X25519.named(x25519), fixedPackets, 0, settings.pinning());
     pinHarness();
     log(
         "  bound in-process: one hop %,.0f packets per CPU-s, X25519 %,.0f per CPU-s",

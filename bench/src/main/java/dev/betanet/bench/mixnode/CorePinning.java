@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The harness pins every thread it has ({@code taskset -a -p}); threads started later inherit
  * the affinity of the thread that starts them. The bound is measured with the harness unpinned
- * ({@link #releaseHarness}) so that it still runs one thread per core.
+ * ({@link #releaseHarness}) so that it still runs one thread per core, and on the node's core alone
+ * ({@link #pinHarnessToNodeCore}) for the figure a pinned node is judged by.
  */
 final class CorePinning {
 
@@ -59,6 +60,11 @@ final class CorePinning {
   /** Confines every thread of this JVM to the harness's cores. */
   void pinHarness() throws IOException, InterruptedException {
     setOwnAffinity(harnessCpus);
+  }
+
+  /** Confines every thread of this JVM to the node's core (the node idles meanwhile). */
+  void pinHarnessToNodeCore() throws IOException, InterruptedException {
+    setOwnAffinity(nodeCpus);
   }
 
   /** Lets this JVM use every core again (for the bound, which runs one thread per core). */

@@ -20,9 +20,11 @@ import picocli.CommandLine.ParameterException;
  *
  * <ul>
  *   <li>the bound, measured in this JVM while the node idles: one hop of packet processing per
- *       CPU-second with every core busy (and on one core, and raw X25519 per CPU-second);
+ *       CPU-second with every core busy, and on one thread (on the node's own core with {@code
+ *       --pin}), and raw X25519 per CPU-second;
  *   <li>saturation (closed loop): packets/s forwarded, mixnode cores busy, packets per CPU-second
- *       of the mixnode process ({@code utime + stime} from /proc), and that ÷ the all-cores bound;
+ *       of the mixnode process ({@code utime + stime} from /proc), and that ÷ the bound it is
+ *       judged by: all cores busy when unpinned, the node's core when pinned;
  *   <li>an open loop (80 % of the saturated rate unless {@code --rate}, Poisson arrivals, one
  *       packet per write over 16 connections): packets shed, p50/p99 per-hop latency (sent →
  *       forwarded packet read back at the sink, loopback both ways), CPU per packet at that rate,
@@ -182,12 +184,15 @@ public final class MixnodeBench {
     out("");
     out(
         "| X25519 | saturated pkt/s | mixnode cores busy | pkt per mixnode CPU-s | bound: one hop"
-            + " per CPU-s, all cores busy (one core) | ratio | open-loop pkt/s | shed by node |"
+            + " per CPU-s, all cores busy (one thread%s) | ratio to the %s | open-loop pkt/s |"
+            + " shed by node |"
             + " pkt per CPU-s in open loop (ratio) | p50 ms | p99 ms | RSS MiB in open loop"
-            + " (peak) |");
+            + " (peak) |",
+        settings.pinned() ? ", on the node's core" : "",
+        settings.pinned() ? "node's core" : "all-cores bound");
     out("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (BenchRun.Result r : results) {
-      double bound = r.bound().hopsPerCpuSecondAllCores();
+      double bound = r.bound().judged();
       out(
           "| %s | %,.0f | %.2f | %,.0f | %,.0f (%,.0f) | **%.2f** | %,.0f of %,d | %,d | %,.0f"
               + " (**%.2f**) | %.2f | %.2f | %.0f (%.0f) |",
@@ -195,7 +200,7 @@ public final class MixnodeBench {
           r.saturated().perSecond(),
           r.saturated().cores(),
           r.saturated().perCpuSecond(),
-          bound,
+          r.bound().hopsPerCpuSecondAllCores(),
           r.bound().hopsPerCpuSecond(),
           r.saturated().perCpuSecond() / bound,
           r.fixed().perSecond(),
@@ -226,7 +231,7 @@ public final class MixnodeBench {
           r.warmupPackets(),
           100 * s.nodeCpu().jit() / s.nodeCpu().total(),
           s.perCpuSecondWithoutJit(),
-          s.perCpuSecondWithoutJit() / r.bound().hopsPerCpuSecondAllCores(),
+          s.perCpuSecondWithoutJit() / r.bound().judged(),
           1e6 * s.harnessCpu() / Math.max(1, s.arrived()),
           1e6 * f.harnessCpu() / Math.max(1, f.arrived()),
           f.nodeCpu().total() / f.seconds(),
