@@ -79,15 +79,16 @@ final class ImageCatalog {
   }
 
   /**
-   * The heap and collector of every JVM the images run, the same options as the images' {@code
-   * ENTRYPOINT} ({@code src/main/docker/Dockerfile.jvm}; ImageCatalogTest keeps them equal): a
-   * fixed heap of half the memory limit, which leaves the other half to what lives outside the heap
-   * (metaspace, code cache, stacks, Netty's direct buffers, which grow with load). Not touched at
-   * start ({@code -XX:+AlwaysPreTouch}): that made a mixnode resident at ~354 MiB of its 384 MiB
-   * limit from its first second, close to an out-of-memory kill once direct buffers grow; a heap
-   * leak shows in the live heap {@code make soak} samples, not in RSS. The serial collector: these
-   * heaps are small (96–256 MiB) and the pods request a tenth of a core; G1 would add ~38 MiB of
-   * its own structures per process. Without a memory limit the JVM keeps its defaults.
+   * The heap and collector of every JVM the images run, the heap options of the images' {@code
+   * ENTRYPOINT} ({@code src/main/docker/Dockerfile.jvm}; ImageCatalogTest keeps {@link
+   * #imageOptions} equal to all of its options): a fixed heap of half the memory limit, which
+   * leaves the other half to what lives outside the heap (metaspace, code cache, stacks, Netty's
+   * direct buffers, which grow with load). Not touched at start ({@code -XX:+AlwaysPreTouch}): that
+   * made a mixnode resident at ~354 MiB of its 384 MiB limit from its first second, close to an
+   * out-of-memory kill once direct buffers grow; a heap leak shows in the live heap {@code make
+   * soak} samples, not in RSS. The serial collector: these heaps are small (96–256 MiB) and the
+   * pods request a tenth of a core; G1 would add ~38 MiB of its own structures per process. Without
+   * a memory limit the JVM keeps its defaults.
    */
   static final List<String> HEAP_OPTIONS =
       List.of("-XX:+UseSerialGC", "-XX:InitialRAMPercentage=50", "-XX:MaxRAMPercentage=50");
