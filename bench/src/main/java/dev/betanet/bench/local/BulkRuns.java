@@ -2,6 +2,7 @@ package dev.betanet.bench.local;
 
 import dev.betanet.bench.common.EchoStream;
 import dev.betanet.bench.common.Socks5;
+import dev.betanet.protocol.spec.Durations;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -13,8 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code make bench}'s bulk section: SOCKS5 streams to {@code echo.fog:80}, each a chunked POST
@@ -93,7 +92,12 @@ final class BulkRuns {
     try {
       for (String delay : delays) {
         for (Long rate : rates) {
-          long inForce = cluster.applyMixing(delay, millis(delay), rate, Duration.ofMinutes(1));
+          long inForce =
+              cluster.applyMixing(
+                  delay,
+                  Durations.parse(delay, "--bulk-delays").toMillis(),
+                  rate,
+                  Duration.ofMinutes(1));
           for (int streams : streamCounts) {
             runs.add(run("mixnet", delay, inForce, streams));
           }
@@ -102,7 +106,7 @@ final class BulkRuns {
     } finally {
       cluster.applyMixing(
           ownDelay,
-          millis(ownDelay),
+          Durations.parse(ownDelay, "spec.mixnodes.meanDelay").toMillis(),
           ownRate == null ? null : Long.valueOf(ownRate),
           Duration.ofMinutes(1));
     }
@@ -219,28 +223,4 @@ final class BulkRuns {
             .mapToDouble(e -> e.getValue() - before.getOrDefault(e.getKey(), 0.0))
             .sum());
   }
-
-  /** A duration as the CRD writes it ({@code 50ms}, {@code 1s}, {@code 1m30s}) in milliseconds. */
-  static long millis(String duration) {
-    Matcher part = DURATION_PART.matcher(duration);
-    long millis = 0;
-    int end = 0;
-    while (part.find() && part.start() == end) {
-      long n = Long.parseLong(part.group(1));
-      millis +=
-          switch (part.group(2)) {
-            case "ms" -> n;
-            case "s" -> n * 1000;
-            case "m" -> n * 60_000;
-            default -> n * 3_600_000; // h
-          };
-      end = part.end();
-    }
-    if (end == 0 || end != duration.length()) {
-      throw new IllegalArgumentException("not a duration like 50ms, 1s or 1m30s: " + duration);
-    }
-    return millis;
-  }
-
-  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 }

@@ -3,6 +3,7 @@ package dev.betanet.bench.local;
 import dev.betanet.bench.common.CommandLines;
 import dev.betanet.bench.common.FlowLoad;
 import dev.betanet.local.LocalSystem;
+import dev.betanet.protocol.spec.Durations;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -195,7 +196,7 @@ public final class LocalBench {
       }
       for (String delay : bulkDelays) {
         try {
-          BulkRuns.millis(delay);
+          Durations.parse(delay, "--bulk-delays");
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
               "--bulk-delays takes durations like 50ms or 1s, not " + delay, e);

@@ -5,6 +5,7 @@ import dev.betanet.operator.crd.CanaryAnalysisSpec;
 import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterSpec;
+import dev.betanet.protocol.spec.Durations;
 import dev.betanet.protocol.topology.Topology;
 import java.net.URI;
 import java.net.URISyntaxException;

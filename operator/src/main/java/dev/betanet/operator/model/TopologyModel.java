@@ -4,6 +4,7 @@ import dev.betanet.operator.crd.FallbackPolicy;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterSpec;
 import dev.betanet.operator.keys.ClusterKeys;
+import dev.betanet.protocol.spec.Durations;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.Topology;
 import java.time.Instant;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.operator.crd.MixnetCluster;
 import dev.betanet.operator.crd.MixnetClusterSpec;
+import dev.betanet.protocol.spec.Durations;
 import dev.betanet.protocol.topology.ServicesDocument;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.security.SecureRandom;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.betanet.operator.crd.AnalysisProvider;
 import dev.betanet.operator.crd.FogServiceSpec;
 import dev.betanet.operator.crd.PrometheusProviderSpec;
+import dev.betanet.protocol.spec.Durations;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

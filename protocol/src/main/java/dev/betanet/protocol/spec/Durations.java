@@ -1,10 +1,14 @@
-package dev.betanet.operator.model;
+package dev.betanet.protocol.spec;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the spec's Go-style durations ({@code 90s}, {@code 1h30m}, {@code 250ms}). */
+/**
+ * Parses a MixnetCluster spec's Go-style durations ({@code 90s}, {@code 1h30m}, {@code 250ms}): the
+ * operator validates specs with it, and tools that read a spec ({@code make bench}) read its
+ * durations the same way.
+ */
 public final class Durations {
 
   private static final Pattern WHOLE = Pattern.compile("([0-9]+(ms|s|m|h))+");
