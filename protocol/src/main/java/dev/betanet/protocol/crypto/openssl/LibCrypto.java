@@ -46,6 +46,12 @@ final class LibCrypto {
   /** int EVP_PKEY_get_raw_public_key(const EVP_PKEY *pkey, unsigned char *pub, size_t *len). */
   final MethodHandle getRawPublicKey;
 
+  /**
+   * int EVP_PKEY_set1_encoded_public_key(EVP_PKEY *pkey, const unsigned char *pub, size_t publen):
+   * replaces the public key inside an existing key (for X25519 the raw 32 bytes).
+   */
+  final MethodHandle setEncodedPublicKey;
+
   /** void EVP_PKEY_free(EVP_PKEY *pkey). */
   final MethodHandle pkeyFree;
 
@@ -87,6 +93,12 @@ final class LibCrypto {
             lib,
             "EVP_PKEY_get_raw_public_key",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    setEncodedPublicKey =
+        bind(
+            linker,
+            lib,
+            "EVP_PKEY_set1_encoded_public_key",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
     pkeyFree = bind(linker, lib, "EVP_PKEY_free", FunctionDescriptor.ofVoid(ADDRESS));
     ctxNew =
         bind(linker, lib, "EVP_PKEY_CTX_new", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));

@@ -19,7 +19,9 @@ import java.util.Optional;
  *
  * <p>Building an OpenSSL key from a raw private key recomputes its public key (a full scalar
  * multiplication), so each thread caches, per private key, the native key and a derive context
- * already initialised: a packet then costs one peer-key import and one derive. At most {@link
+ * already initialised. A packet then costs one derive and a rewrite of the 32 bytes inside the
+ * thread's one peer key: importing a new peer key per packet cost about 15 % more than the derive
+ * itself, because OpenSSL 3 looks the algorithm up by name on every import. At most {@link
  * #KEYS_PER_THREAD} private keys are cached per thread (a node holds a few epochs' keys); the least
  * recently used is freed when another is needed, and everything a thread cached is freed after the
  * thread is gone. Native objects never leak on the error paths.
@@ -148,6 +150,9 @@ public final class OpenSslX25519 {
     private final LibCrypto lib;
     final List<CachedKey> keys = new ArrayList<>(KEYS_PER_THREAD);
 
+    /** The thread's one peer key, whose bytes each agreement replaces; NULL until first used. */
+    MemorySegment peer = MemorySegment.NULL;
+
     NativeObjects(LibCrypto lib) {
       this.lib = lib;
     }
@@ -166,6 +171,14 @@ public final class OpenSslX25519 {
     public synchronized void run() {
       keys.forEach(this::free);
       keys.clear();
+      if (!peer.equals(MemorySegment.NULL)) {
+        try {
+          lib.pkeyFree.invokeExact(peer);
+        } catch (Throwable e) {
+          throw new IllegalStateException("BUG: freeing an OpenSSL object failed", e);
+        }
+        peer = MemorySegment.NULL;
+      }
     }
   }
 
@@ -186,18 +199,17 @@ public final class OpenSslX25519 {
 
     boolean agree(byte[] privateKey, byte[] peerPublic, byte[] out) {
       CachedKey key = cached(privateKey);
+      MemorySegment peer = peerKey();
       MemorySegment.copy(peerPublic, 0, scratch, JAVA_BYTE, 0, KEY_BYTES);
-      MemorySegment peer = MemorySegment.NULL;
       try {
-        peer =
-            (MemorySegment)
-                lib.newRawPublicKey.invokeExact(
-                    LibCrypto.NID_X25519, MemorySegment.NULL, scratch, (long) KEY_BYTES);
-        if (peer.equals(MemorySegment.NULL)) {
-          throw new IllegalStateException("BUG: OpenSSL refused a 32-byte X25519 public key");
+        int replaced = (int) lib.setEncodedPublicKey.invokeExact(peer, scratch, (long) KEY_BYTES);
+        if (replaced != 1) {
+          throw new IllegalStateException(
+              "BUG: EVP_PKEY_set1_encoded_public_key failed: " + replaced);
         }
-        // validate_peer 0: X25519 accepts every u-coordinate; the all-zero result is checked
-        // by the derive itself.
+        // Set again although it is the same key object: the context must not depend on OpenSSL
+        // sharing the key's storage with it. validate_peer 0: X25519 accepts every u-coordinate;
+        // the all-zero result is checked by the derive itself.
         int set = (int) lib.deriveSetPeer.invokeExact(key.ctx, peer, 0);
         if (set != 1) {
           throw new IllegalStateException("BUG: EVP_PKEY_derive_set_peer_ex failed: " + set);
@@ -216,9 +228,28 @@ public final class OpenSslX25519 {
         throw e;
       } catch (Throwable e) {
         throw new IllegalStateException("BUG: calling libcrypto failed", e);
-      } finally {
-        // The context keeps its own reference to the peer until the next set_peer.
-        freePkey(peer);
+      }
+    }
+
+    /** This thread's peer key, made on first use (its first bytes are the base point's). */
+    private MemorySegment peerKey() {
+      synchronized (objects) {
+        if (objects.peer.equals(MemorySegment.NULL)) {
+          MemorySegment base = Arena.ofAuto().allocate(KEY_BYTES);
+          base.set(JAVA_BYTE, 0, (byte) 9);
+          try {
+            objects.peer =
+                (MemorySegment)
+                    lib.newRawPublicKey.invokeExact(
+                        LibCrypto.NID_X25519, MemorySegment.NULL, base, (long) KEY_BYTES);
+          } catch (Throwable e) {
+            throw new IllegalStateException("BUG: calling libcrypto failed", e);
+          }
+          if (objects.peer.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("BUG: OpenSSL refused a 32-byte X25519 public key");
+          }
+        }
+        return objects.peer;
       }
     }
 
