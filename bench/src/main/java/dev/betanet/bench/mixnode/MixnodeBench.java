@@ -39,7 +39,7 @@ import picocli.CommandLine.ParameterException;
  * dev.betanet.bench.mixnode.MixnodeBench [--x25519 bouncycastle,openssl] [--warmup 150000]
  * [--saturate 120000] [--rate 0 (auto)] [--rate-fraction 0.8] [--rate-seconds 5] [--connections 4]
  * [--rate-connections 16] [--arrivals poisson|even] [--pin] [--window 512] [--jar path] [--jvm
- * "-Xms128m -Xmx128m -XX:+UseSerialGC"]}
+ * "-Xms128m -Xmx128m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=10000"]}
  */
 public final class MixnodeBench {
 
@@ -107,8 +107,10 @@ public final class MixnodeBench {
     @Option(
         names = "--jvm",
         paramLabel = "OPTIONS",
-        description = "The node's JVM options, one argument (default -Xms128m -Xmx128m ...)")
-    String jvm = "-Xms128m -Xmx128m -XX:+UseSerialGC";
+        description =
+            "The node's JVM options, one argument (default -Xms128m -Xmx128m -XX:+UseSerialGC"
+                + " -XX:TrimNativeHeapInterval=10000: the images' collector and C-heap trim)")
+    String jvm = "-Xms128m -Xmx128m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=10000";
 
     void validate() {
       if (implementations.isEmpty()) {
