@@ -79,10 +79,22 @@ final class CorePinning {
   private void setOwnAffinity(String cpus) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(taskset, "-a", "-p", "-c", cpus));
     command.add(Long.toString(ProcessHandle.current().pid()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException("taskset failed: " + String.join(" ", command) + ": " + output);
+    // taskset -a lists the JVM's threads, then sets each: a thread that ends in between (a load
+    // sender finishing its phase) fails the call with "No such process". Running it again sets
+    // the threads alive then; any other failure is an error at once.
+    for (int attempt = 1; ; attempt++) {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("taskset did not finish in 10 s: " + String.join(" ", command));
+      }
+      if (process.exitValue() == 0) {
+        return;
+      }
+      if (attempt == 3 || !output.contains("No such process")) {
+        throw new IOException("taskset failed: " + String.join(" ", command) + ": " + output);
+      }
     }
   }
 

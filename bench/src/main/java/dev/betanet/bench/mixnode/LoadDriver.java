@@ -20,8 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>It is built to cost the node little CPU, since both share the machine: senders block (on the
  * window or a timed park) instead of polling, and write {@value #GROUP} packets per flush.
+ *
+ * <p>Its connections are opened once ({@link #open}, before any measured phase) and kept, as a
+ * router keeps its links: a TLS handshake costs the node milliseconds of CPU in code that runs
+ * nowhere else, so handshakes inside a phase made the phase measure them (and the JIT compiling
+ * them) instead of packets.
  */
-final class LoadDriver {
+final class LoadDriver implements AutoCloseable {
 
   /** Packets per flush (and per window permit request) in the closed loop. */
   static final int GROUP = 8;
@@ -33,6 +38,8 @@ final class LoadDriver {
   private final int connections;
 
   private final LinkTls tls;
+  private final List<Socket> sockets = new ArrayList<>();
+  private final List<DataOutputStream> outputs = new ArrayList<>();
 
   /**
    * @param tls the links' mutual TLS: the driver opens them as the topology's router
@@ -43,6 +50,37 @@ final class LoadDriver {
     this.connections = connections;
   }
 
+  /** Opens every connection, handshake done: call before the first phase, outside its timing. */
+  void open() throws IOException {
+    if (!sockets.isEmpty()) {
+      throw new IllegalStateException("BUG: the load driver is open already");
+    }
+    for (int c = 0; c < connections; c++) {
+      Socket socket = tls.connect(InetAddress.getLoopbackAddress(), port);
+      socket.setTcpNoDelay(true);
+      sockets.add(socket);
+      outputs.add(
+          new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 15)));
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (Socket socket : sockets) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    sockets.clear();
+    outputs.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
   /**
    * Closed loop: sends {@code packets[from, to)} as fast as the window allows; {@code window}'s
    * permits are released by the sink, one per packet that arrives.
@@ -50,18 +88,16 @@ final class LoadDriver {
   void saturate(byte[][] packets, int from, int to, Semaphore window) throws Exception {
     run(
         lane -> {
-          try (var socket = connect()) {
-            var out = output(socket);
-            for (int i = from + lane * GROUP; i < to; i += connections * GROUP) {
-              int group = Math.min(GROUP, to - i);
-              // A timeout means packets were dropped and their permits will never come back.
-              window.tryAcquire(group, LOST_PERMIT_MILLIS, TimeUnit.MILLISECONDS);
-              for (int j = i; j < i + group; j++) {
-                out.writeInt(packets[j].length);
-                out.write(packets[j]);
-              }
-              out.flush();
+          var out = outputs.get(lane);
+          for (int i = from + lane * GROUP; i < to; i += connections * GROUP) {
+            int group = Math.min(GROUP, to - i);
+            // A timeout means packets were dropped and their permits will never come back.
+            window.tryAcquire(group, LOST_PERMIT_MILLIS, TimeUnit.MILLISECONDS);
+            for (int j = i; j < i + group; j++) {
+              out.writeInt(packets[j].length);
+              out.write(packets[j]);
             }
+            out.flush();
           }
         });
   }
@@ -77,18 +113,16 @@ final class LoadDriver {
     long start = System.nanoTime();
     run(
         lane -> {
-          try (var socket = connect()) {
-            var out = output(socket);
-            for (int i = from + lane; i < to; i += connections) {
-              long wait = start + offsetNanos[i] - System.nanoTime();
-              if (wait > 0) {
-                LockSupport.parkNanos(wait);
-              }
-              sentNanos[i] = System.nanoTime();
-              out.writeInt(packets[i].length);
-              out.write(packets[i]);
-              out.flush();
+          var out = outputs.get(lane);
+          for (int i = from + lane; i < to; i += connections) {
+            long wait = start + offsetNanos[i] - System.nanoTime();
+            if (wait > 0) {
+              LockSupport.parkNanos(wait);
             }
+            sentNanos[i] = System.nanoTime();
+            out.writeInt(packets[i].length);
+            out.write(packets[i]);
+            out.flush();
           }
         });
   }
@@ -114,6 +148,9 @@ final class LoadDriver {
   }
 
   private void run(Lane body) throws Exception {
+    if (sockets.size() != connections) {
+      throw new IllegalStateException("BUG: send before open()");
+    }
     List<Thread> senders = new ArrayList<>();
     List<Exception> failures = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
@@ -138,15 +175,5 @@ final class LoadDriver {
     if (!failures.isEmpty()) {
       throw failures.getFirst();
     }
-  }
-
-  private Socket connect() throws IOException {
-    Socket socket = tls.connect(InetAddress.getLoopbackAddress(), port);
-    socket.setTcpNoDelay(true);
-    return socket;
-  }
-
-  private static DataOutputStream output(Socket socket) throws IOException {
-    return new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 15));
   }
 }

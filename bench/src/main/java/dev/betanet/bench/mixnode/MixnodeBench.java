@@ -37,9 +37,10 @@ import picocli.CommandLine.ParameterException;
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -Xmx2g -cp bench/target/benchmarks.jar
  * dev.betanet.bench.mixnode.MixnodeBench [--x25519 bouncycastle,openssl] [--warmup 150000]
- * [--saturate 120000] [--rate 0 (auto)] [--rate-fraction 0.8] [--rate-seconds 5] [--connections 4]
- * [--rate-connections 16] [--arrivals poisson|even] [--pin] [--window 512] [--jar path] [--jvm
- * "-Xms128m -Xmx128m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=10000"]}
+ * [--saturate 120000] [--rate 0 (auto)] [--rate-fraction 0.8] [--rate-seconds 5]
+ * [--open-warmup-seconds 3] [--connections 4] [--rate-connections 16] [--arrivals poisson|even]
+ * [--pin] [--window 512] [--jar path] [--jvm "-Xms128m -Xmx128m -XX:+UseSerialGC
+ * -XX:TrimNativeHeapInterval=10000"]}
  */
 public final class MixnodeBench {
 
@@ -78,6 +79,13 @@ public final class MixnodeBench {
 
     @Option(names = "--rate-seconds", paramLabel = "S", description = "Default 5")
     int rateSeconds = 5;
+
+    @Option(
+        names = "--open-warmup-seconds",
+        paramLabel = "S",
+        description =
+            "Unmeasured open loop at the same rate just before the measured one (default 3)")
+    int openWarmupSeconds = 3;
 
     @Option(names = "--connections", paramLabel = "N", description = "Closed loop (default 4)")
     int connections = 4;
@@ -119,6 +127,10 @@ public final class MixnodeBench {
       if (!arrivals.equals("poisson") && !arrivals.equals("even")) {
         throw new IllegalArgumentException("--arrivals must be poisson or even, not " + arrivals);
       }
+      if (rateSeconds < 1 || openWarmupSeconds < 0) {
+        throw new IllegalArgumentException(
+            "--rate-seconds must be >= 1 and --open-warmup-seconds >= 0");
+      }
       if (rateConnections < 1 || connections < 1) {
         throw new IllegalArgumentException("--connections and --rate-connections must be >= 1");
       }
@@ -133,6 +145,7 @@ public final class MixnodeBench {
           rate,
           rateFraction,
           rateSeconds,
+          openWarmupSeconds,
           connections,
           rateConnections,
           arrivals.equals("poisson"),
@@ -217,8 +230,9 @@ public final class MixnodeBench {
     }
     out("");
     out(
-        "| X25519 | raw X25519 per CPU-s | warm-up pkts | JIT share of node CPU (saturated) | pkt"
-            + " per mixnode CPU-s without JIT (ratio) | harness CPU per packet (saturated / open)"
+        "| X25519 | raw X25519 per CPU-s | warm-up pkts | JIT share of node CPU (saturated /"
+            + " open) | pkt per mixnode CPU-s without JIT, saturated (ratio) / open (ratio) |"
+            + " harness CPU per packet (saturated / open)"
             + " | cores busy in open loop: node / harness | node thread sleeps per packet"
             + " (saturated / open) | lost (saturated / open) | node outcomes |");
     out("|---|---|---|---|---|---|---|---|---|---|");
@@ -226,14 +240,17 @@ public final class MixnodeBench {
       BenchRun.Phase s = r.saturated();
       BenchRun.Phase f = r.fixed();
       out(
-          "| %s | %,.0f | %,d | %.1f %% | %,.0f (%.2f) | %.1f / %.1f µs | %.2f / %.2f | %.2f /"
-              + " %.2f | %,d / %,d | %s |",
+          "| %s | %,.0f | %,d | %.1f / %.1f %% | %,.0f (%.2f) / %,.0f (%.2f) | %.1f / %.1f µs |"
+              + " %.2f / %.2f | %.2f / %.2f | %,d / %,d | %s |",
           r.x25519(),
           r.bound().x25519PerCpuSecond(),
           r.warmupPackets(),
           100 * s.nodeCpu().jit() / s.nodeCpu().total(),
+          100 * f.nodeCpu().jit() / f.nodeCpu().total(),
           s.perCpuSecondWithoutJit(),
           s.perCpuSecondWithoutJit() / r.bound().judged(),
+          f.perCpuSecondWithoutJit(),
+          f.perCpuSecondWithoutJit() / r.bound().judged(),
           1e6 * s.harnessCpu() / Math.max(1, s.arrived()),
           1e6 * f.harnessCpu() / Math.max(1, f.arrived()),
           f.nodeCpu().total() / f.seconds(),

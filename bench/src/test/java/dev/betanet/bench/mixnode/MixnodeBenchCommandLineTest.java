@@ -28,6 +28,8 @@ class MixnodeBenchCommandLineTest {
               "0.25",
               "--rate-seconds",
               "2",
+              "--open-warmup-seconds",
+              "0",
               "--connections",
               "1",
               "--rate-connections",
@@ -46,7 +48,7 @@ class MixnodeBenchCommandLineTest {
     assertThat(arguments.settings())
         .isEqualTo(
             new BenchRun.Settings(
-                Path.of("node.jar"), 10, 20, 30, 0.25, 2, 1, 17, false, 8, List.of(), null));
+                Path.of("node.jar"), 10, 20, 30, 0.25, 2, 0, 1, 17, false, 8, List.of(), null));
   }
 
   @Test
@@ -57,6 +59,13 @@ class MixnodeBenchCommandLineTest {
     assertThat(settings.rateConnections()).isEqualTo(16);
     assertThat(settings.poisson()).isTrue();
     assertThat(settings.pinned()).isFalse();
+    assertThat(settings.openWarmupSeconds()).isEqualTo(3);
+  }
+
+  @Test
+  void aNegativeOpenLoopWarmUpIsAnError() {
+    assertThatThrownBy(() -> MixnodeBench.parse(new String[] {"--open-warmup-seconds", "-1"}))
+        .hasMessageContaining("--open-warmup-seconds >= 0");
   }
 
   @Test
