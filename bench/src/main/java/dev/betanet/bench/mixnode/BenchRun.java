@@ -21,9 +21,13 @@ import java.util.concurrent.Semaphore;
  *       (or the warm-up budget is spent);
  *   <li>saturation (closed loop): packets/s, packets per CPU-second, cores busy;
  *   <li>the bound, in the harness's own JVM while the node idles ({@link HopBound});
- *   <li>an open loop below saturation (single-packet arrivals over many connections): per-hop
- *       latency, shedding, CPU per packet, resident memory.
+ *   <li>an open loop below saturation (single-packet arrivals over many connections), after an
+ *       unmeasured one at the same rate: per-hop latency, shedding, CPU per packet, resident
+ *       memory.
  * </ol>
+ *
+ * The load connections are opened before the first phase and kept to the end, so no phase measures
+ * a TLS handshake.
  */
 final class BenchRun {
 
