@@ -5,6 +5,7 @@ import dev.betanet.bench.common.RssSampler;
 import dev.betanet.protocol.crypto.X25519;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +83,28 @@ final class BenchRun {
     double cores() {
       return nodeCpu.total() / seconds;
     }
+
+    /** Slices of one phase taken as one: every figure summed. */
+    static Phase sum(List<Phase> slices) {
+      long packets = 0;
+      double seconds = 0;
+      double total = 0;
+      double jit = 0;
+      double harnessCpu = 0;
+      long arrived = 0;
+      long switches = 0;
+      for (Phase slice : slices) {
+        packets += slice.packets;
+        seconds += slice.seconds;
+        total += slice.nodeCpu.total();
+        jit += slice.nodeCpu.jit();
+        harnessCpu += slice.harnessCpu;
+        arrived += slice.arrived;
+        switches += slice.nodeSwitches;
+      }
+      return new Phase(
+          packets, seconds, new ProcessProbe.Cpu(total, jit), harnessCpu, arrived, switches);
+    }
   }
 
   /** Everything one implementation's run measured. */
@@ -96,7 +119,14 @@ final class BenchRun {
       double rssMiB,
       double peakRssMiB,
       Map<String, Long> outcomes,
-      long unknown) {}
+      long unknown,
+      InterleavedBound.Judged saturatedJudged,
+      InterleavedBound.Judged openJudged) {}
+
+  /**
+   * A pinned run's saturated phase is sent in this many slices, the bound measured between them.
+   */
+  static final int SATURATION_SLICES = 6;
 
   /** Warm-up is sent in this many chunks, with the JIT's share checked after each. */
   private static final int WARMUP_CHUNKS = 10;
@@ -173,9 +203,31 @@ final class BenchRun {
     byte[][] packets = supply.saturation();
     awaitIdle(probe);
 
-    // 2. Saturation.
+    // 2. Saturation. Pinned, in slices with a pass of the bound on the node's core before the first
+    // and after each, so each slice is judged by what its core did just then.
     log("  saturation: sending %,d packets (node pid %d)", packets.length, node.pid());
-    Phase saturated = closedLoop(sink, driver, probe, harness, packets, 0, packets.length);
+    Phase saturated;
+    InterleavedBound.Judged saturatedJudged = null;
+    InterleavedBound passes = null;
+    if (settings.pinned()) {
+      passes = new InterleavedBound(network, X25519.named(x25519), packets, settings.pinning());
+      List<Phase> slices = new ArrayList<>();
+      double[] passRates = new double[SATURATION_SLICES + 1];
+      passRates[0] = passes.pass();
+      for (int i = 0; i < SATURATION_SLICES; i++) {
+        int from = (int) ((long) packets.length * i / SATURATION_SLICES);
+        int to = (int) ((long) packets.length * (i + 1) / SATURATION_SLICES);
+        slices.add(closedLoop(sink, driver, probe, harness, packets, from, to));
+        awaitIdle(probe);
+        passRates[i + 1] = passes.pass();
+      }
+      saturated = Phase.sum(slices);
+      saturatedJudged =
+          new InterleavedBound.Judged(
+              slices.stream().mapToDouble(Phase::perCpuSecond).toArray(), passRates);
+    } else {
+      saturated = closedLoop(sink, driver, probe, harness, packets, 0, packets.length);
+    }
     log(
         "  saturated: %,d of %,d packets in %.2f s, node CPU %.2f s (JIT %.2f s)",
         saturated.arrived(),
@@ -227,10 +279,18 @@ final class BenchRun {
     long[] sentNanos = new long[fixedPackets.length];
     long[] arrivedNanos = new long[fixedPackets.length];
     sink.identify(bound.indexByForwardedKey(), arrivedNanos);
+    double passBefore = passes != null ? passes.pass() : Double.NaN;
     var rss = new RssSampler(probe);
     Phase fixed;
     try (rss) {
       fixed = openLoop(sink, openDriver, probe, harness, fixedPackets, rate, sentNanos);
+    }
+    InterleavedBound.Judged openJudged = null;
+    if (passes != null) {
+      awaitIdle(probe);
+      openJudged =
+          new InterleavedBound.Judged(
+              new double[] {fixed.perCpuSecond()}, new double[] {passBefore, passes.pass()});
     }
     sink.countOnly();
     log(
@@ -253,7 +313,9 @@ final class BenchRun {
         rss.maxMiB(),
         probe.peakRssMiB(),
         outcomes,
-        sink.unknown());
+        sink.unknown(),
+        saturatedJudged,
+        openJudged);
   }
 
   private Phase closedLoop(

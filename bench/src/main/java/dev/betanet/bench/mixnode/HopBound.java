@@ -63,7 +63,7 @@ final class HopBound {
   private static final int PASSES = 5;
 
   /** Packets per timed pass: about half a CPU-second with Bouncy Castle. */
-  private static final int PASS_PACKETS = 4_000;
+  static final int PASS_PACKETS = 4_000;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -123,7 +123,7 @@ final class HopBound {
   }
 
   /** Packets per CPU-second of this thread over one pass. */
-  private static double timedPass(BenchNetwork network, X25519 x25519, byte[][] packets) {
+  static double timedPass(BenchNetwork network, X25519 x25519, byte[][] packets) {
     PacketProcessor processor = network.mixnodeProcessor(x25519);
     long start = THREADS.getCurrentThreadCpuTime();
     for (byte[] packet : packets) {

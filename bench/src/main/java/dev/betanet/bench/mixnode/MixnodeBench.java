@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -263,6 +264,45 @@ public final class MixnodeBench {
       if (r.unknown() > 0) {
         out("  WARNING: %d forwarded packets matched none sent: latencies are wrong", r.unknown());
       }
+    }
+    printInterleaved(results);
+  }
+
+  /** Pinned runs: each phase judged by passes of the bound taken on the node's core around it. */
+  private static void printInterleaved(List<BenchRun.Result> results) {
+    if (results.stream().noneMatch(r -> r.saturatedJudged() != null)) {
+      return;
+    }
+    out("");
+    out(
+        "| X25519 | saturated: pkt per node CPU-s (per slice, %d slices) | bound on the node's core,"
+            + " a pass before and after each slice: mean (min–max) | **ratio** (per slice) | open"
+            + " loop: pkt per node CPU-s | bound passes just before and after it | **ratio** |",
+        BenchRun.SATURATION_SLICES);
+    out("|---|---|---|---|---|---|---|");
+    for (BenchRun.Result r : results) {
+      InterleavedBound.Judged s = r.saturatedJudged();
+      InterleavedBound.Judged f = r.openJudged();
+      if (s == null || f == null) {
+        continue;
+      }
+      out(
+          "| %s | %,.0f (%,.0f–%,.0f) | %,.0f (%,.0f–%,.0f) | **%.2f** (%.2f–%.2f) | %,.0f |"
+              + " %,.0f / %,.0f | **%.2f** |",
+          r.x25519(),
+          r.saturated().perCpuSecond(),
+          Arrays.stream(s.nodePerCpuSecond()).min().orElseThrow(),
+          Arrays.stream(s.nodePerCpuSecond()).max().orElseThrow(),
+          s.meanPass(),
+          s.minPass(),
+          s.maxPass(),
+          r.saturated().perCpuSecond() / s.meanPass(),
+          s.minRatio(),
+          s.maxRatio(),
+          r.fixed().perCpuSecond(),
+          f.passes()[0],
+          f.passes()[1],
+          f.ratio(0));
     }
   }
 
