@@ -234,6 +234,7 @@ final class NextHopLink {
     // The backoff is reset once packets are written (write), not here: a peer that closes each
     // link at once (a topology it has not loaded yet) is retried ever more slowly, not every 50 ms.
     socket = connected;
+    NodeLinks.usePooledBuffers(connected);
     metrics.outboundConnections().incrementAndGet();
     LOG.debugf("connected to next hop %s", address);
     // Next hops never send on this connection; anything that arrives is ignored.

@@ -112,6 +112,7 @@ final class PacketServer {
           socket.close();
         };
     socket.exceptionHandler(e -> {}); // the upgrade's outcome below says what went wrong
+    NodeLinks.usePooledBuffers(socket);
     handshakes.begin(pending);
     socket
         .upgradeToSsl()
