@@ -136,7 +136,6 @@ final class NodeLinks {
     return false;
   }
 
-  /** The peer's pinned identity on a TLS link, or null when it has none. */
   /**
    * Gives a link's channel Netty's pooled allocator. Vert.x's default serves heap buffers unpooled,
    * and the JDK's TLS engine takes a heap buffer the size of a whole record (≈ 16.7 KB) for every
@@ -153,6 +152,7 @@ final class NodeLinks {
         .setAllocator(PooledByteBufAllocator.DEFAULT);
   }
 
+  /** The peer's pinned identity on a TLS link, or null when it has none. */
   static Key32 peerOf(NetSocket socket) {
     try {
       List<Certificate> chain = socket.peerCertificates();
