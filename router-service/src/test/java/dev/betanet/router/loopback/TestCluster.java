@@ -30,6 +30,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -136,15 +138,24 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /** Every port {@link #freePort} returned in this JVM. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   /**
    * A port free now, for a process that binds it later. Drawn below Linux's ephemeral range
    * (32768–60999): a port the kernel hands out itself (a socket bound to port 0, the source port of
    * any outgoing connection, such as the readiness checks here) could take it before the process
-   * binds, and a mixnode that cannot bind never becomes ready (seen once in a CI run).
+   * binds, and a mixnode that cannot bind never becomes ready (seen once in a CI run). A port is
+   * never handed out twice in this JVM: a cluster draws its mixnodes' packet ports before any
+   * process binds them, and a management port drawn later found one of them still free, so two
+   * processes were given it (seen in a CI run: "mix-3 could not start: Address already in use").
    */
   static int freePort() throws IOException {
     for (int attempt = 0; attempt < 1000; attempt++) {
       int port = 10_000 + RANDOM.nextInt(32_768 - 10_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
       try (var socket = new ServerSocket()) {
         socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
         return port;
