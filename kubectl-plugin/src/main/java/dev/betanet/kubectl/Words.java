@@ -1,5 +1,6 @@
 package dev.betanet.kubectl;
 
+import dev.betanet.protocol.spec.Durations;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -7,13 +8,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Numbers, durations and ages as a person reads them (no raw values on screen). */
 final class Words {
-
-  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
   private Words() {}
 
@@ -51,27 +48,15 @@ final class Words {
   }
 
   /**
-   * A Go-style duration of the spec ({@code 500ms}, {@code 2s}, {@code 1m30s}); empty when it is
-   * not one.
+   * A Go-style duration of the spec ({@code 500ms}, {@code 2s}, {@code 1m30s}), read as the
+   * operator reads it; empty when it is not one or too long to hold.
    */
   static Optional<Duration> parseDuration(String text) {
-    if (text == null || text.isEmpty() || !text.matches("^([0-9]+(ms|s|m|h))+$")) {
+    try {
+      return Optional.of(Durations.parse(text, "duration"));
+    } catch (IllegalArgumentException notOne) {
       return Optional.empty();
     }
-    Duration total = Duration.ZERO;
-    Matcher part = DURATION_PART.matcher(text);
-    while (part.find()) {
-      long amount = Long.parseLong(part.group(1));
-      total =
-          total.plus(
-              switch (part.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-              });
-    }
-    return Optional.of(total);
   }
 
   /** An RFC 3339 time; empty when absent or malformed. */

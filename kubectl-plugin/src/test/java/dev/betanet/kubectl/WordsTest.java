@@ -28,6 +28,8 @@ class WordsTest {
     assertThat(Words.parseDuration("1m30s")).contains(Duration.ofSeconds(90));
     assertThat(Words.parseDuration("500ms")).contains(Duration.ofMillis(500));
     assertThat(Words.parseDuration("soon")).isEmpty();
+    // Shown as written rather than failing the command.
+    assertThat(Words.parseDuration("99999999999999999999s")).isEmpty();
   }
 
   @Test

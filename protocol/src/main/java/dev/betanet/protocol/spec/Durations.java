@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses a MixnetCluster spec's Go-style durations ({@code 90s}, {@code 1h30m}, {@code 250ms}): the
- * operator validates specs with it, and tools that read a spec ({@code make bench}) read its
- * durations the same way.
+ * operator validates specs with it, and tools that read a spec ({@code make bench}, the kubectl
+ * plugin) read its durations the same way.
  */
 public final class Durations {
 
