@@ -123,39 +123,18 @@ public final class FallbackStreams {
   }
 
   private StreamEndpoint.Listener listener(FallbackStream stream) {
-    return new StreamEndpoint.Listener() {
-      @Override
-      public void opened() {
-        stream.opened.tryComplete(stream);
-      }
-
-      @Override
-      public void finished(String outcome, StreamReset reset) {
-        boolean wasOpen = stream.opened.future().succeeded();
-        stream.opened.tryFail(
-            new StreamRefusal(
-                reset == null ? StreamReset.PROTOCOL : reset,
-                "the exit did not accept the stream over the fallback tunnel: " + outcome));
-        metrics.finished("fallback", wasOpen ? outcome : "refused_" + outcome);
-        vertx.setTimer(
-            EntryOpening.LINGER_MILLIS,
-            t -> {
-              vertx.cancelTimer(stream.timer);
-              streams.remove(stream.id);
-              stream.detach();
-            });
-      }
-
-      @Override
-      public void bytes(boolean sent, int count) {
-        metrics.bytes(sent, "fallback", count);
-      }
-
-      @Override
-      public void retransmitted() {
-        metrics.retransmitted();
-      }
-    };
+    return new EntryStreamListener<>(
+        vertx,
+        metrics,
+        "fallback",
+        "the exit did not accept the stream over the fallback tunnel: ",
+        stream.opened,
+        stream,
+        () -> {
+          vertx.cancelTimer(stream.timer);
+          streams.remove(stream.id);
+          stream.detach();
+        });
   }
 
   /** Streams held now (open, opening, or lingering after their end). */

@@ -162,33 +162,14 @@ public final class MixnetStreams {
   }
 
   private StreamEndpoint.Listener listener(EntryStream stream) {
-    return new StreamEndpoint.Listener() {
-      @Override
-      public void opened() {
-        stream.opened.tryComplete(stream);
-      }
-
-      @Override
-      public void finished(String outcome, StreamReset reset) {
-        boolean wasOpen = stream.opened.future().succeeded();
-        stream.opened.tryFail(
-            new StreamRefusal(
-                reset == null ? StreamReset.PROTOCOL : reset,
-                "the exit did not accept the stream: " + outcome));
-        metrics.finished("mixnet", wasOpen ? outcome : "refused_" + outcome);
-        vertx.setTimer(EntryOpening.LINGER_MILLIS, t -> forget(stream));
-      }
-
-      @Override
-      public void bytes(boolean sent, int count) {
-        metrics.bytes(sent, "mixnet", count);
-      }
-
-      @Override
-      public void retransmitted() {
-        metrics.retransmitted();
-      }
-    };
+    return new EntryStreamListener<>(
+        vertx,
+        metrics,
+        "mixnet",
+        "the exit did not accept the stream: ",
+        stream.opened,
+        stream,
+        () -> forget(stream));
   }
 
   private void forget(EntryStream stream) {

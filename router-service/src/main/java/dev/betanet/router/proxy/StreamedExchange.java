@@ -9,7 +9,6 @@ import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.Transport;
 import dev.betanet.router.stream.LocalSide;
 import dev.betanet.router.stream.StreamEndpoint;
-import dev.betanet.router.wire.HopByHop;
 import dev.betanet.router.wire.HttpMessages;
 import dev.betanet.router.wire.HttpStreamHeads;
 import dev.betanet.router.wire.MessageException;
@@ -185,17 +184,8 @@ final class StreamedExchange implements LocalSide {
       return;
     }
     out.setStatusCode(head.status());
-    String connection = null;
-    for (Map.Entry<String, String> h : head.headers()) {
-      if (h.getKey().equalsIgnoreCase("connection")) {
-        connection = h.getValue();
-      }
-    }
-    for (Map.Entry<String, String> h : head.headers()) {
-      if (!HopByHop.isHopByHop(h.getKey(), connection)
-          && !h.getKey().equalsIgnoreCase(HttpStreamHeads.BODY_LENGTH_HEADER)) {
-        out.headers().add(h.getKey(), h.getValue());
-      }
+    for (Map.Entry<String, String> h : HttpStreamHeads.endToEnd(head.headers(), -1)) {
+      out.headers().add(h.getKey(), h.getValue());
     }
     out.headers().set(ProxyServer.TRANSPORT_HEADER, transport.label());
     if (length >= 0 && head.status() != 204) {
@@ -272,20 +262,8 @@ final class StreamedExchange implements LocalSide {
 
   /** The head of a streamed request: method, .fog host, path, end-to-end headers, body length. */
   static Buffer head(HttpServerRequest request, String host, String path, long declaredLength) {
-    String connection = request.getHeader("connection");
-    List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();
-    request
-        .headers()
-        .forEach(
-            h -> {
-              if (!HopByHop.isHopByHop(h.getKey(), connection)
-                  && !h.getKey().equalsIgnoreCase(HttpStreamHeads.BODY_LENGTH_HEADER)) {
-                headers.add(Map.entry(h.getKey(), h.getValue()));
-              }
-            });
-    if (declaredLength >= 0) {
-      headers.add(Map.entry(HttpStreamHeads.BODY_LENGTH_HEADER, Long.toString(declaredLength)));
-    }
+    List<Map.Entry<String, String>> headers =
+        HttpStreamHeads.endToEnd(request.headers(), declaredLength);
     return HttpStreamHeads.request(request.method().name(), host, path, headers);
   }
 }

@@ -2,7 +2,6 @@ package dev.betanet.router.tcpexit;
 
 import dev.betanet.router.stream.LocalSide;
 import dev.betanet.router.stream.StreamEndpoint;
-import dev.betanet.router.wire.HopByHop;
 import dev.betanet.router.wire.HttpMessages;
 import dev.betanet.router.wire.HttpStreamHeads;
 import dev.betanet.router.wire.MessageException;
@@ -137,17 +136,8 @@ final class HttpStreamBackend implements LocalSide {
       basePath = basePath.substring(0, basePath.length() - 1);
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    String connection = null;
-    for (var h : head.headers()) {
-      if (h.getKey().equalsIgnoreCase("connection")) {
-        connection = h.getValue();
-      }
-    }
-    for (var h : head.headers()) {
-      if (!HopByHop.isHopByHop(h.getKey(), connection)
-          && !h.getKey().equalsIgnoreCase(HttpStreamHeads.BODY_LENGTH_HEADER)) {
-        headers.add(h.getKey(), h.getValue());
-      }
+    for (var h : HttpStreamHeads.endToEnd(head.headers(), -1)) {
+      headers.add(h.getKey(), h.getValue());
     }
     var options =
         new RequestOptions()
@@ -223,21 +213,9 @@ final class HttpStreamBackend implements LocalSide {
     response = answer;
     responding = true;
     lastProgress = System.nanoTime();
-    String connection = answer.getHeader("connection");
-    List<Map.Entry<String, String>> kept = new ArrayList<>();
-    answer
-        .headers()
-        .forEach(
-            h -> {
-              if (!HopByHop.isHopByHop(h.getKey(), connection)
-                  && !h.getKey().equalsIgnoreCase(HttpStreamHeads.BODY_LENGTH_HEADER)) {
-                kept.add(Map.entry(h.getKey(), h.getValue()));
-              }
-            });
-    if (declared >= 0) {
-      kept.add(Map.entry(HttpStreamHeads.BODY_LENGTH_HEADER, Long.toString(declared)));
-    }
-    endpoint.offer(HttpStreamHeads.response(answer.statusCode(), kept));
+    endpoint.offer(
+        HttpStreamHeads.response(
+            answer.statusCode(), HttpStreamHeads.endToEnd(answer.headers(), declared)));
     answer.handler(
         chunk -> {
           lastProgress = System.nanoTime();

@@ -1,7 +1,9 @@
 package dev.betanet.router.wire;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The bytes of an HTTP exchange carried as a stream (OPEN to {@link StreamFrame#HTTP_PORT}): each
@@ -31,14 +33,41 @@ public final class HttpStreamHeads {
 
   /** A request's head (its body, if any, is not included). */
   public static Buffer request(
-      String method, String host, String path, List<java.util.Map.Entry<String, String>> headers) {
+      String method, String host, String path, List<Map.Entry<String, String>> headers) {
     return framed(
         HttpMessages.encode(new HttpMessages.Request(method, host, path, headers, new byte[0])));
   }
 
   /** A response's head (its body, if any, is not included). */
-  public static Buffer response(int status, List<java.util.Map.Entry<String, String>> headers) {
+  public static Buffer response(int status, List<Map.Entry<String, String>> headers) {
     return framed(HttpMessages.encode(new HttpMessages.Response(status, headers, new byte[0])));
+  }
+
+  /**
+   * The headers a head carries on, or a router hands on from one: the end-to-end ones (hop-by-hop
+   * headers and those any {@code Connection} header names are the sending connection's own), never
+   * a {@link #BODY_LENGTH_HEADER} from outside, and ours with {@code declaredLength} when it is
+   * known ({@code >= 0}).
+   */
+  public static List<Map.Entry<String, String>> endToEnd(
+      Iterable<Map.Entry<String, String>> headers, long declaredLength) {
+    String connection = null;
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().equalsIgnoreCase("connection")) {
+        connection = connection == null ? h.getValue() : connection + "," + h.getValue();
+      }
+    }
+    List<Map.Entry<String, String>> kept = new ArrayList<>();
+    for (Map.Entry<String, String> h : headers) {
+      if (!HopByHop.isHopByHop(h.getKey(), connection)
+          && !h.getKey().equalsIgnoreCase(BODY_LENGTH_HEADER)) {
+        kept.add(Map.entry(h.getKey(), h.getValue()));
+      }
+    }
+    if (declaredLength >= 0) {
+      kept.add(Map.entry(BODY_LENGTH_HEADER, Long.toString(declaredLength)));
+    }
+    return kept;
   }
 
   /**
@@ -65,8 +94,7 @@ public final class HttpStreamHeads {
    *
    * @throws MessageException when it is not a non-negative number
    */
-  public static long bodyLength(List<java.util.Map.Entry<String, String>> headers)
-      throws MessageException {
+  public static long bodyLength(List<Map.Entry<String, String>> headers) throws MessageException {
     for (var h : headers) {
       if (h.getKey().equalsIgnoreCase(BODY_LENGTH_HEADER)) {
         try {

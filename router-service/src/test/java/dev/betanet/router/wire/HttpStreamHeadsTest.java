@@ -11,6 +11,30 @@ import org.junit.jupiter.api.Test;
 class HttpStreamHeadsTest {
 
   @Test
+  void onlyEndToEndHeadersAreCarriedAndTheBodyLengthIsOurs() {
+    List<Map.Entry<String, String>> sent =
+        List.of(
+            Map.entry("Accept", "text/plain"),
+            Map.entry("Connection", "keep-alive, X-Trace"),
+            Map.entry("Keep-Alive", "timeout=5"),
+            Map.entry("X-Trace", "hop-1"),
+            Map.entry("connection", "X-Second"),
+            Map.entry("X-Second", "also this hop's"),
+            Map.entry("Transfer-Encoding", "chunked"),
+            Map.entry(HttpStreamHeads.BODY_LENGTH_HEADER, "999"),
+            Map.entry("ETag", "\"v1\""));
+
+    assertThat(HttpStreamHeads.endToEnd(sent, 42))
+        .containsExactly(
+            Map.entry("Accept", "text/plain"),
+            Map.entry("ETag", "\"v1\""),
+            Map.entry(HttpStreamHeads.BODY_LENGTH_HEADER, "42"));
+    assertThat(HttpStreamHeads.endToEnd(sent, -1))
+        .as("a length not known is not said")
+        .containsExactly(Map.entry("Accept", "text/plain"), Map.entry("ETag", "\"v1\""));
+  }
+
+  @Test
   void aHeadCutIntoOneBytePiecesIsReadWholeAndTheBodyAfterItIsPassedOn() throws Exception {
     Buffer head =
         HttpStreamHeads.request(
