@@ -138,6 +138,18 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Mixnode processes started in this JVM and not yet stopped. A test JVM stopped before its
+   * clusters close (a surefire timeout, Ctrl-C) would otherwise leave them running, holding their
+   * ports and a core each; seen here after test runs were interrupted.
+   */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
+  }
+
   /** Every port {@link #freePort} returned in this JVM. */
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
@@ -435,7 +447,10 @@ final class TestCluster implements AutoCloseable {
     builder.environment().put("BETANET_MIXNODE_WORKER_THREADS", "1");
     builder.redirectErrorStream(true);
     builder.redirectOutput(dir.resolve(id + ".log").toFile());
-    return builder.start();
+    Process process = builder.start();
+    RUNNING.add(process);
+    process.onExit().thenAccept(RUNNING::remove);
+    return process;
   }
 
   private static boolean ready(HttpClient http, int port) {
