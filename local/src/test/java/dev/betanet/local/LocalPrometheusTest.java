@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.betanet.local.runtime.PrometheusTargets;
 import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.node.LoopbackPorts;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -82,10 +82,7 @@ class LocalPrometheusTest {
                         "the prometheus binary is not on PATH: install Debian's prometheus package"
                             + " (`apt-get update && apt-get install -y prometheus`; .ci/run does"
                             + " this)"));
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = LoopbackPorts.reserve(); // bound later by Prometheus
     LocalPrometheus prometheus =
         LocalPrometheus.start(binary, dir.resolve("prometheus"), "127.0.0.1:" + port);
     try {

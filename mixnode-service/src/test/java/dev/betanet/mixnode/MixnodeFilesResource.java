@@ -3,6 +3,7 @@ package dev.betanet.mixnode;
 import dev.betanet.protocol.link.LinkIdentity;
 import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkTls;
+import dev.betanet.protocol.node.LoopbackPorts;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
@@ -56,9 +57,7 @@ public class MixnodeFilesResource implements QuarkusTestResourceLifecycleManager
       nodeKeys = NodeKeys.generate("mix-app", signer.publicKey(), 1, random);
       sinkKeys = NodeKeys.generate("sink", signer.publicKey(), 1, random);
       sink = sinkTls().serverSocket(InetAddress.getLoopbackAddress(), 0, 10);
-      try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        packetPort = probe.getLocalPort();
-      }
+      packetPort = LoopbackPorts.reserve(); // bound later by the mixnode under test
       topology =
           new Topology(
               Topology.FORMAT_VERSION,

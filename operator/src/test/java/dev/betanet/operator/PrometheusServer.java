@@ -7,9 +7,9 @@ import dev.betanet.operator.analysis.PrometheusClient;
 import dev.betanet.operator.analysis.PrometheusQueries;
 import dev.betanet.protocol.metrics.PrometheusTextParser;
 import dev.betanet.protocol.metrics.Scrape;
+import dev.betanet.protocol.node.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,10 +83,7 @@ final class PrometheusServer implements AutoCloseable {
                 refresh_interval: 1s
         """
             .formatted(PrometheusQueries.ROUTER_JOB, dir.resolve("routers.json")));
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = LoopbackPorts.reserve(); // bound later by Prometheus
     Process process =
         new ProcessBuilder(
                 binary.toString(),

@@ -1,5 +1,6 @@
 package dev.betanet.router;
 
+import dev.betanet.protocol.node.LoopbackPorts;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
@@ -7,8 +8,6 @@ import dev.betanet.protocol.topology.Topology;
 import dev.betanet.protocol.topology.TopologySigner;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -88,10 +87,9 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
     }
   }
 
+  /** A port for a server that binds it later ({@link LoopbackPorts}). */
   private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return LoopbackPorts.reserve();
   }
 
   @Override

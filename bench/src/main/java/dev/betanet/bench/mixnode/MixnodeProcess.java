@@ -2,9 +2,8 @@ package dev.betanet.bench.mixnode;
 
 import dev.betanet.protocol.metrics.MetricNames;
 import dev.betanet.protocol.metrics.PrometheusTextParser;
+import dev.betanet.protocol.node.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,10 +57,9 @@ final class MixnodeProcess implements AutoCloseable {
     process = builder.start();
   }
 
+  /** A port for a server that binds it later ({@link LoopbackPorts}). */
   static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return LoopbackPorts.reserve();
   }
 
   long pid() {

@@ -1,6 +1,7 @@
 package dev.betanet.bench.router;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.betanet.protocol.node.LoopbackPorts;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
@@ -9,7 +10,6 @@ import dev.betanet.protocol.topology.TopologySigner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,10 +80,9 @@ final class BenchCluster implements AutoCloseable {
     backend.start();
   }
 
+  /** A port for a server that binds it later ({@link LoopbackPorts}). */
   static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return LoopbackPorts.reserve();
   }
 
   private Topology topology() {

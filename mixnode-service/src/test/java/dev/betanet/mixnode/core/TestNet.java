@@ -3,6 +3,7 @@ package dev.betanet.mixnode.core;
 import dev.betanet.protocol.link.LinkIdentity;
 import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkTls;
+import dev.betanet.protocol.node.LoopbackPorts;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.Key32;
 import dev.betanet.protocol.topology.NodeKeys;
@@ -12,8 +13,6 @@ import dev.betanet.protocol.topology.TopologySigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,10 +71,9 @@ final class TestNet implements AutoCloseable {
     }
   }
 
+  /** A port for a server that binds it later ({@link LoopbackPorts}). */
   static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return LoopbackPorts.reserve();
   }
 
   /**

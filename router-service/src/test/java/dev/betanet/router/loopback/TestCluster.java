@@ -1,6 +1,7 @@
 package dev.betanet.router.loopback;
 
 import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.node.LoopbackPorts;
 import dev.betanet.protocol.topology.Ed25519Keys;
 import dev.betanet.protocol.topology.NodeKeys;
 import dev.betanet.protocol.topology.NodeKeysFile;
@@ -16,8 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -150,32 +149,9 @@ final class TestCluster implements AutoCloseable {
         .addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
   }
 
-  /** Every port {@link #freePort} returned in this JVM. */
-  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-
-  /**
-   * A port free now, for a process that binds it later. Drawn below Linux's ephemeral range
-   * (32768–60999): a port the kernel hands out itself (a socket bound to port 0, the source port of
-   * any outgoing connection, such as the readiness checks here) could take it before the process
-   * binds, and a mixnode that cannot bind never becomes ready (seen once in a CI run). A port is
-   * never handed out twice in this JVM: a cluster draws its mixnodes' packet ports before any
-   * process binds them, and a management port drawn later found one of them still free, so two
-   * processes were given it (seen in a CI run: "mix-3 could not start: Address already in use").
-   */
+  /** A port for a process that binds it later ({@link LoopbackPorts}). */
   static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      int port = 10_000 + RANDOM.nextInt(32_768 - 10_000);
-      if (!HANDED_OUT.add(port)) {
-        continue;
-      }
-      try (var socket = new ServerSocket()) {
-        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-        return port;
-      } catch (IOException taken) {
-        // in use: draw again
-      }
-    }
-    throw new IOException("no free port below the ephemeral range after 1000 draws");
+    return LoopbackPorts.reserve();
   }
 
   /**

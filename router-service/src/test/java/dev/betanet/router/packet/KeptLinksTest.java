@@ -8,6 +8,7 @@ import dev.betanet.protocol.link.LinkPeers;
 import dev.betanet.protocol.link.LinkTls;
 import dev.betanet.protocol.link.NextLayer;
 import dev.betanet.protocol.metrics.MetricNames;
+import dev.betanet.protocol.node.LoopbackPorts;
 import dev.betanet.protocol.node.NodeFiles;
 import dev.betanet.protocol.replay.BloomReplayFilter;
 import dev.betanet.protocol.replay.ReplayWindow;
@@ -223,10 +224,9 @@ class KeptLinksTest {
     }
   }
 
+  /** A port for a server that binds it later ({@link LoopbackPorts}). */
   private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return LoopbackPorts.reserve();
   }
 
   private static Topology topology(List<Topology.MixnodeEntry> first, NodeKeys router) {
