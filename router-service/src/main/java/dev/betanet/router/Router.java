@@ -319,21 +319,35 @@ public final class Router {
                                 settings.nodeId(),
                                 e.toString())));
     return waitForState()
-        .compose(v -> receiver.listen(settings.host(), settings.packetPort()))
+        .compose(
+            v ->
+                bound(
+                    "packet",
+                    settings.packetPort(),
+                    receiver.listen(settings.host(), settings.packetPort())))
         .compose(
             port -> {
               packetPort = port;
-              return tunnelServer.listen(settings.host(), settings.tunnelPort());
+              return bound(
+                  "tunnel",
+                  settings.tunnelPort(),
+                  tunnelServer.listen(settings.host(), settings.tunnelPort()));
             })
         .compose(
             port -> {
               tunnelPort = port;
-              return proxy.listen(settings.host(), settings.proxyPort());
+              return bound(
+                  "proxy",
+                  settings.proxyPort(),
+                  proxy.listen(settings.host(), settings.proxyPort()));
             })
         .compose(
             port -> {
               proxyPort = port;
-              return socks.listen(settings.host(), settings.socksPort());
+              return bound(
+                  "SOCKS",
+                  settings.socksPort(),
+                  socks.listen(settings.host(), settings.socksPort()));
             })
         .map(
             port -> {
@@ -355,6 +369,26 @@ public final class Router {
                   Instant.ofEpochMilli(readyFromMillis));
               return null;
             });
+  }
+
+  /**
+   * A port being bound, its failure naming the port: the operating system's "Address already in
+   * use" alone does not say which of the router's four ports it was.
+   */
+  private Future<Integer> bound(String name, int port, Future<Integer> listening) {
+    return listening.recover(
+        e ->
+            Future.failedFuture(
+                new java.io.IOException(
+                    "cannot bind the "
+                        + name
+                        + " port "
+                        + settings.host()
+                        + ":"
+                        + port
+                        + ": "
+                        + e.getMessage(),
+                    e)));
   }
 
   private Future<Void> waitForState() {

@@ -207,7 +207,9 @@ final class BenchCluster implements AutoCloseable {
             "BETANET_ROUTER_HOST", "127.0.0.1",
             "BETANET_ROUTER_PACKET_PORT", String.valueOf(entryPacketPort),
             "BETANET_ROUTER_TUNNEL_PORT", String.valueOf(entryTunnelPort),
-            "BETANET_ROUTER_PROXY_PORT", String.valueOf(proxyPort)),
+            "BETANET_ROUTER_PROXY_PORT", String.valueOf(proxyPort),
+            // Each router its own: both would take the default 1080, the second in vain.
+            "BETANET_ROUTER_SOCKS_PORT", String.valueOf(freePort())),
         jvmOptions);
     launch(
         routerJar,
@@ -217,6 +219,7 @@ final class BenchCluster implements AutoCloseable {
             "BETANET_ROUTER_PACKET_PORT", String.valueOf(exitPacketPort),
             "BETANET_ROUTER_TUNNEL_PORT", String.valueOf(exitTunnelPort),
             "BETANET_ROUTER_PROXY_PORT", String.valueOf(freePort()),
+            "BETANET_ROUTER_SOCKS_PORT", String.valueOf(freePort()),
             "BETANET_SERVICES_FILE", services.toString()),
         jvmOptions);
     for (int i = 0; i < processes.size(); i++) {

@@ -220,6 +220,7 @@ public final class PacketLinks implements PacketOutlet {
                   failed();
                   return;
                 }
+                RouterLinks.usePooledBuffers(s);
                 socket = s;
                 open.incrementAndGet();
                 reachability.reachable(address);

@@ -104,6 +104,7 @@ public final class PacketReceiver {
           socket.close();
         };
     socket.exceptionHandler(e -> {}); // the upgrade's outcome below says what went wrong
+    RouterLinks.usePooledBuffers(socket);
     handshakes.begin(pending);
     socket
         .upgradeToSsl()

@@ -10,12 +10,14 @@ import dev.betanet.protocol.topology.Key32;
 import dev.betanet.protocol.topology.Topology;
 import dev.betanet.router.state.RouterMetrics;
 import dev.betanet.router.state.RouterState;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.TrustOptions;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
@@ -146,6 +148,20 @@ public final class RouterLinks {
         port,
         peer);
     return false;
+  }
+
+  /**
+   * Gives a link's channel Netty's pooled allocator, as the mixnode's links have (docs/mixnode.md):
+   * Vert.x's default serves heap buffers unpooled, and the JDK's TLS engine takes one the size of a
+   * whole record (≈ 16.7 KB) for every write, most packets being a record of their own. Safe here:
+   * the router's link handlers are Vert.x's, which copy every buffer they hand up and release it.
+   */
+  static void usePooledBuffers(NetSocket socket) {
+    ((NetSocketInternal) socket)
+        .channelHandlerContext()
+        .channel()
+        .config()
+        .setAllocator(PooledByteBufAllocator.DEFAULT);
   }
 
   /** The peer's pinned identity on a TLS link, or null when it has none. */
