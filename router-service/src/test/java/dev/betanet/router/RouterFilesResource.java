@@ -30,9 +30,9 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
       var signer = new TopologySigner(Ed25519Keys.generatePrivate(random));
       NodeKeys router = NodeKeys.generate("router-app", signer.publicKey(), 1, random);
       NodeKeys mix = NodeKeys.generate("mix-0", signer.publicKey(), 1, random);
-      int packetPort = freePort();
-      int tunnelPort = freePort();
-      proxyPort = freePort();
+      int packetPort = LoopbackPorts.reserve();
+      int tunnelPort = LoopbackPorts.reserve();
+      proxyPort = LoopbackPorts.reserve();
       var topology =
           new Topology(
               Topology.FORMAT_VERSION,
@@ -48,7 +48,7 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
                       List.of(
                           new Topology.MixnodeEntry(
                               "mix-0",
-                              "127.0.0.1:" + freePort(),
+                              "127.0.0.1:" + LoopbackPorts.reserve(),
                               "f",
                               "",
                               mix.current().publicKey(),
@@ -85,11 +85,6 @@ public class RouterFilesResource implements QuarkusTestResourceLifecycleManager 
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** A port for a server that binds it later ({@link LoopbackPorts}). */
-  private static int freePort() throws IOException {
-    return LoopbackPorts.reserve();
   }
 
   @Override

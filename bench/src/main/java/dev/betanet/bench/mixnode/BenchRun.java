@@ -3,6 +3,7 @@ package dev.betanet.bench.mixnode;
 import dev.betanet.bench.common.ProcessProbe;
 import dev.betanet.bench.common.RssSampler;
 import dev.betanet.protocol.crypto.X25519;
+import dev.betanet.protocol.node.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ final class BenchRun {
   }
 
   Result run() throws Exception {
-    int packetPort = MixnodeProcess.freePort();
+    int packetPort = LoopbackPorts.reserve();
     try (var sink = new Sink(BenchNetwork.PACKET_SIZE)) {
       var network = new BenchNetwork(packetPort, sink.port());
       sink.useTls(network.sinkTls());

@@ -37,7 +37,7 @@ final class MixnodeProcess implements AutoCloseable {
       List<String> launcher)
       throws IOException {
     this.packetPort = packetPort;
-    this.managementPort = freePort();
+    this.managementPort = LoopbackPorts.reserve();
     this.log = network.dir.resolve("mixnode-" + x25519 + ".log");
     List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -55,11 +55,6 @@ final class MixnodeProcess implements AutoCloseable {
     env.put("BETANET_MIXNODE_PORT", Integer.toString(packetPort));
     env.put("BETANET_CRYPTO_X25519", x25519);
     process = builder.start();
-  }
-
-  /** A port for a server that binds it later ({@link LoopbackPorts}). */
-  static int freePort() throws IOException {
-    return LoopbackPorts.reserve();
   }
 
   long pid() {

@@ -44,11 +44,11 @@ final class BenchCluster implements AutoCloseable {
   private final List<Integer> mixPorts = new ArrayList<>();
   private final NodeKeys entry = NodeKeys.generate("bench-entry", signer.publicKey(), 1, RANDOM);
   private final NodeKeys exit = NodeKeys.generate("bench-exit", signer.publicKey(), 1, RANDOM);
-  private final int entryPacketPort = freePort();
-  private final int exitPacketPort = freePort();
-  private final int entryTunnelPort = freePort();
-  private final int exitTunnelPort = freePort();
-  final int proxyPort = freePort();
+  private final int entryPacketPort = LoopbackPorts.reserve();
+  private final int exitPacketPort = LoopbackPorts.reserve();
+  private final int entryTunnelPort = LoopbackPorts.reserve();
+  private final int exitTunnelPort = LoopbackPorts.reserve();
+  final int proxyPort = LoopbackPorts.reserve();
   private final List<Process> processes = new ArrayList<>();
   private final List<Integer> managementPorts = new ArrayList<>();
   private final HttpServer backend;
@@ -64,7 +64,7 @@ final class BenchCluster implements AutoCloseable {
     this.sendRatePerSecond = sendRatePerSecond;
     for (int i = 0; i < layers; i++) {
       mixes.add(NodeKeys.generate("bench-mix-" + i, signer.publicKey(), 1, RANDOM));
-      mixPorts.add(freePort());
+      mixPorts.add(LoopbackPorts.reserve());
     }
     backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
     backend.setExecutor(backendThreads);
@@ -78,11 +78,6 @@ final class BenchCluster implements AutoCloseable {
           exchange.close();
         });
     backend.start();
-  }
-
-  /** A port for a server that binds it later ({@link LoopbackPorts}). */
-  static int freePort() throws IOException {
-    return LoopbackPorts.reserve();
   }
 
   private Topology topology() {
@@ -209,7 +204,7 @@ final class BenchCluster implements AutoCloseable {
             "BETANET_ROUTER_TUNNEL_PORT", String.valueOf(entryTunnelPort),
             "BETANET_ROUTER_PROXY_PORT", String.valueOf(proxyPort),
             // Each router its own: both would take the default 1080, the second in vain.
-            "BETANET_ROUTER_SOCKS_PORT", String.valueOf(freePort())),
+            "BETANET_ROUTER_SOCKS_PORT", String.valueOf(LoopbackPorts.reserve())),
         jvmOptions);
     launch(
         routerJar,
@@ -218,8 +213,8 @@ final class BenchCluster implements AutoCloseable {
             "BETANET_ROUTER_HOST", "127.0.0.1",
             "BETANET_ROUTER_PACKET_PORT", String.valueOf(exitPacketPort),
             "BETANET_ROUTER_TUNNEL_PORT", String.valueOf(exitTunnelPort),
-            "BETANET_ROUTER_PROXY_PORT", String.valueOf(freePort()),
-            "BETANET_ROUTER_SOCKS_PORT", String.valueOf(freePort()),
+            "BETANET_ROUTER_PROXY_PORT", String.valueOf(LoopbackPorts.reserve()),
+            "BETANET_ROUTER_SOCKS_PORT", String.valueOf(LoopbackPorts.reserve()),
             "BETANET_SERVICES_FILE", services.toString()),
         jvmOptions);
     for (int i = 0; i < processes.size(); i++) {
@@ -231,7 +226,7 @@ final class BenchCluster implements AutoCloseable {
       throws IOException {
     Path keysFile = dir.resolve(keys.nodeId() + "-keys.json");
     Files.write(keysFile, NodeKeysFile.write(keys));
-    int management = freePort();
+    int management = LoopbackPorts.reserve();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);

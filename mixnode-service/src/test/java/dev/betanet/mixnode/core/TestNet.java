@@ -67,13 +67,8 @@ final class TestNet implements AutoCloseable {
     sink = new TestSink(vertx, PACKET_SIZE, sinkTls());
     for (int i = 0; i < mixnodes; i++) {
       keys.add(NodeKeys.generate("mix-" + i, signer.publicKey(), 1, RANDOM));
-      ports.add(freePort());
+      ports.add(LoopbackPorts.reserve());
     }
-  }
-
-  /** A port for a server that binds it later ({@link LoopbackPorts}). */
-  static int freePort() throws IOException {
-    return LoopbackPorts.reserve();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.betanet.router.loopback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.betanet.protocol.node.LoopbackPorts;
 import dev.betanet.router.wire.HttpMessages;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,7 @@ class ErrorLeakTest {
   void start() throws Exception {
     cluster = new TestCluster(3, 1, 5);
     cluster.canaryWeight = 0;
-    deadBackendPort = TestCluster.freePort(); // nothing listens: connections are refused
+    deadBackendPort = LoopbackPorts.reserve(); // nothing listens: connections are refused
     cluster.startRouters("http://127.0.0.1:" + deadBackendPort);
   }
 

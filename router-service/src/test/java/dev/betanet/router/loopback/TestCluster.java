@@ -58,14 +58,14 @@ final class TestCluster implements AutoCloseable {
   final List<Process> mixProcesses = new ArrayList<>();
   final NodeKeys entryKeys = NodeKeys.generate("router-entry", signer.publicKey(), 1, RANDOM);
   final NodeKeys exitKeys = NodeKeys.generate("router-exit", signer.publicKey(), 1, RANDOM);
-  final int entryPacketPort = freePort();
+  final int entryPacketPort = LoopbackPorts.reserve();
 
   /** Every packet of the loopback topology, in bytes. */
   static final int PACKET_SIZE = 2048;
 
-  final int exitPacketPort = freePort();
-  final int entryTunnelPort = freePort();
-  final int exitTunnelPort = freePort();
+  final int exitPacketPort = LoopbackPorts.reserve();
+  final int entryTunnelPort = LoopbackPorts.reserve();
+  final int exitTunnelPort = LoopbackPorts.reserve();
   final List<Integer> mixManagementPorts = new ArrayList<>();
   final java.util.Set<String> unhealthy = java.util.concurrent.ConcurrentHashMap.newKeySet();
   volatile int canaryWeight = 100;
@@ -133,7 +133,7 @@ final class TestCluster implements AutoCloseable {
     this.dir = Files.createTempDirectory("router-test");
     for (int i = 0; i < layers * perLayer; i++) {
       mixKeys.add(NodeKeys.generate("mix-" + i, signer.publicKey(), 1, RANDOM));
-      mixPorts.add(freePort());
+      mixPorts.add(LoopbackPorts.reserve());
     }
   }
 
@@ -147,11 +147,6 @@ final class TestCluster implements AutoCloseable {
   static {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
-  }
-
-  /** A port for a process that binds it later ({@link LoopbackPorts}). */
-  static int freePort() throws IOException {
-    return LoopbackPorts.reserve();
   }
 
   /**
@@ -290,7 +285,7 @@ final class TestCluster implements AutoCloseable {
           MIXNODE_JAR + " is missing: package mixnode-service first (the reactor does)");
     }
     for (int n = 0; n < mixKeys.size(); n++) {
-      int management = freePort();
+      int management = LoopbackPorts.reserve();
       mixManagementPorts.add(management);
       mixProcesses.add(startMixnode(n, management));
     }

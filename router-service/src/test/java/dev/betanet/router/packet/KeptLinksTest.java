@@ -97,7 +97,7 @@ class KeptLinksTest {
     var operator = Ed25519Keys.publicOf(Ed25519Keys.generatePrivate(RANDOM));
     NodeKeys down = NodeKeys.generate("down", operator, 1, RANDOM);
     NodeKeys router = NodeKeys.generate("router", operator, 1, RANDOM);
-    String address = "127.0.0.1:" + freePort(); // nothing listens there
+    String address = "127.0.0.1:" + LoopbackPorts.reserve(); // nothing listens there
     Topology topology = topology(List.of(entry(down, address)), router);
     start(router, topology);
     double failuresBefore = failures();
@@ -121,7 +121,7 @@ class KeptLinksTest {
     var operator = Ed25519Keys.publicOf(Ed25519Keys.generatePrivate(RANDOM));
     NodeKeys late = NodeKeys.generate("late", operator, 1, RANDOM);
     NodeKeys router = NodeKeys.generate("router", operator, 1, RANDOM);
-    int port = freePort(); // nothing listens there yet
+    int port = LoopbackPorts.reserve(); // nothing listens there yet
     String address = "127.0.0.1:" + port;
     var holder = new AtomicReference<Topology>();
     Topology topology = topology(List.of(entry(late, address)), router);
@@ -222,11 +222,6 @@ class KeptLinksTest {
     } catch (IOException ignored) {
       // closing anyway
     }
-  }
-
-  /** A port for a server that binds it later ({@link LoopbackPorts}). */
-  private static int freePort() throws IOException {
-    return LoopbackPorts.reserve();
   }
 
   private static Topology topology(List<Topology.MixnodeEntry> first, NodeKeys router) {
