@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,15 +138,8 @@ public final class BackendCaller {
     if (body.length() > maxBodyBytes) {
       return tooLarge();
     }
-    String connection = headers.get("connection");
-    List<Map.Entry<String, String>> kept = new ArrayList<>();
-    headers.forEach(
-        h -> {
-          if (!HopByHop.isHopByHop(h.getKey(), connection)) {
-            kept.add(Map.entry(h.getKey(), h.getValue()));
-          }
-        });
-    return HttpMessages.encode(new HttpMessages.Response(status, kept, body.getBytes()));
+    return HttpMessages.encode(
+        new HttpMessages.Response(status, HopByHop.endToEnd(headers), body.getBytes()));
   }
 
   /**

@@ -26,8 +26,6 @@ import io.vertx.core.http.HttpServerResponse;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -450,17 +448,8 @@ public final class ProxyServer {
 
   private static HttpMessages.Request toMessage(
       HttpServerRequest request, String host, String path, Buffer body) {
-    String connection = request.getHeader("connection");
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    request
-        .headers()
-        .forEach(
-            h -> {
-              if (!HopByHop.isHopByHop(h.getKey(), connection)) {
-                headers.add(Map.entry(h.getKey(), h.getValue()));
-              }
-            });
-    return new HttpMessages.Request(request.method().name(), host, path, headers, body.getBytes());
+    return new HttpMessages.Request(
+        request.method().name(), host, path, HopByHop.endToEnd(request.headers()), body.getBytes());
   }
 
   private void respond(HttpServerRequest request, FlowDispatcher.Delivered delivered) {

@@ -1,6 +1,9 @@
 package dev.betanet.router.wire;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,6 +26,27 @@ public final class HopByHop {
           "content-length");
 
   private HopByHop() {}
+
+  /**
+   * The end-to-end headers of a message, in order: without the hop-by-hop ones and without those
+   * any of its {@code Connection} headers name (RFC 9110 section 7.6.1: a recipient combines them).
+   */
+  public static List<Map.Entry<String, String>> endToEnd(
+      Iterable<Map.Entry<String, String>> headers) {
+    String connection = null;
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().equalsIgnoreCase("connection")) {
+        connection = connection == null ? h.getValue() : connection + "," + h.getValue();
+      }
+    }
+    List<Map.Entry<String, String>> kept = new ArrayList<>();
+    for (Map.Entry<String, String> h : headers) {
+      if (!isHopByHop(h.getKey(), connection)) {
+        kept.add(Map.entry(h.getKey(), h.getValue()));
+      }
+    }
+    return kept;
+  }
 
   public static boolean isHopByHop(String name, String connectionHeader) {
     String lower = name.toLowerCase(Locale.ROOT);

@@ -1,7 +1,6 @@
 package dev.betanet.router.wire;
 
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,19 +50,8 @@ public final class HttpStreamHeads {
    */
   public static List<Map.Entry<String, String>> endToEnd(
       Iterable<Map.Entry<String, String>> headers, long declaredLength) {
-    String connection = null;
-    for (Map.Entry<String, String> h : headers) {
-      if (h.getKey().equalsIgnoreCase("connection")) {
-        connection = connection == null ? h.getValue() : connection + "," + h.getValue();
-      }
-    }
-    List<Map.Entry<String, String>> kept = new ArrayList<>();
-    for (Map.Entry<String, String> h : headers) {
-      if (!HopByHop.isHopByHop(h.getKey(), connection)
-          && !h.getKey().equalsIgnoreCase(BODY_LENGTH_HEADER)) {
-        kept.add(Map.entry(h.getKey(), h.getValue()));
-      }
-    }
+    List<Map.Entry<String, String>> kept = HopByHop.endToEnd(headers);
+    kept.removeIf(h -> h.getKey().equalsIgnoreCase(BODY_LENGTH_HEADER));
     if (declaredLength >= 0) {
       kept.add(Map.entry(BODY_LENGTH_HEADER, Long.toString(declaredLength)));
     }
