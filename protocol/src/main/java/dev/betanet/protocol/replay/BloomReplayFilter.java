@@ -4,7 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Replay filter made of two rotating blocked Bloom filters: one for the current period of the
@@ -19,7 +21,11 @@ import java.util.Objects;
  *
  * <p>Thread-safe. Check-and-insert is atomic per tag: 64 lock stripes chosen by tag bits, so two
  * copies of one packet processed at once cannot both pass; bits are set with atomic OR because
- * other stripes share the words.
+ * other stripes share the words. A check reads the clock under its stripe lock, and a rotation
+ * holds every stripe: so the generation a check sees is always the one for the time it judged the
+ * timestamp by, and the dropped filter can be cleared and reused as the new current one. The two
+ * filters are allocated once, for the filter's life: a rotation allocates nothing (a fresh array
+ * per period made the heap carry a third filter until the old one was collected).
  */
 public final class BloomReplayFilter implements ReplayFilter {
 
@@ -39,7 +45,9 @@ public final class BloomReplayFilter implements ReplayFilter {
   private final InstantSource clock;
   private final long periodMillis;
   private final int blocks;
-  private final Object[] stripes = new Object[STRIPES];
+  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
+  /** Replaced only while every stripe is held; read under one. */
   private volatile Generation generation;
 
   /**
@@ -65,10 +73,11 @@ public final class BloomReplayFilter implements ReplayFilter {
     }
     this.blocks = (int) blockCount;
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Object();
+      stripes[i] = new ReentrantLock();
     }
     long period = Math.floorDiv(clock.millis(), periodMillis);
-    this.generation = new Generation(period, newFilter(), newFilter());
+    int words = blocks * BLOCK_LONGS;
+    this.generation = new Generation(period, new long[words], new long[words]);
   }
 
   /** Sized for {@code expectedPacketsPerSecond} with 32 bits per tag and the system clock. */
@@ -76,52 +85,70 @@ public final class BloomReplayFilter implements ReplayFilter {
     return new BloomReplayFilter(window, expectedPacketsPerSecond, 32, InstantSource.system());
   }
 
-  /** Heap bytes held by the two filters. */
+  /** Heap bytes held by the two filters, for the filter's whole life. */
   public long memoryBytes() {
     return 2L * blocks * BLOCK_LONGS * Long.BYTES;
   }
 
   @Override
   public Verdict check(byte[] tag, int offset, long timestampMillis) {
-    long now = clock.millis();
-    if (!window.accepts(timestampMillis, now)) {
-      return Verdict.EXPIRED;
-    }
-    rotateTo(Math.floorDiv(now, periodMillis));
     long a = (long) LONG_BE.get(tag, offset);
     long b = (long) LONG_BE.get(tag, offset + 8);
     int base = (int) Long.remainderUnsigned(a, blocks) * BLOCK_LONGS;
     long[] mask = blockMask(b);
-    synchronized (stripes[(int) (a >>> 58)]) {
-      // Read the generation under the lock: generations only move forward, so the later of two
-      // racing copies of a tag sees the bits the earlier one set (in current or in previous).
-      Generation g = generation;
-      if (contains(g.previous(), base, mask) || contains(g.current(), base, mask)) {
-        return Verdict.REPLAY;
+    ReentrantLock stripe = stripes[(int) (a >>> 58)];
+    while (true) {
+      stripe.lock();
+      try {
+        // The clock is read under the lock, where the generation cannot move: a tag whose
+        // timestamp is accepted now went into this generation's current or previous filter.
+        long now = clock.millis();
+        if (!window.accepts(timestampMillis, now)) {
+          return Verdict.EXPIRED;
+        }
+        Generation g = generation;
+        if (g.period() >= Math.floorDiv(now, periodMillis)) {
+          // Also when the clock stepped back: keep what we have rather than forget tags.
+          if (contains(g.previous(), base, mask) || contains(g.current(), base, mask)) {
+            return Verdict.REPLAY;
+          }
+          insert(g.current(), base, mask);
+          return Verdict.FRESH;
+        }
+      } finally {
+        stripe.unlock();
       }
-      insert(g.current(), base, mask);
+      rotateTo(Math.floorDiv(clock.millis(), periodMillis));
     }
-    return Verdict.FRESH;
   }
 
+  /**
+   * Moves to {@code period} holding every stripe (in index order; a check holds at most one, so
+   * this cannot deadlock): no check is between its clock read and its last bit, so the filter
+   * dropped here can be cleared and become the new current one. Once per period; the checks wait
+   * for one filter's clearing (about a millisecond per 10 MB).
+   */
   private void rotateTo(long period) {
-    if (generation.period() >= period) {
-      return; // also when the clock stepped back: keep what we have rather than forget tags
+    for (ReentrantLock stripe : stripes) {
+      stripe.lock();
     }
-    synchronized (this) {
+    try {
       Generation g = generation;
       if (g.period() >= period) {
-        return;
+        return; // another thread rotated first
       }
-      // Fresh arrays rather than clearing the old one: a thread that read the old generation just
-      // before may still be reading it.
-      long[] previous = g.period() + 1 == period ? g.current() : newFilter();
-      generation = new Generation(period, newFilter(), previous);
+      long[] dropped = g.previous();
+      long[] previous = g.current();
+      Arrays.fill(dropped, 0L);
+      if (g.period() + 1 < period) {
+        Arrays.fill(previous, 0L); // two periods or more passed: both filters' tags have expired
+      }
+      generation = new Generation(period, dropped, previous);
+    } finally {
+      for (int i = STRIPES - 1; i >= 0; i--) {
+        stripes[i].unlock();
+      }
     }
-  }
-
-  private long[] newFilter() {
-    return new long[blocks * BLOCK_LONGS];
   }
 
   /**

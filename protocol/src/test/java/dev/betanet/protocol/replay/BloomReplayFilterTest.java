@@ -3,6 +3,7 @@ package dev.betanet.protocol.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.betanet.protocol.replay.ReplayFilter.Verdict;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -117,6 +118,24 @@ class BloomReplayFilterTest {
         new BloomReplayFilter(ReplayWindow.DEFAULT, 50_000, 32, InstantSource.system());
     // 50,000/s x 125 s x 32 bits = 200,000,000 bits per filter, two filters = 50 MB.
     assertThat(filter.memoryBytes()).isBetween(50_000_000L, 50_001_000L);
+  }
+
+  @Test
+  void rotatingAllocatesNoNewFilter() {
+    // 100,000/s x 65 s x 32 bits: 26 MB per filter. A fresh filter per period made the heap hold a
+    // third one until the dropped filter was collected.
+    BloomReplayFilter filter = new BloomReplayFilter(WINDOW, 100_000, 32, clock);
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    byte[][] tags = {tag(), tag(), tag(), tag(), tag()};
+    Verdict[] verdicts = new Verdict[tags.length];
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int period = 0; period < tags.length; period++) {
+      now.addAndGet(WINDOW.period().toMillis());
+      verdicts[period] = filter.check(tags[period], 0, now.get());
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(verdicts).containsOnly(Verdict.FRESH);
+    assertThat(allocated).isLessThan(filter.memoryBytes() / 100);
   }
 
   @Test
