@@ -297,6 +297,12 @@ final class BenchRun {
     log(
         "  fixed rate %,d/s: %,d of %,d packets in %.2f s, node CPU %.2f s",
         rate, fixed.arrived(), fixed.packets(), fixed.seconds(), fixed.nodeCpu().total());
+    log(
+        "  open-loop latency by half second sent, p50 / p99 / max ms: %s",
+        latencyTimeline(sentNanos, arrivedNanos));
+    log(
+        "  open-loop sender behind its schedule by half second, p50 / p99 / max ms: %s",
+        latencyTimeline(scheduledNanos(sentNanos, schedule(fixedPackets.length, rate)), sentNanos));
     Map<String, Long> outcomes = new TreeMap<>(node.packetCounts());
     outcomes.values().removeIf(count -> count == 0);
     log("  node outcomes: %s", outcomes);
@@ -338,6 +344,19 @@ final class BenchRun {
     }
   }
 
+  private long[] schedule(int packets, int rate) {
+    return LoadDriver.schedule(packets, rate, settings.poisson(), 15L);
+  }
+
+  /** When each packet was due, on the clock of {@code sentNanos}: the first went out on time. */
+  private static long[] scheduledNanos(long[] sentNanos, long[] offsets) {
+    long[] due = new long[sentNanos.length];
+    for (int i = 0; i < due.length; i++) {
+      due[i] = sentNanos[i] == 0 ? 0 : sentNanos[0] + offsets[i] - offsets[0];
+    }
+    return due;
+  }
+
   private Phase openLoop(
       Sink sink,
       LoadDriver driver,
@@ -347,13 +366,16 @@ final class BenchRun {
       int rate,
       long[] sentNanos)
       throws Exception {
-    long[] offsets = LoadDriver.schedule(packets.length, rate, settings.poisson(), 15L);
+    long[] offsets = schedule(packets.length, rate);
     return phase(
         sink,
         probe,
         harness,
         packets.length,
-        () -> driver.openLoop(packets, 0, packets.length, offsets, sentNanos));
+        () ->
+            onOwnThread(
+                "open-sender",
+                () -> driver.openLoop(packets, 0, packets.length, offsets, sentNanos)));
   }
 
   private void pinHarness() throws Exception {
@@ -364,6 +386,26 @@ final class BenchRun {
 
   private interface Send {
     void run() throws Exception;
+  }
+
+  /** Runs {@code send} on a thread of its own name, so that it can be told apart in /proc. */
+  private static void onOwnThread(String name, Send send) throws Exception {
+    Exception[] failure = new Exception[1];
+    Thread thread =
+        Thread.ofPlatform()
+            .name(name)
+            .start(
+                () -> {
+                  try {
+                    send.run();
+                  } catch (Exception e) {
+                    failure[0] = e;
+                  }
+                });
+    thread.join();
+    if (failure[0] != null) {
+      throw failure[0];
+    }
   }
 
   /**
@@ -410,6 +452,39 @@ final class BenchRun {
       before = now;
     }
     log("  (the node did not go idle within 20 s)");
+  }
+
+  /**
+   * Per-hop latency by the half second a packet was sent in: whether a tail is a stall (one slice)
+   * or a queue that grows with load (every slice).
+   */
+  private static String latencyTimeline(long[] sent, long[] arrived) {
+    long first = Long.MAX_VALUE;
+    for (long s : sent) {
+      if (s != 0) {
+        first = Math.min(first, s);
+      }
+    }
+    Map<Integer, List<Double>> slices = new TreeMap<>();
+    for (int i = 0; i < sent.length; i++) {
+      if (sent[i] != 0 && arrived[i] != 0) {
+        slices
+            .computeIfAbsent((int) ((sent[i] - first) / 500_000_000L), k -> new ArrayList<>())
+            .add((arrived[i] - sent[i]) / 1e6);
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    for (List<Double> slice : slices.values()) {
+      double[] sorted = slice.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "%.2f/%.1f/%.1f",
+              MixnodeBench.percentile(sorted, 0.50),
+              MixnodeBench.percentile(sorted, 0.99),
+              sorted[sorted.length - 1]));
+    }
+    return String.join("  ", parts);
   }
 
   private static double[] latenciesMillis(long[] sent, long[] arrived) {

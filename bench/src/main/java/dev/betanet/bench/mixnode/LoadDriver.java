@@ -104,27 +104,31 @@ final class LoadDriver implements AutoCloseable {
 
   /**
    * Open loop: sends {@code packets[from, to)}, packet {@code i} at {@code start + offsetNanos[i]}
-   * (its lane is {@code i % connections}), each written and flushed alone so that the node sees
-   * single-packet arrivals, and notes when each was sent in {@code sentNanos[i]}. A lane that falls
-   * behind its schedule sends at once, still one packet per flush.
+   * on connection {@code i % connections}, each written and flushed alone so that the node sees
+   * single-packet arrivals, and notes when each was sent in {@code sentNanos[i]}. Falling behind
+   * the schedule, it sends at once, still one packet per flush.
+   *
+   * <p>One thread sends on every connection: a thread per connection (as before 2026-12-02) put 16
+   * threads waking thousands of times a second on the harness's core, where the sink's thread then
+   * waited its turn to stamp arrivals, and the latency measured included that wait.
    */
   void openLoop(byte[][] packets, int from, int to, long[] offsetNanos, long[] sentNanos)
-      throws Exception {
+      throws IOException {
+    if (sockets.size() != connections) {
+      throw new IllegalStateException("BUG: send before open()");
+    }
     long start = System.nanoTime();
-    run(
-        lane -> {
-          var out = outputs.get(lane);
-          for (int i = from + lane; i < to; i += connections) {
-            long wait = start + offsetNanos[i] - System.nanoTime();
-            if (wait > 0) {
-              LockSupport.parkNanos(wait);
-            }
-            sentNanos[i] = System.nanoTime();
-            out.writeInt(packets[i].length);
-            out.write(packets[i]);
-            out.flush();
-          }
-        });
+    for (int i = from; i < to; i++) {
+      long wait = start + offsetNanos[i] - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      var out = outputs.get(i % connections);
+      sentNanos[i] = System.nanoTime();
+      out.writeInt(packets[i].length);
+      out.write(packets[i]);
+      out.flush();
+    }
   }
 
   /**

@@ -18,11 +18,11 @@ public final class Hkdf {
   /** RFC 5869: at most 255 blocks of output. */
   public static final int MAX_OUTPUT_BYTES = 255 * HmacSha256.TAG_BYTES;
 
-  private final PrecomputedHmac hmac = new PrecomputedHmac();
+  private final ReusedHmac hmac = new ReusedHmac();
   private final byte[] block = new byte[HmacSha256.TAG_BYTES];
-  private final PrecomputedHmac saltHmac = new PrecomputedHmac();
-  // The salt whose pad states saltHmac holds: packets use one constant salt, so this is computed
-  // once per thread.
+  private final ReusedHmac saltHmac = new ReusedHmac();
+  // The salt whose pad blocks saltHmac holds: packets use one constant salt, so this is set once
+  // per thread.
   private byte[] lastSalt;
 
   /**
