@@ -108,9 +108,9 @@ final class LoadDriver implements AutoCloseable {
    * single-packet arrivals, and notes when each was sent in {@code sentNanos[i]}. Falling behind
    * the schedule, it sends at once, still one packet per flush.
    *
-   * <p>One thread sends on every connection: a thread per connection (as before 2026-12-02) put 16
-   * threads waking thousands of times a second on the harness's core, where the sink's thread then
-   * waited its turn to stamp arrivals, and the latency measured included that wait.
+   * <p>One thread sends on every connection, in schedule order (before 2026-12-02, one thread per
+   * connection): 16 threads waking thousands of times a second shared the harness's core with the
+   * sink, and one thread's lateness against the schedule is one series the run can report.
    */
   void openLoop(byte[][] packets, int from, int to, long[] offsetNanos, long[] sentNanos)
       throws IOException {
