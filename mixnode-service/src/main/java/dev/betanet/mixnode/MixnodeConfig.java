@@ -1,5 +1,6 @@
 package dev.betanet.mixnode;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -59,6 +60,12 @@ public interface MixnodeConfig {
     /** Packets held for their mixing delay; beyond it new packets are dropped (overload). */
     @WithDefault("65536")
     int delayPool();
+
+    /**
+     * Bytes the held packets may take, for the node (e.g. {@code 64M}); beyond it new packets are
+     * dropped (overload). Default: a quarter of the heap.
+     */
+    Optional<MemorySize> delayPoolMemory();
 
     /** Packets queued for one next hop; beyond it that hop's packets are dropped (unreachable). */
     @WithDefault("2048")

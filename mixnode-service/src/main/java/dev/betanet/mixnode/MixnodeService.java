@@ -5,6 +5,7 @@ import dev.betanet.mixnode.core.MixnodeSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,6 +50,10 @@ public class MixnodeService {
             packets.workerThreads().orElse(Runtime.getRuntime().availableProcessors()),
             packets.cryptoQueue(),
             packets.delayPool(),
+            packets
+                .delayPoolMemory()
+                .map(MemorySize::asLongValue)
+                .orElseGet(MixnodeSettings::defaultDelayPoolBytes),
             packets.nextHopQueue(),
             packets.drainTimeout(),
             packets.reloadInterval(),

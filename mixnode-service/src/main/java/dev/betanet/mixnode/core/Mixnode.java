@@ -137,8 +137,13 @@ public final class Mixnode {
       cover.start();
     }
     LOG.infof(
-        "mixnode %s listening on %s:%d (%d packet loops)",
-        settings.nodeId(), settings.host(), port, pipeline.loops().size());
+        "mixnode %s listening on %s:%d (%d packet loops; delay pool at most %d packets and %d MiB)",
+        settings.nodeId(),
+        settings.host(),
+        port,
+        pipeline.loops().size(),
+        settings.delayPool(),
+        settings.delayPoolBytes() >> 20);
     return Future.succeededFuture(port);
   }
 

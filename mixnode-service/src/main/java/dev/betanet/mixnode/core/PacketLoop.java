@@ -58,14 +58,15 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
       MixnodeMetrics metrics,
       DepartureEntropy entropy,
       int backlogBound,
-      int delayBound) {
+      int delayBound,
+      long delayBoundBytes) {
     this.context = context;
     this.state = state;
     this.forwarder = forwarder;
     this.metrics = metrics;
     this.entropy = entropy;
     this.backlogBound = backlogBound;
-    this.delays = new LoopDelayQueue(context.owner(), delayBound, this, entropy);
+    this.delays = new LoopDelayQueue(context.owner(), delayBound, delayBoundBytes, this, entropy);
   }
 
   /** The loop's context: its inbound server and its links live on it. */

@@ -51,7 +51,8 @@ final class Pipeline {
               metrics,
               entropy,
               share(settings.cryptoQueue(), n),
-              share(settings.delayPool(), n)));
+              share(settings.delayPool(), n),
+              settings.delayPoolBytes() / n));
     }
     this.loops = List.copyOf(created);
     metrics.poolSize(this::delayPoolSize);

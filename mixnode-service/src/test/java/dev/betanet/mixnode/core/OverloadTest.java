@@ -32,6 +32,7 @@ class OverloadTest {
               1, // one packet loop
               bound, // four packets may wait on it
               base.delayPool(),
+              base.delayPoolBytes(),
               base.nextHopQueue(),
               base.drainTimeout(),
               base.reloadInterval(),

@@ -23,6 +23,11 @@ class PacketLoopsTest {
 
   private static MixnodeSettings twoLoops(
       MixnodeSettings base, int delayPool, Duration drainTimeout) {
+    return twoLoops(base, delayPool, base.delayPoolBytes(), drainTimeout);
+  }
+
+  private static MixnodeSettings twoLoops(
+      MixnodeSettings base, int delayPool, long delayPoolBytes, Duration drainTimeout) {
     return new MixnodeSettings(
         base.nodeId(),
         base.keysFile(),
@@ -32,6 +37,7 @@ class PacketLoopsTest {
         2, // two packet loops
         base.cryptoQueue(),
         delayPool,
+        delayPoolBytes,
         base.nextHopQueue(),
         drainTimeout,
         base.reloadInterval(),
@@ -91,6 +97,35 @@ class PacketLoopsTest {
             () -> TestNet.count(node, PacketResult.DROPPED_OVERLOAD) == droppedBefore + 2);
         assertThat(node.delayPoolSize()).isEqualTo(4);
         assertThat(node.loops()).allMatch(loop -> loop.delayedSize() == 2);
+        assertThat(node.isLive()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aLoopDelayQueueHoldsNoMoreBytesThanItsShareOfThePoolsMemory() throws Exception {
+    try (var net = new TestNet(1, Kits.create())) {
+      net.meanDelayMillis = 5_000; // a 60 s hold is under the ceiling (69 s)
+      net.writeFiles();
+      // Room for 64 packets by count, but for two packets' bytes per loop (and a little more).
+      long twoPacketsPerLoop = 2L * 2 * TestNet.PACKET_SIZE + 100;
+      Mixnode node =
+          net.start(
+              twoLoops(net.settings(0), 64, twoPacketsPerLoop, Duration.ofSeconds(2)),
+              net.kit.processors());
+      double droppedBefore = TestNet.count(node, PacketResult.DROPPED_OVERLOAD);
+      // One connection, so one loop. Two packets held briefly, then released: their bytes are free.
+      try (var client = new TestClient(net, node.port())) {
+        client.send(net.packet(300, "brief-0", 0));
+        client.send(net.packet(300, "brief-1", 0));
+        Eventually.await("both released", () -> net.sink.packets.size() == 2);
+        for (int i = 0; i < 3; i++) {
+          client.send(net.packet(60_000, "held-" + i, 0));
+        }
+        Eventually.await(
+            "the third long-held packet refused for its bytes",
+            () -> TestNet.count(node, PacketResult.DROPPED_OVERLOAD) == droppedBefore + 1);
+        assertThat(node.delayPoolSize()).isEqualTo(2);
         assertThat(node.isLive()).isTrue();
       }
     }

@@ -172,6 +172,7 @@ final class TestNet implements AutoCloseable {
         2,
         1024,
         4096,
+        MixnodeSettings.defaultDelayPoolBytes(),
         256,
         Duration.ofSeconds(2),
         Duration.ofMillis(100),
