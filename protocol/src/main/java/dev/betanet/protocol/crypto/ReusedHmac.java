@@ -12,10 +12,10 @@ import java.util.Arrays;
  * through {@link Hkdf}.
  *
  * <p>Until 2026-12-02 it kept the digest states after the pad blocks and cloned them per message:
- * two compressions fewer, but each clone allocated about 200 bytes, 18 clones per packet, 40 % of
- * what a mixnode allocated per packet; the collections that made paused the packet loop often
- * enough to set the open loop's latency tail (docs/benchmarks.md). With SHA-NI a compression costs
- * about what a clone did.
+ * two compressions fewer, but 18 clones and 3,944 bytes per packet, 39 % of what a mixnode
+ * allocated, and a young collection (a pause of the packet loop) for every ≈ 3,300 packets where
+ * there is now one for every ≈ 5,300. With SHA-NI a compression costs about what a clone did
+ * (docs/benchmarks.md, "Allocation, the replay filter's rotation and the open loop's tail").
  *
  * <p>Not thread-safe.
  */
