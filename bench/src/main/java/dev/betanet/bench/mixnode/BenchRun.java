@@ -4,6 +4,7 @@ import dev.betanet.bench.common.ProcessProbe;
 import dev.betanet.bench.common.RssSampler;
 import dev.betanet.protocol.crypto.X25519;
 import dev.betanet.protocol.node.LoopbackPorts;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -283,9 +284,11 @@ final class BenchRun {
     double passBefore = passes != null ? passes.pass() : Double.NaN;
     var rss = new RssSampler(probe);
     Phase fixed;
+    long[] harnessGcBefore = harnessCollections();
     try (rss) {
       fixed = openLoop(sink, openDriver, probe, harness, fixedPackets, rate, sentNanos);
     }
+    long[] harnessGcAfter = harnessCollections();
     InterleavedBound.Judged openJudged = null;
     if (passes != null) {
       awaitIdle(probe);
@@ -300,6 +303,9 @@ final class BenchRun {
     log(
         "  open-loop latency by half second sent, p50 / p99 / max ms: %s",
         latencyTimeline(sentNanos, arrivedNanos));
+    log(
+        "  harness collection pauses during the open loop: %d, %d ms in all",
+        harnessGcAfter[0] - harnessGcBefore[0], harnessGcAfter[1] - harnessGcBefore[1]);
     log(
         "  open-loop sender behind its schedule by half second, p50 / p99 / max ms: %s",
         latencyTimeline(scheduledNanos(sentNanos, schedule(fixedPackets.length, rate)), sentNanos));
@@ -342,6 +348,20 @@ final class BenchRun {
     } finally {
       sink.window(null);
     }
+  }
+
+  /** The harness JVM's collections so far and their time in ms: its pauses stop sender and sink. */
+  private static long[] harnessCollections() {
+    long count = 0;
+    long millis = 0;
+    for (var collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (collector.getName().contains("Concurrent")) {
+        continue; // G1's concurrent cycles run beside the threads; only pauses stop them
+      }
+      count += Math.max(0, collector.getCollectionCount());
+      millis += Math.max(0, collector.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   private long[] schedule(int packets, int rate) {
