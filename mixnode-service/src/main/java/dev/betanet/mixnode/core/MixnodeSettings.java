@@ -71,7 +71,7 @@ public record MixnodeSettings(
   /**
    * A quarter of the heap. Held packets end up in the serial collector's old generation (two thirds
    * of the heap), which must also hold the replay filter, the other queues at their bounds and the
-   * node's own objects: in the images' 192 MiB heap that is 48 MiB of pool beside 25 MB of filter
+   * node's own objects: in the images' 192 MiB heap that is 46 MiB of pool beside 25 MB of filter
    * and 25 MB of full queues (docs/mixnode.md, Bounds).
    */
   public static long defaultDelayPoolBytes() {
