@@ -97,6 +97,7 @@ class MixnodeAppTest {
     // The one packet left without a delay: linked to its arrival, 0 bits (docs/anonymity.md).
     assertThat(value(after, MetricNames.MIXNODE_DEPARTURE_ENTROPY_BITS.prometheus())).isZero();
     assertThat(after).contains(MetricNames.MIXNODE_PROCESSING_SECONDS.buckets());
+    assertThat(after).contains(MetricNames.MIXNODE_BACKLOG_WAIT_SECONDS.buckets());
   }
 
   /** The value of {@code series} in a scrape; a missing series fails the test. */

@@ -285,10 +285,12 @@ final class BenchRun {
     var rss = new RssSampler(probe);
     Phase fixed;
     long[] harnessGcBefore = harnessCollections();
+    TreeMap<Double, Double> waitsBefore = node.backlogWaitBuckets();
     try (rss) {
       fixed = openLoop(sink, openDriver, probe, harness, fixedPackets, rate, sentNanos);
     }
     long[] harnessGcAfter = harnessCollections();
+    TreeMap<Double, Double> waitsAfter = node.backlogWaitBuckets();
     InterleavedBound.Judged openJudged = null;
     if (passes != null) {
       awaitIdle(probe);
@@ -303,6 +305,11 @@ final class BenchRun {
     log(
         "  open-loop latency by half second sent, p50 / p99 / max ms: %s",
         latencyTimeline(sentNanos, arrivedNanos));
+    log(
+        "  node backlog wait in the open loop (socket read to processing, bucket upper bounds):"
+            + " p50 <= %s ms, p99 <= %s ms",
+        bucketBoundMillis(waitsBefore, waitsAfter, 0.50),
+        bucketBoundMillis(waitsBefore, waitsAfter, 0.99));
     log(
         "  harness collection pauses during the open loop: %d, %d ms in all",
         harnessGcAfter[0] - harnessGcBefore[0], harnessGcAfter[1] - harnessGcBefore[1]);
@@ -348,6 +355,25 @@ final class BenchRun {
     } finally {
       sink.window(null);
     }
+  }
+
+  /**
+   * The upper bound, in ms, of the histogram bucket holding quantile {@code q} of what was recorded
+   * between two scrapes of cumulative bucket counts.
+   */
+  static String bucketBoundMillis(
+      TreeMap<Double, Double> before, TreeMap<Double, Double> after, double q) {
+    double total = after.lastEntry().getValue() - before.lastEntry().getValue();
+    if (total <= 0) {
+      return "n/a (nothing recorded)";
+    }
+    for (var bucket : after.entrySet()) {
+      double count = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0);
+      if (count >= q * total) {
+        return String.format(Locale.ROOT, "%.3f", bucket.getKey() * 1000);
+      }
+    }
+    return "inf";
   }
 
   /** The harness JVM's collections so far and their time in ms: its pauses stop sender and sink. */

@@ -108,6 +108,25 @@ final class MixnodeProcess implements AutoCloseable {
     return counts;
   }
 
+  /**
+   * {@code betanet_mixnode_backlog_wait_seconds} as cumulative packet counts by bucket upper bound
+   * in seconds (the last is infinity); a missing histogram fails.
+   */
+  TreeMap<Double, Double> backlogWaitBuckets() throws Exception {
+    TreeMap<Double, Double> buckets = new TreeMap<>();
+    PrometheusTextParser.parse(metrics())
+        .sumBy(MetricNames.MIXNODE_BACKLOG_WAIT_SECONDS.buckets(), "le")
+        .forEach(
+            (le, count) -> buckets.put(Double.parseDouble(le.replace("+Inf", "Infinity")), count));
+    if (buckets.isEmpty()) {
+      throw new IllegalStateException(
+          "no "
+              + MetricNames.MIXNODE_BACKLOG_WAIT_SECONDS.buckets()
+              + " on the node's metrics page");
+    }
+    return buckets;
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy(); // SIGTERM: the node drains and stops

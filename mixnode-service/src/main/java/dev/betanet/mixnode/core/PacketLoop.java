@@ -43,6 +43,9 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
   private final DepartureEntropy entropy;
   private final int backlogBound;
   private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
+  // When each backlog packet was read, in step with the backlog: a ring, so that no long is boxed.
+  private final long[] readNanos;
+  private int readHead;
   private final LoopDelayQueue delays;
   private final Map<RoutingTable.Address, NextHopLink> links = new HashMap<>();
   private final List<NextHopLink> touched = new ArrayList<>(4);
@@ -66,6 +69,7 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
     this.metrics = metrics;
     this.entropy = entropy;
     this.backlogBound = backlogBound;
+    this.readNanos = new long[backlogBound];
     this.delays = new LoopDelayQueue(context.owner(), delayBound, delayBoundBytes, this, entropy);
   }
 
@@ -86,10 +90,12 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
     if (admitted <= 0) {
       return;
     }
+    long now = System.nanoTime();
     if (backlog.isEmpty()) {
-      lastProgressNanos = System.nanoTime(); // work starts now: an idle spell is not a stall
+      lastProgressNanos = now; // work starts now: an idle spell is not a stall
     }
     for (int i = 0; i < admitted; i++) {
+      readNanos[(readHead + backlog.size()) % readNanos.length] = now;
       backlog.add(packets.get(i));
     }
     backlogSize = backlog.size();
@@ -124,6 +130,8 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
     byte[] packet;
     for (int n = 0; n < PACKETS_PER_TASK && (packet = backlog.poll()) != null; n++) {
       long start = System.nanoTime();
+      metrics.waitedInBacklog(start - readNanos[readHead]);
+      readHead = (readHead + 1) % readNanos.length;
       HopResult result = current.processor().process(packet);
       long end = System.nanoTime();
       metrics.processed(end - start);

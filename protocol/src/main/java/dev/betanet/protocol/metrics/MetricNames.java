@@ -157,6 +157,10 @@ public final class MetricNames {
   /** Time to peel one packet. */
   public static final MetricName MIXNODE_PROCESSING_SECONDS = timer("betanet.mixnode.processing");
 
+  /** Time a packet waited between its socket read and the start of its processing. */
+  public static final MetricName MIXNODE_BACKLOG_WAIT_SECONDS =
+      timer("betanet.mixnode.backlog.wait");
+
   /** Open connections by {@code direction}. */
   public static final MetricName MIXNODE_CONNECTIONS = gauge("betanet.mixnode.connections");
 
