@@ -269,7 +269,7 @@ final class BenchRun {
               probe,
               harness,
               openWarmupPackets,
-              rate,
+              schedule(openWarmupPackets.length, rate),
               new long[openWarmupPackets.length]);
       log(
           "  open-loop warm-up: %,d packets, JIT %.0f %% of the node's CPU",
@@ -278,6 +278,7 @@ final class BenchRun {
     }
 
     // 4. Fixed rate.
+    long[] fixedOffsets = schedule(fixedPackets.length, rate);
     long[] sentNanos = new long[fixedPackets.length];
     long[] arrivedNanos = new long[fixedPackets.length];
     sink.identify(bound.indexByForwardedKey(), arrivedNanos);
@@ -287,7 +288,7 @@ final class BenchRun {
     long[] harnessGcBefore = harnessCollections();
     TreeMap<Double, Double> waitsBefore = node.backlogWaitBuckets();
     try (rss) {
-      fixed = openLoop(sink, openDriver, probe, harness, fixedPackets, rate, sentNanos);
+      fixed = openLoop(sink, openDriver, probe, harness, fixedPackets, fixedOffsets, sentNanos);
     }
     long[] harnessGcAfter = harnessCollections();
     TreeMap<Double, Double> waitsAfter = node.backlogWaitBuckets();
@@ -315,7 +316,7 @@ final class BenchRun {
         harnessGcAfter[0] - harnessGcBefore[0], harnessGcAfter[1] - harnessGcBefore[1]);
     log(
         "  open-loop sender behind its schedule by half second, p50 / p99 / max ms: %s",
-        latencyTimeline(scheduledNanos(sentNanos, schedule(fixedPackets.length, rate)), sentNanos));
+        latencyTimeline(scheduledNanos(sentNanos, fixedOffsets), sentNanos));
     Map<String, Long> outcomes = new TreeMap<>(node.packetCounts());
     outcomes.values().removeIf(count -> count == 0);
     log("  node outcomes: %s", outcomes);
@@ -403,25 +404,22 @@ final class BenchRun {
     return due;
   }
 
+  /** Sends {@code packets}, packet {@code i} at {@code offsetNanos[i]} from the phase's start. */
   private Phase openLoop(
       Sink sink,
       LoadDriver driver,
       ProcessProbe probe,
       ProcessProbe harness,
       byte[][] packets,
-      int rate,
+      long[] offsetNanos,
       long[] sentNanos)
       throws Exception {
-    long[] offsets = schedule(packets.length, rate);
     return phase(
         sink,
         probe,
         harness,
         packets.length,
-        () ->
-            onOwnThread(
-                "open-sender",
-                () -> driver.openLoop(packets, 0, packets.length, offsets, sentNanos)));
+        () -> driver.openLoop(packets, 0, packets.length, offsetNanos, sentNanos));
   }
 
   private void pinHarness() throws Exception {
@@ -432,26 +430,6 @@ final class BenchRun {
 
   private interface Send {
     void run() throws Exception;
-  }
-
-  /** Runs {@code send} on a thread of its own name, so that it can be told apart in /proc. */
-  private static void onOwnThread(String name, Send send) throws Exception {
-    Exception[] failure = new Exception[1];
-    Thread thread =
-        Thread.ofPlatform()
-            .name(name)
-            .start(
-                () -> {
-                  try {
-                    send.run();
-                  } catch (Exception e) {
-                    failure[0] = e;
-                  }
-                });
-    thread.join();
-    if (failure[0] != null) {
-      throw failure[0];
-    }
   }
 
   /**

@@ -2,12 +2,9 @@ package dev.betanet.mixnode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.buffer.Buffer;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLSocket;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,53 +34,20 @@ class OverloadTest {
               base.drainTimeout(),
               base.reloadInterval(),
               base.stuckAfter());
-      HopProcessorFactory real = net.kit.processors();
-      // The first packet holds the loop (it processes on the thread that reads) until the burst
-      // is in the node's socket buffer: the loop then reads the whole burst in one turn, before
-      // it processes any of it, so exactly `bound` packets fit and the rest must be refused.
-      CountDownLatch firstEntered = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      AtomicBoolean first = new AtomicBoolean(true);
-      HopProcessorFactory held =
-          state -> {
-            HopProcessor processor = real.create(state);
-            return packet -> {
-              if (first.compareAndSet(true, false)) {
-                firstEntered.countDown();
-                try {
-                  release.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-              return processor.process(packet);
-            };
-          };
-      Mixnode node = net.start(tight, held);
+      // The first packet holds the loop until the burst is in the node's socket buffer, so exactly
+      // `bound` packets of the burst fit and the rest must be refused.
+      var hold = new FirstPacketHold();
+      Mixnode node = net.start(tight, hold.around(net.kit.processors(), () -> {}));
       double forwardedBefore = TestNet.count(node, PacketResult.FORWARDED);
       double droppedBefore = TestNet.count(node, PacketResult.DROPPED_OVERLOAD);
-      // 14 KB: one TLS record (at most 16 KiB), so it reaches the loop in one read. A burst over
-      // several records can reach the loop in several reads, with a processing turn between them.
+      // 7 packets, 14 KB: one TLS record, so one read.
       int burst = 7;
-      // A blocking TLS socket (as a router: layer 0 accepts routers), not one on the test's
-      // Vert.x: the held loop may be the one it would use.
-      try (var client =
-          (SSLSocket)
-              net.routerTls()
-                  .sslContext()
-                  .getSocketFactory()
-                  .createSocket(InetAddress.getLoopbackAddress(), node.port())) {
-        client.startHandshake();
+      List<byte[]> packets = new ArrayList<>();
+      for (int i = 0; i < burst; i++) {
+        packets.add(net.packet(0, "burst-" + i, 0));
+      }
+      try (var client = hold.sendBurst(net, node, net.packet(0, "holds-the-loop", 0), packets)) {
         OutputStream out = client.getOutputStream();
-        out.write(TestSink.frame(net.packet(0, "holds-the-loop", 0)).getBytes());
-        Eventually.await("the loop held", () -> firstEntered.getCount() == 0);
-        Buffer frames = Buffer.buffer();
-        for (int i = 0; i < burst; i++) {
-          frames.appendBuffer(TestSink.frame(net.packet(0, "burst-" + i, 0)));
-        }
-        out.write(frames.getBytes()); // one write, one record: in the node's buffer on return
-        release.countDown();
-
         Eventually.await(
             "the excess refused",
             () ->
