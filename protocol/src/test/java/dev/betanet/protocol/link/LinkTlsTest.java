@@ -177,8 +177,15 @@ class LinkTlsTest {
                   .getSocketFactory()
                   .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
         socket.setEnabledProtocols(new String[] {LinkTls.PROTOCOL});
-        socket.getOutputStream().write(42);
-        socket.getOutputStream().flush();
+        try {
+          socket.getOutputStream().write(42);
+          socket.getOutputStream().flush();
+        } catch (IOException e) {
+          // A server that refused may close before the client's write: the client's error is then
+          // a broken pipe, and the server's verdict is set only after its close. Wait for it.
+          read.get(10, TimeUnit.SECONDS);
+          throw e;
+        }
         int got = read.get(10, TimeUnit.SECONDS);
         if (got < 0) {
           // TLS 1.3 clients finish before the server judges their certificate: the refusal
