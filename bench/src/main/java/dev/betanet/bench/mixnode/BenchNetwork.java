@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -157,13 +158,15 @@ final class BenchNetwork {
    * A processor holding the mixnode's own key, with a replay filter of its own sized as the node's
    * ({@code betanet.mixnode.replay-expected-rate}, 25,000 packets/s by default, about 25 MiB, so
    * the cache sees the same): what the harness uses to learn how the mixnode will transform a
-   * packet, and to time one hop in-process.
+   * packet, and to time one hop in-process. {@code clock} judges the packets' timestamps: a clock
+   * stopped when they were built lets a bound time the same packets long after the node would
+   * refuse them as expired.
    */
-  PacketProcessor mixnodeProcessor(X25519 x25519) {
+  PacketProcessor mixnodeProcessor(X25519 x25519, InstantSource clock) {
     return new PacketProcessor(
         GEOMETRY,
         KeyRing.of(1, X25519PrivateKey.of(mixnode.current().privateKey())),
-        BloomReplayFilter.forRate(ReplayWindow.DEFAULT, NODE_REPLAY_RATE),
+        new BloomReplayFilter(ReplayWindow.DEFAULT, NODE_REPLAY_RATE, 32, clock),
         x25519);
   }
 

@@ -244,9 +244,10 @@ final class BenchRun {
         settings.rate() > 0
             ? settings.rate()
             : Math.max(500, (int) (saturated.perSecond() * settings.rateFraction() / 500) * 500);
-    byte[][] fixedPackets = PacketSupply.build(network, x25519, rate * settings.rateSeconds());
+    // The measured packets last: they are the ones that must still be fresh when they are sent.
     byte[][] openWarmupPackets =
         PacketSupply.build(network, x25519, rate * settings.openWarmupSeconds());
+    byte[][] fixedPackets = PacketSupply.build(network, x25519, rate * settings.rateSeconds());
     if (settings.pinned()) {
       settings.pinning().releaseHarness(); // one bound thread per core, as before
     }

@@ -7,6 +7,8 @@ import dev.betanet.protocol.packet.ProcessResult;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,7 +83,8 @@ final class HopBound {
   static Result measure(
       BenchNetwork network, X25519 x25519, byte[][] packets, int firstIndex, CorePinning pinning)
       throws Exception {
-    PacketProcessor first = network.mixnodeProcessor(x25519);
+    InstantSource builtAt = InstantSource.fixed(Instant.now());
+    PacketProcessor first = network.mixnodeProcessor(x25519, builtAt);
     Map<Long, Integer> index = HashMap.newHashMap(packets.length);
     for (int i = 0; i < packets.length; i++) {
       index.put(BenchNetwork.forwardedKey(processOnce(first, packets[i])), firstIndex + i);
@@ -96,13 +99,13 @@ final class HopBound {
         if (pinning != null) {
           pinning.pinHarnessToNodeCore();
         }
-        single[pass] = timedPass(network, x25519, timed);
+        single[pass] = timedPass(network, x25519, timed, builtAt);
         if (pinning != null) {
           pinning.releaseHarness();
         }
         List<Future<Double>> threads = new ArrayList<>();
         for (int t = 0; t < cores; t++) {
-          threads.add(pool.submit(() -> timedPass(network, x25519, timed)));
+          threads.add(pool.submit(() -> timedPass(network, x25519, timed, builtAt)));
         }
         double cpuSeconds = 0;
         for (Future<Double> thread : threads) {
@@ -122,9 +125,10 @@ final class HopBound {
     return new Result(bound, index);
   }
 
-  /** Packets per CPU-second of this thread over one pass. */
-  static double timedPass(BenchNetwork network, X25519 x25519, byte[][] packets) {
-    PacketProcessor processor = network.mixnodeProcessor(x25519);
+  /** Packets per CPU-second of this thread over one pass, timestamps judged at {@code clock}. */
+  static double timedPass(
+      BenchNetwork network, X25519 x25519, byte[][] packets, InstantSource clock) {
+    PacketProcessor processor = network.mixnodeProcessor(x25519, clock);
     long start = THREADS.getCurrentThreadCpuTime();
     for (byte[] packet : packets) {
       processOnce(processor, packet);

@@ -1,6 +1,8 @@
 package dev.betanet.bench.mixnode;
 
 import dev.betanet.protocol.crypto.X25519;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
 
 /**
@@ -11,7 +13,8 @@ import java.util.Arrays;
  * any change to the node.
  *
  * <p>Each pass times {@value HopBound#PASS_PACKETS} packets (copies of the first ones given) with a
- * fresh replay filter on one harness thread pinned to the node's core while the node idles.
+ * fresh replay filter on one harness thread pinned to the node's core while the node idles; their
+ * timestamps are judged at the pass's creation, so a long run does not see them expire.
  */
 final class InterleavedBound {
 
@@ -19,6 +22,8 @@ final class InterleavedBound {
   private final X25519 x25519;
   private final CorePinning pinning;
   private final byte[][] timed;
+  // Stopped when the packets were about fresh: later passes may come after their two minutes.
+  private final InstantSource builtAt = InstantSource.fixed(Instant.now());
 
   /** Copies the packets to time and runs one untimed pass, so the first timed one is compiled. */
   InterleavedBound(BenchNetwork network, X25519 x25519, byte[][] packets, CorePinning pinning) {
@@ -29,14 +34,14 @@ final class InterleavedBound {
         Arrays.stream(packets, 0, Math.min(packets.length, HopBound.PASS_PACKETS))
             .map(byte[]::clone)
             .toArray(byte[][]::new);
-    HopBound.timedPass(network, x25519, timed);
+    HopBound.timedPass(network, x25519, timed, builtAt);
   }
 
   /** One pass on the node's core: packets per CPU-second; the harness returns to its cores. */
   double pass() throws Exception {
     pinning.pinHarnessToNodeCore();
     try {
-      return HopBound.timedPass(network, x25519, timed);
+      return HopBound.timedPass(network, x25519, timed, builtAt);
     } finally {
       pinning.pinHarness();
     }
