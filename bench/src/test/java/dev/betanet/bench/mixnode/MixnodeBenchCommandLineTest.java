@@ -3,8 +3,13 @@ package dev.betanet.bench.mixnode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -99,5 +104,25 @@ class MixnodeBenchCommandLineTest {
     assertThatThrownBy(() -> MixnodeBench.parse(new String[] {"--rates", "5"}))
         .isInstanceOf(UnmatchedArgumentException.class)
         .hasMessageContaining("--rates");
+  }
+
+  /**
+   * The node runs with the image's JVM options by default; only the heap is fixed here (the image
+   * sizes it from the pod's memory limit).
+   */
+  @Test
+  void theNodeRunsWithTheMixnodeImagesJvmOptionsByDefault() throws IOException {
+    String dockerfile =
+        Files.readString(Path.of("..", "mixnode-service", "src/main/docker/Dockerfile.jvm"));
+    Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)\\]$").matcher(dockerfile);
+    assertThat(entrypoint.find()).isTrue();
+    List<String> imageOptions =
+        Arrays.stream(entrypoint.group(1).split(","))
+            .map(word -> word.trim().replace("\"", ""))
+            .filter(option -> option.startsWith("-XX:") && !option.contains("RAMPercentage"))
+            .toList();
+
+    assertThat(imageOptions).isNotEmpty();
+    assertThat(MixnodeBench.parse(new String[0]).settings().jvmOptions()).containsAll(imageOptions);
   }
 }
