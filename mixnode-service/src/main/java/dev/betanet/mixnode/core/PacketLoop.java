@@ -3,7 +3,6 @@ package dev.betanet.mixnode.core;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.impl.ContextInternal;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,11 +40,7 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
   private final Forwarder forwarder;
   private final MixnodeMetrics metrics;
   private final DepartureEntropy entropy;
-  private final int backlogBound;
-  private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
-  // When each backlog packet was read, in step with the backlog: a ring, so that no long is boxed.
-  private final long[] readNanos;
-  private int readHead;
+  private final Backlog backlog;
   private final LoopDelayQueue delays;
   private final Map<RoutingTable.Address, NextHopLink> links = new HashMap<>();
   private final List<NextHopLink> touched = new ArrayList<>(4);
@@ -68,8 +63,7 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
     this.forwarder = forwarder;
     this.metrics = metrics;
     this.entropy = entropy;
-    this.backlogBound = backlogBound;
-    this.readNanos = new long[backlogBound];
+    this.backlog = new Backlog(backlogBound);
     this.delays = new LoopDelayQueue(context.owner(), delayBound, delayBoundBytes, this, entropy);
   }
 
@@ -83,7 +77,7 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
    * the backlog bound are dropped and counted; the rest are processed in a task on this loop.
    */
   void accept(List<byte[]> packets) {
-    int admitted = Math.min(packets.size(), backlogBound - backlog.size());
+    int admitted = Math.min(packets.size(), backlog.room());
     if (admitted < packets.size()) {
       metrics.count(PacketResult.DROPPED_OVERLOAD, packets.size() - admitted);
     }
@@ -95,8 +89,7 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
       lastProgressNanos = now; // work starts now: an idle spell is not a stall
     }
     for (int i = 0; i < admitted; i++) {
-      readNanos[(readHead + backlog.size()) % readNanos.length] = now;
-      backlog.add(packets.get(i));
+      backlog.add(packets.get(i), now);
     }
     backlogSize = backlog.size();
     queueProcessing();
@@ -127,11 +120,10 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
     ActiveState current = state.get();
     int unheld = 0;
     int held = 0;
-    byte[] packet;
-    for (int n = 0; n < PACKETS_PER_TASK && (packet = backlog.poll()) != null; n++) {
+    for (int n = 0; n < PACKETS_PER_TASK && !backlog.isEmpty(); n++) {
       long start = System.nanoTime();
-      metrics.waitedInBacklog(start - readNanos[readHead]);
-      readHead = (readHead + 1) % readNanos.length;
+      metrics.waitedInBacklog(start - backlog.oldestReadNanos());
+      byte[] packet = backlog.poll();
       HopResult result = current.processor().process(packet);
       long end = System.nanoTime();
       metrics.processed(end - start);
