@@ -71,6 +71,13 @@ public interface MixnodeConfig {
     @WithDefault("2048")
     int nextHopQueue();
 
+    /**
+     * Bytes all next-hop queues may hold together, for the node (e.g. {@code 32M}); beyond it new
+     * packets are dropped (overload), except on a queue holding less than one write (32 KiB).
+     * Default: an eighth of the heap.
+     */
+    Optional<MemorySize> nextHopMemory();
+
     /** How long shutdown keeps forwarding packets that fall due. */
     @WithDefault("5s")
     Duration drainTimeout();

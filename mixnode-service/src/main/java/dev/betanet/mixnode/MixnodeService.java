@@ -55,6 +55,10 @@ public class MixnodeService {
                 .map(MemorySize::asLongValue)
                 .orElseGet(MixnodeSettings::defaultDelayPoolBytes),
             packets.nextHopQueue(),
+            packets
+                .nextHopMemory()
+                .map(MemorySize::asLongValue)
+                .orElseGet(MixnodeSettings::defaultNextHopBytes),
             packets.drainTimeout(),
             packets.reloadInterval(),
             packets.stuckAfter());

@@ -21,6 +21,7 @@ final class Forwarder {
   private final Vertx vertx;
   private final NetClient client;
   private final int queueBound;
+  private final NextHopMemory memory;
   private final MixnodeMetrics metrics;
   private final Map<LinkKey, NextHopLink> links = new ConcurrentHashMap<>();
 
@@ -29,9 +30,16 @@ final class Forwarder {
 
   private final NodeLinks nodeLinks;
 
-  Forwarder(Vertx vertx, int queueBound, MixnodeMetrics metrics, NodeLinks nodeLinks) {
+  /**
+   * @param queueBound packets per loop and next hop
+   * @param memoryBytes bytes all the node's next-hop queues may hold together
+   */
+  Forwarder(
+      Vertx vertx, int queueBound, long memoryBytes, MixnodeMetrics metrics, NodeLinks nodeLinks) {
     this.vertx = vertx;
     this.queueBound = queueBound;
+    this.memory = new NextHopMemory(memoryBytes);
+    metrics.nextHopQueueBytes(memory::used);
     this.metrics = metrics;
     this.nodeLinks = nodeLinks;
     this.client =
@@ -51,7 +59,7 @@ final class Forwarder {
   NextHopLink link(ContextInternal context, RoutingTable.Address next) {
     return links.computeIfAbsent(
         new LinkKey(context, next),
-        key -> new NextHopLink(next, context, client, queueBound, metrics, nodeLinks));
+        key -> new NextHopLink(next, context, client, queueBound, memory, metrics, nodeLinks));
   }
 
   /**

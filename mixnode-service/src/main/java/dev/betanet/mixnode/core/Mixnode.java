@@ -68,7 +68,8 @@ public final class Mixnode {
     this.metrics = new MixnodeMetrics(registry);
     this.watcher = new NodeStateWatcher(vertx, settings, processors, stateDir, this::applied);
     this.links = new NodeLinks(settings.nodeId(), watcher::current, metrics);
-    this.forwarder = new Forwarder(vertx, settings.nextHopQueue(), metrics, links);
+    this.forwarder =
+        new Forwarder(vertx, settings.nextHopQueue(), settings.nextHopBytes(), metrics, links);
     this.pipeline = new Pipeline(vertx, watcher::current, settings, forwarder, metrics);
     this.server =
         new PacketServer(
@@ -137,13 +138,16 @@ public final class Mixnode {
       cover.start();
     }
     LOG.infof(
-        "mixnode %s listening on %s:%d (%d packet loops; delay pool at most %d packets and %d MiB)",
+        "mixnode %s listening on %s:%d (%d packet loops; delay pool at most %d packets and %d MiB;"
+            + " next-hop queues at most %d packets per loop and hop and %d MiB in all)",
         settings.nodeId(),
         settings.host(),
         port,
         pipeline.loops().size(),
         settings.delayPool(),
-        settings.delayPoolBytes() >> 20);
+        settings.delayPoolBytes() >> 20,
+        settings.nextHopQueue(),
+        settings.nextHopBytes() >> 20);
     return Future.succeededFuture(port);
   }
 

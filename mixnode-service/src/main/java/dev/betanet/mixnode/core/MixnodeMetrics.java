@@ -130,6 +130,16 @@ public final class MixnodeMetrics {
     Gauge.builder(MetricNames.MIXNODE_CRYPTO_QUEUE.meter(), size).register(registry);
   }
 
+  /**
+   * Registers {@code betanet_mixnode_next_hop_queue_bytes}: packet bytes waiting for next hops, the
+   * quantity {@code next-hop-memory} bounds.
+   */
+  public void nextHopQueueBytes(Supplier<Number> bytes) {
+    Gauge.builder(MetricNames.MIXNODE_NEXT_HOP_QUEUE_BYTES.meter(), bytes)
+        .description("Packet bytes waiting in the next-hop queues")
+        .register(registry);
+  }
+
   /** Registers {@code betanet_mixnode_reload_rejected}: refused key/topology updates so far. */
   public void rejectedReloads(Supplier<Number> count) {
     Gauge.builder(MetricNames.MIXNODE_RELOAD_REJECTED.meter(), count)

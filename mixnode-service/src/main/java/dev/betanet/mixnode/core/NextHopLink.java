@@ -35,6 +35,7 @@ final class NextHopLink {
   private final ContextInternal context;
   private final NetClient client;
   private final int bound;
+  private final NextHopMemory memory;
   private final MixnodeMetrics metrics;
   private final NodeLinks links;
   private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
@@ -60,22 +61,32 @@ final class NextHopLink {
       ContextInternal context,
       NetClient client,
       int bound,
+      NextHopMemory memory,
       MixnodeMetrics metrics,
       NodeLinks links) {
     this.address = address;
     this.context = context;
     this.client = client;
     this.bound = bound;
+    this.memory = memory;
     this.metrics = metrics;
     this.links = links;
   }
 
   /**
    * Queues {@code packet} for this hop without waking the event loop ({@link #flush} does); drops
-   * and counts it when the queue is full. Any thread.
+   * it as {@code dropped_unreachable} when this hop's queue is full, or when the node's next-hop
+   * queues together hold their memory bound and this one holds a write's worth already (either way
+   * next hops are not taking what they are sent). Any thread.
    */
   void offer(byte[] packet) {
-    if (queued.incrementAndGet() > bound) {
+    int before = queued.getAndIncrement();
+    if (before >= bound) {
+      queued.decrementAndGet();
+      metrics.count(PacketResult.DROPPED_UNREACHABLE);
+      return;
+    }
+    if (!memory.take(packet.length, (long) before * packet.length < BATCH_BYTES)) {
       queued.decrementAndGet();
       metrics.count(PacketResult.DROPPED_UNREACHABLE);
       return;
@@ -122,10 +133,14 @@ final class NextHopLink {
           }
         });
     int dropped = 0;
-    while (queue.poll() != null) {
+    long bytes = 0;
+    byte[] packet;
+    while ((packet = queue.poll()) != null) {
       dropped++;
+      bytes += packet.length;
     }
     queued.addAndGet(-dropped);
+    memory.release(bytes);
     return dropped;
   }
 
@@ -187,6 +202,7 @@ final class NextHopLink {
 
   private void write(NetSocketInternal out, ByteBuf batch, int packets) {
     queued.addAndGet(-packets);
+    memory.release(batch.readableBytes() - (long) packets * PacketFramer.LENGTH_BYTES);
     backoffMillis = MIN_BACKOFF_MILLIS;
     metrics.count(PacketResult.FORWARDED, packets);
     metrics.bytesOut(batch.readableBytes());

@@ -2,12 +2,16 @@ package dev.betanet.mixnode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.betanet.protocol.metrics.MetricNames;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A next hop that is down fills only its own bounded queue; traffic to others keeps moving. */
+/**
+ * A next hop that is down fills only its own bounded queue; traffic to others keeps moving. The
+ * node's next-hop queues together are bounded in bytes as well.
+ */
 class NextHopDownTest {
 
   @Test
@@ -52,6 +56,60 @@ class NextHopDownTest {
             "the queued packets delivered through node 1",
             Duration.ofSeconds(15),
             () -> net.sink.packets.size() == direct + queueBound);
+      }
+      assertThat(net.payloadsAtSink()).doesNotContainNull();
+    }
+  }
+
+  @Test
+  void theNextHopQueuesTogetherStopAtTheirMemoryBoundAndALiveHopStillMoves() throws Exception {
+    try (var net = new TestNet(3, Kits.create())) {
+      net.layerOf.put(2, 1);
+      net.writeFiles();
+      net.start(2, net.settings(2));
+      Socket deadHop = new Socket();
+      deadHop.bind(new InetSocketAddress("127.0.0.1", net.ports.get(1)));
+      // Room for 100 packets in all next-hop queues, far under the dead hop's own bound of 256.
+      int packetBytes = net.packet(0, "size", 0, 1).length;
+      int room = 100;
+      MixnodeSettings settings = net.settings(0).withNextHopBytes((long) room * packetBytes);
+      assertThat(settings.nextHopQueue()).isGreaterThan(room);
+      Mixnode node = net.start(0, settings);
+      int toDeadHop = 300;
+      double overloadBefore = TestNet.count(node, PacketResult.DROPPED_OVERLOAD);
+      double unreachableBefore = TestNet.count(node, PacketResult.DROPPED_UNREACHABLE);
+      try (var client = new TestClient(net, node.port())) {
+        for (int i = 0; i < toDeadHop; i++) {
+          client.send(net.packet(0, "via-1-" + i, 0, 1));
+          if (i % 20 == 0) {
+            client.send(net.packet(0, "direct-" + i, 0, 2));
+          }
+        }
+        // The live hop's queue holds less than a write, so it takes its packets however full the
+        // memory is: every one arrives.
+        int direct = (toDeadHop + 19) / 20;
+        Eventually.await(
+            "every direct packet at the sink",
+            Duration.ofSeconds(15),
+            () -> net.sink.packets.size() == direct);
+        Eventually.await(
+            "the dead hop's packets beyond the memory bound counted",
+            () ->
+                TestNet.count(node, PacketResult.DROPPED_UNREACHABLE)
+                    == unreachableBefore + toDeadHop - room);
+        assertThat(TestNet.count(node, PacketResult.DROPPED_OVERLOAD)).isEqualTo(overloadBefore);
+        assertThat(node.metrics().gaugeValue(MetricNames.MIXNODE_NEXT_HOP_QUEUE_BYTES))
+            .isEqualTo((double) room * packetBytes);
+
+        deadHop.close();
+        net.start(1, net.settings(1));
+        Eventually.await(
+            "the packets that fitted delivered through node 1",
+            Duration.ofSeconds(15),
+            () -> net.sink.packets.size() == direct + room);
+        Eventually.await(
+            "the written packets' memory given back",
+            () -> node.metrics().gaugeValue(MetricNames.MIXNODE_NEXT_HOP_QUEUE_BYTES) == 0);
       }
       assertThat(net.payloadsAtSink()).doesNotContainNull();
     }

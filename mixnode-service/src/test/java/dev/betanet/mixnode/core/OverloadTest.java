@@ -31,6 +31,7 @@ class OverloadTest {
               base.delayPool(),
               base.delayPoolBytes(),
               base.nextHopQueue(),
+              base.nextHopBytes(),
               base.drainTimeout(),
               base.reloadInterval(),
               base.stuckAfter());

@@ -39,6 +39,7 @@ class PacketLoopsTest {
         delayPool,
         delayPoolBytes,
         base.nextHopQueue(),
+        base.nextHopBytes(),
         drainTimeout,
         base.reloadInterval(),
         base.stuckAfter());

@@ -174,6 +174,7 @@ final class TestNet implements AutoCloseable {
         4096,
         MixnodeSettings.defaultDelayPoolBytes(),
         256,
+        MixnodeSettings.defaultNextHopBytes(),
         Duration.ofSeconds(2),
         Duration.ofMillis(100),
         Duration.ofSeconds(10));

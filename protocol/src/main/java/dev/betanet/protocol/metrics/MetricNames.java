@@ -168,6 +168,10 @@ public final class MetricNames {
   public static final MetricName MIXNODE_CRYPTO_QUEUE =
       gauge("betanet.mixnode.crypto.queue.packets");
 
+  /** Bytes of packets waiting in the node's next-hop queues, all loops and hops. */
+  public static final MetricName MIXNODE_NEXT_HOP_QUEUE_BYTES =
+      gauge("betanet.mixnode.next.hop.queue.bytes");
+
   /** Topology reloads the node refused. */
   public static final MetricName MIXNODE_RELOAD_REJECTED = gauge("betanet.mixnode.reload.rejected");
 
