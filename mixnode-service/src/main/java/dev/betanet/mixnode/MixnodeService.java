@@ -10,7 +10,9 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,6 +29,13 @@ public class MixnodeService {
   @Inject MeterRegistry registry;
   @Inject MixnodeConfig config;
   @Inject PacketProcessing processing;
+
+  /**
+   * The smallest memory bound the configuration takes: 512 packets of the default 2 KiB. Below it a
+   * node would drop most packets, counted as if it were saturated or its next hops down, which
+   * sends an operator looking for the wrong cause; a start-up error names the setting instead.
+   */
+  static final long MIN_MEMORY_BOUND_BYTES = 1L << 20;
 
   private volatile Mixnode node;
 
@@ -50,15 +59,15 @@ public class MixnodeService {
             packets.workerThreads().orElse(Runtime.getRuntime().availableProcessors()),
             packets.cryptoQueue(),
             packets.delayPool(),
-            packets
-                .delayPoolMemory()
-                .map(MemorySize::asLongValue)
-                .orElseGet(MixnodeSettings::defaultDelayPoolBytes),
+            memoryBound(
+                "betanet.mixnode.delay-pool-memory",
+                packets.delayPoolMemory(),
+                MixnodeSettings::defaultDelayPoolBytes),
             packets.nextHopQueue(),
-            packets
-                .nextHopMemory()
-                .map(MemorySize::asLongValue)
-                .orElseGet(MixnodeSettings::defaultNextHopBytes),
+            memoryBound(
+                "betanet.mixnode.next-hop-memory",
+                packets.nextHopMemory(),
+                MixnodeSettings::defaultNextHopBytes),
             packets.drainTimeout(),
             packets.reloadInterval(),
             packets.stuckAfter());
@@ -103,5 +112,23 @@ public class MixnodeService {
   /** The running node, or null when it is not configured. */
   public Mixnode node() {
     return node;
+  }
+
+  /** A configured memory bound, checked against {@link #MIN_MEMORY_BOUND_BYTES}, or the default. */
+  static long memoryBound(
+      String property, Optional<MemorySize> configured, LongSupplier byDefault) {
+    if (configured.isEmpty()) {
+      return byDefault.getAsLong();
+    }
+    long bytes = configured.get().asLongValue();
+    if (bytes < MIN_MEMORY_BOUND_BYTES) {
+      throw new IllegalArgumentException(
+          property
+              + " is "
+              + bytes
+              + " bytes, below the minimum of 1M (512 packets of 2 KiB): the node would drop"
+              + " most packets; leave it unset for the default or give at least 1M");
+    }
+    return bytes;
   }
 }
