@@ -57,6 +57,12 @@ public interface MixnodeConfig {
     @WithDefault("4096")
     int cryptoQueue();
 
+    /**
+     * Bytes those packets may take, all loops (e.g. {@code 16M}); beyond it new ones are dropped
+     * (overload). Default: a sixteenth of the heap.
+     */
+    Optional<MemorySize> cryptoQueueMemory();
+
     /** Packets held for their mixing delay; beyond it new packets are dropped (overload). */
     @WithDefault("65536")
     int delayPool();

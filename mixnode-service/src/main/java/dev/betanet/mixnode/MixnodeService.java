@@ -58,6 +58,10 @@ public class MixnodeService {
             packets.port(),
             packets.workerThreads().orElse(Runtime.getRuntime().availableProcessors()),
             packets.cryptoQueue(),
+            memoryBound(
+                "betanet.mixnode.crypto-queue-memory",
+                packets.cryptoQueueMemory(),
+                MixnodeSettings::defaultCryptoQueueBytes),
             packets.delayPool(),
             memoryBound(
                 "betanet.mixnode.delay-pool-memory",

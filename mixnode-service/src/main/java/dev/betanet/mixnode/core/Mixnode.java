@@ -138,12 +138,15 @@ public final class Mixnode {
       cover.start();
     }
     LOG.infof(
-        "mixnode %s listening on %s:%d (%d packet loops; delay pool at most %d packets and %d MiB;"
-            + " next-hop queues at most %d packets per loop and hop and %d MiB in all)",
+        "mixnode %s listening on %s:%d (%d packet loops; crypto queue at most %d packets and %d"
+            + " MiB; delay pool at most %d packets and %d MiB; next-hop queues at most %d packets"
+            + " per loop and hop and %d MiB in all)",
         settings.nodeId(),
         settings.host(),
         port,
         pipeline.loops().size(),
+        settings.cryptoQueue(),
+        settings.cryptoQueueBytes() >> 20,
         settings.delayPool(),
         settings.delayPoolBytes() >> 20,
         settings.nextHopQueue(),

@@ -16,6 +16,8 @@ import java.time.Duration;
  *     connections' packets (one per core by default; the name predates run-to-completion)
  * @param cryptoQueue packets read and waiting to be processed, for the node (split between the
  *     loops), before new ones are dropped
+ * @param cryptoQueueBytes the bytes those packets may take, for the node (split between the loops):
+ *     whichever bound is reached first applies
  * @param delayPool packets waiting out their mixing delay, for the node (split between the loops),
  *     before new ones are dropped
  * @param delayPoolBytes the bytes those packets may take, for the node (split between the loops),
@@ -36,6 +38,7 @@ public record MixnodeSettings(
     int port,
     int cryptoThreads,
     int cryptoQueue,
+    long cryptoQueueBytes,
     int delayPool,
     long delayPoolBytes,
     int nextHopQueue,
@@ -47,6 +50,7 @@ public record MixnodeSettings(
   public MixnodeSettings {
     require(cryptoThreads >= 1, "cryptoThreads must be at least 1");
     require(cryptoQueue >= 1, "cryptoQueue must be at least 1");
+    require(cryptoQueueBytes >= 1, "cryptoQueueBytes must be at least 1");
     require(delayPool >= 1, "delayPool must be at least 1");
     require(delayPoolBytes >= 1, "delayPoolBytes must be at least 1");
     require(nextHopQueue >= 1, "nextHopQueue must be at least 1");
@@ -64,6 +68,7 @@ public record MixnodeSettings(
         1789,
         Runtime.getRuntime().availableProcessors(),
         4096,
+        defaultCryptoQueueBytes(),
         65_536,
         defaultDelayPoolBytes(),
         2048,
@@ -71,6 +76,15 @@ public record MixnodeSettings(
         Duration.ofSeconds(5),
         Duration.ofSeconds(1),
         Duration.ofSeconds(10));
+  }
+
+  /**
+   * A sixteenth of the heap: 4,096 packets of the default 2 KiB fit in the images' 192 MiB heap (≈
+   * 11.6 MiB); the packet bound alone would let 64 KiB packets, the largest a topology may set,
+   * take 256 MiB.
+   */
+  public static long defaultCryptoQueueBytes() {
+    return Runtime.getRuntime().maxMemory() / 16;
   }
 
   /**
@@ -101,6 +115,7 @@ public record MixnodeSettings(
         port,
         cryptoThreads,
         cryptoQueue,
+        cryptoQueueBytes,
         delayPool,
         delayPoolBytes,
         nextHopQueue,
@@ -119,6 +134,7 @@ public record MixnodeSettings(
         port,
         cryptoThreads,
         cryptoQueue,
+        cryptoQueueBytes,
         delayPool,
         delayPoolBytes,
         nextHopQueue,
@@ -137,6 +153,7 @@ public record MixnodeSettings(
         port,
         cryptoThreads,
         cryptoQueue,
+        cryptoQueueBytes,
         delayPool,
         delayPoolBytes,
         nextHopQueue,

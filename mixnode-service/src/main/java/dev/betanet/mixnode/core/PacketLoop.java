@@ -18,10 +18,11 @@ import java.util.function.Supplier;
  *
  * <p>The packets of a socket read are not processed inside the read callback but in a task queued
  * on the same loop (no wake-up: the thread is awake), so every connection ready in one turn is read
- * first: that is where the bound applies. At most {@code backlogBound} packets wait here; a read
- * beyond it is dropped and counted as overload, so a flood sheds instead of growing memory, as the
- * crypto queue did before. A task processes at most {@value #PACKETS_PER_TASK} packets and then
- * yields, so reads and delay timers on the loop are not held up by a long backlog.
+ * first: that is where the bound applies. At most {@code backlogBound} packets and {@code
+ * backlogBoundBytes} bytes wait here; a read beyond them is dropped and counted as overload, so a
+ * flood sheds instead of growing memory, as the crypto queue did before. A task processes at most
+ * {@value #PACKETS_PER_TASK} packets and then yields, so reads and delay timers on the loop are not
+ * held up by a long backlog.
  *
  * <p>Threads: {@link #accept} and everything it calls run on the loop; {@link #sendOwn} and {@link
  * #drain} may be called from any thread and hop onto it. The volatile fields are what gauges and
@@ -56,6 +57,7 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
       MixnodeMetrics metrics,
       DepartureEntropy entropy,
       int backlogBound,
+      long backlogBoundBytes,
       int delayBound,
       long delayBoundBytes) {
     this.context = context;
@@ -63,7 +65,7 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
     this.forwarder = forwarder;
     this.metrics = metrics;
     this.entropy = entropy;
-    this.backlog = new Backlog(backlogBound);
+    this.backlog = new Backlog(backlogBound, backlogBoundBytes);
     this.delays = new LoopDelayQueue(context.owner(), delayBound, delayBoundBytes, this, entropy);
   }
 
@@ -77,19 +79,23 @@ final class PacketLoop implements LoopDelayQueue.Outlet {
    * the backlog bound are dropped and counted; the rest are processed in a task on this loop.
    */
   void accept(List<byte[]> packets) {
-    int admitted = Math.min(packets.size(), backlog.room());
-    if (admitted < packets.size()) {
-      metrics.count(PacketResult.DROPPED_OVERLOAD, packets.size() - admitted);
-    }
-    if (admitted <= 0) {
-      return;
-    }
     long now = System.nanoTime();
     if (backlog.isEmpty()) {
       lastProgressNanos = now; // work starts now: an idle spell is not a stall
     }
-    for (int i = 0; i < admitted; i++) {
-      backlog.add(packets.get(i), now);
+    int refused = 0;
+    for (byte[] packet : packets) {
+      if (backlog.fits(packet.length)) {
+        backlog.add(packet, now);
+      } else {
+        refused++;
+      }
+    }
+    if (refused > 0) {
+      metrics.count(PacketResult.DROPPED_OVERLOAD, refused);
+    }
+    if (refused == packets.size()) {
+      return;
     }
     backlogSize = backlog.size();
     queueProcessing();

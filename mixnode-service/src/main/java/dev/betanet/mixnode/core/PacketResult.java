@@ -34,9 +34,12 @@ public enum PacketResult {
   UNKNOWN_KEY("unknown_key"),
   /** Its next hop is not in the topology. */
   UNROUTABLE("unroutable"),
-  /** The crypto queue or the delay pool was full. */
+  /** The crypto queue (a loop's backlog) or the delay pool was full, in packets or in bytes. */
   DROPPED_OVERLOAD("dropped_overload"),
-  /** The next hop's bounded queue was full (it is down or slow). */
+  /**
+   * The next hop's bounded queue was full, or all next-hop queues held their memory bound (next
+   * hops are down or slow).
+   */
   DROPPED_UNREACHABLE("dropped_unreachable"),
   /** Still waiting when the drain time at shutdown ran out. */
   DROPPED_SHUTDOWN("dropped_shutdown");

@@ -51,6 +51,7 @@ final class Pipeline {
               metrics,
               entropy,
               share(settings.cryptoQueue(), n),
+              settings.cryptoQueueBytes() / n,
               share(settings.delayPool(), n),
               settings.delayPoolBytes() / n));
     }

@@ -12,7 +12,7 @@ class BacklogTest {
 
   @Test
   void eachPacketLeavesWithItsOwnReadTimeAcrossTheWrap() {
-    Backlog backlog = new Backlog(3);
+    Backlog backlog = new Backlog(3, Long.MAX_VALUE);
     int next = 0;
     int expected = 0;
     // Two packets in, all but one out, ten times: the ring's head and tail wrap several times.
@@ -33,15 +33,32 @@ class BacklogTest {
 
   @Test
   void holdsNoMoreThanItsBoundAndEmptiesOnClear() {
-    Backlog backlog = new Backlog(2);
+    Backlog backlog = new Backlog(2, Long.MAX_VALUE);
     backlog.add(new byte[1], 1);
     backlog.add(new byte[1], 2);
 
-    assertThat(backlog.room()).isZero();
+    assertThat(backlog.fits(1)).isFalse();
     assertThatThrownBy(() -> backlog.add(new byte[1], 3)).isInstanceOf(IllegalStateException.class);
     backlog.clear();
     assertThat(backlog.isEmpty()).isTrue();
-    assertThat(backlog.room()).isEqualTo(2);
+    assertThat(backlog.fits(1)).isTrue();
     assertThat(backlog.poll()).isNull();
+  }
+
+  @Test
+  void holdsNoMoreBytesThanItsByteBoundAndFreesThemAsPacketsLeave() {
+    Backlog backlog = new Backlog(100, 2_048 * 3);
+    for (int i = 0; i < 3; i++) {
+      backlog.add(new byte[2_048], i);
+    }
+    assertThat(backlog.fits(2_048)).isFalse();
+    assertThat(backlog.fits(0)).isTrue(); // room in packets; the byte bound is what is reached
+    assertThatThrownBy(() -> backlog.add(new byte[2_048], 3))
+        .isInstanceOf(IllegalStateException.class);
+    backlog.poll();
+    assertThat(backlog.fits(2_048)).isTrue();
+    assertThat(backlog.fits(2_049)).isFalse();
+    backlog.clear();
+    assertThat(backlog.fits(2_048 * 3)).isTrue();
   }
 }

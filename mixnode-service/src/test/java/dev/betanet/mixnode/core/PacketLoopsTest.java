@@ -36,6 +36,7 @@ class PacketLoopsTest {
         base.port(),
         2, // two packet loops
         base.cryptoQueue(),
+        base.cryptoQueueBytes(),
         delayPool,
         delayPoolBytes,
         base.nextHopQueue(),

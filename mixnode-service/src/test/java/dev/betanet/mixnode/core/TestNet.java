@@ -171,6 +171,7 @@ final class TestNet implements AutoCloseable {
         ports.get(node),
         2,
         1024,
+        MixnodeSettings.defaultCryptoQueueBytes(),
         4096,
         MixnodeSettings.defaultDelayPoolBytes(),
         256,
