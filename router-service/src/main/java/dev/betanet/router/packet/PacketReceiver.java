@@ -13,12 +13,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +22,8 @@ import java.util.function.Supplier;
  * the last mix layer (requests for services this router hosts, and replies to requests it sent).
  * Frames are read with a {@link RecordParser} switching between a 4-byte length and a body of
  * exactly the topology's packet size; any other length closes that connection only. Packets are
- * peeled on a small crypto pool (never on the event loop) whose queue is bounded: when full, the
- * packet is dropped and counted.
+ * peeled on a small crypto pool (never on the event loop) bounded in packets and bytes ({@link
+ * ReceivedPacketPool}): when full, the packet is dropped and counted.
  */
 public final class PacketReceiver {
 
@@ -45,7 +40,7 @@ public final class PacketReceiver {
   private final Vertx vertx;
   private final Supplier<RouterState> state;
   private final Sink sink;
-  private final ExecutorService crypto;
+  private final ReceivedPacketPool crypto;
   private final RouterLinks links;
   private final Map<NetSocket, Key32> open = new ConcurrentHashMap<>();
   private final PendingHandshakes handshakes;
@@ -75,13 +70,8 @@ public final class PacketReceiver {
     this.state = state;
     this.sink = sink;
     this.crypto =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            0,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(4096),
-            Thread.ofPlatform().name("router-crypto-", 0).daemon().factory());
+        new ReceivedPacketPool(
+            threads, ReceivedPacketPool.BOUND_PACKETS, ReceivedPacketPool.defaultBoundBytes());
   }
 
   /** Binds {@code host:port}; completes with the bound port. */
@@ -182,9 +172,7 @@ public final class PacketReceiver {
   }
 
   private void submit(byte[] packet) {
-    try {
-      crypto.execute(() -> process(packet));
-    } catch (RejectedExecutionException e) {
+    if (!crypto.submit(packet, this::process)) {
       sink.refused("overload");
     }
   }
