@@ -79,7 +79,7 @@ public interface MixnodeConfig {
 
     /**
      * Bytes all next-hop queues may hold together, for the node (e.g. {@code 32M}); beyond it new
-     * packets are dropped (overload), except on a queue holding less than one write (32 KiB).
+     * packets are dropped (unreachable), except on a queue holding less than one write (32 KiB).
      * Default: an eighth of the heap.
      */
     Optional<MemorySize> nextHopMemory();

@@ -49,8 +49,4 @@ final class NextHopMemory {
   long used() {
     return used.get();
   }
-
-  long bound() {
-    return bound;
-  }
 }
