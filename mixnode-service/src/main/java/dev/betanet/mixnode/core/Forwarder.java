@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.memory.ByteBudget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,7 +22,15 @@ final class Forwarder {
   private final Vertx vertx;
   private final NetClient client;
   private final int queueBound;
-  private final NextHopMemory memory;
+
+  /**
+   * The bytes all of the node's next-hop queues hold together. Each queue is bounded in packets as
+   * well, but there is one per loop and next hop, and a sender can route to any hop of the
+   * topology: a few slow or dead hops, each filling its own queue, would otherwise fill the heap of
+   * a node in a large topology (8 MiB per hop at the default bounds on two cores).
+   */
+  private final ByteBudget memory;
+
   private final MixnodeMetrics metrics;
   private final Map<LinkKey, NextHopLink> links = new ConcurrentHashMap<>();
 
@@ -38,7 +47,7 @@ final class Forwarder {
       Vertx vertx, int queueBound, long memoryBytes, MixnodeMetrics metrics, NodeLinks nodeLinks) {
     this.vertx = vertx;
     this.queueBound = queueBound;
-    this.memory = new NextHopMemory(memoryBytes);
+    this.memory = new ByteBudget(memoryBytes);
     metrics.nextHopQueueBytes(memory::used);
     this.metrics = metrics;
     this.nodeLinks = nodeLinks;

@@ -1,5 +1,6 @@
 package dev.betanet.mixnode.core;
 
+import dev.betanet.protocol.memory.ByteBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.impl.ContextInternal;
@@ -35,7 +36,7 @@ final class NextHopLink {
   private final ContextInternal context;
   private final NetClient client;
   private final int bound;
-  private final NextHopMemory memory;
+  private final ByteBudget memory;
   private final MixnodeMetrics metrics;
   private final NodeLinks links;
   private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
@@ -61,7 +62,7 @@ final class NextHopLink {
       ContextInternal context,
       NetClient client,
       int bound,
-      NextHopMemory memory,
+      ByteBudget memory,
       MixnodeMetrics metrics,
       NodeLinks links) {
     this.address = address;
@@ -86,7 +87,12 @@ final class NextHopLink {
       metrics.count(PacketResult.DROPPED_UNREACHABLE);
       return;
     }
-    if (!memory.take(packet.length, (long) before * packet.length < BATCH_BYTES)) {
+    // A queue holding less than one write always takes one more: a live hop's queue empties at
+    // every write, so dead hops filling the budget never starve it, and the budget is passed by at
+    // most one write per queue.
+    if ((long) before * packet.length < BATCH_BYTES) {
+      memory.take(packet.length);
+    } else if (!memory.tryTake(packet.length)) {
       queued.decrementAndGet();
       metrics.count(PacketResult.DROPPED_UNREACHABLE);
       return;

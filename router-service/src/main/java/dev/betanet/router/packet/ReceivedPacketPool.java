@@ -1,10 +1,10 @@
 package dev.betanet.router.packet;
 
+import dev.betanet.protocol.memory.ByteBudget;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -19,8 +19,7 @@ final class ReceivedPacketPool {
   static final int BOUND_PACKETS = 4096;
 
   private final ThreadPoolExecutor executor;
-  private final long boundBytes;
-  private final AtomicLong heldBytes = new AtomicLong();
+  private final ByteBudget held;
 
   /**
    * @param boundBytes the bytes of packets waiting or being peeled, at most
@@ -29,7 +28,7 @@ final class ReceivedPacketPool {
     if (boundBytes < 1) {
       throw new IllegalArgumentException("the pool must hold at least one byte");
     }
-    this.boundBytes = boundBytes;
+    this.held = new ByteBudget(boundBytes);
     this.executor =
         new ThreadPoolExecutor(
             threads,
@@ -51,8 +50,7 @@ final class ReceivedPacketPool {
    */
   boolean submit(byte[] packet, Consumer<byte[]> peel) {
     int size = packet.length;
-    if (heldBytes.addAndGet(size) > boundBytes) {
-      heldBytes.addAndGet(-size);
+    if (!held.tryTake(size)) {
       return false;
     }
     try {
@@ -61,19 +59,19 @@ final class ReceivedPacketPool {
             try {
               peel.accept(packet);
             } finally {
-              heldBytes.addAndGet(-size);
+              held.release(size);
             }
           });
       return true;
     } catch (RejectedExecutionException e) {
-      heldBytes.addAndGet(-size);
+      held.release(size);
       return false;
     }
   }
 
   /** Bytes of packets waiting or being peeled now. */
   long heldBytes() {
-    return heldBytes.get();
+    return held.used();
   }
 
   void shutdownNow() {

@@ -1,7 +1,7 @@
 package dev.betanet.router.proxy;
 
+import dev.betanet.protocol.memory.ByteBudget;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What proxy requests together may hold: how many are admitted at once (from their head to their
@@ -27,13 +27,12 @@ final class Admission {
   }
 
   private final int maxRequests;
-  private final long maxBytes;
   private final AtomicInteger requests = new AtomicInteger();
-  private final AtomicLong bytes = new AtomicLong();
+  private final ByteBudget bytes;
 
   Admission(int maxRequests, long maxBytes) {
     this.maxRequests = maxRequests;
-    this.maxBytes = maxBytes;
+    this.bytes = new ByteBudget(maxBytes);
   }
 
   /** One admitted request's share: release it exactly once, when its response is done. */
@@ -50,7 +49,7 @@ final class Admission {
       if (released) {
         return null;
       }
-      if (!reserve(more)) {
+      if (!bytes.tryTake(more)) {
         return Refusal.PENDING_BYTES;
       }
       held += more;
@@ -62,7 +61,7 @@ final class Admission {
         return;
       }
       released = true;
-      bytes.addAndGet(-held);
+      bytes.release(held);
       requests.decrementAndGet();
     }
   }
@@ -76,22 +75,11 @@ final class Admission {
       requests.decrementAndGet();
       return new Decision(null, Refusal.IN_FLIGHT);
     }
-    if (!reserve(declaredBytes)) {
+    if (!bytes.tryTake(declaredBytes)) {
       requests.decrementAndGet();
       return new Decision(null, Refusal.PENDING_BYTES);
     }
     return new Decision(new Ticket(declaredBytes), null);
-  }
-
-  private boolean reserve(long amount) {
-    long now;
-    do {
-      now = bytes.get();
-      if (now + amount > maxBytes) {
-        return false;
-      }
-    } while (!bytes.compareAndSet(now, now + amount));
-    return true;
   }
 
   /** Requests admitted now. */
@@ -101,6 +89,6 @@ final class Admission {
 
   /** Request bytes reserved now. */
   long bytes() {
-    return bytes.get();
+    return bytes.used();
   }
 }
