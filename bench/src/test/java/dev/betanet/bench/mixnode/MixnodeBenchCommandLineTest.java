@@ -3,13 +3,9 @@ package dev.betanet.bench.mixnode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.betanet.local.runtime.ImageCatalog;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -107,19 +103,14 @@ class MixnodeBenchCommandLineTest {
   }
 
   /**
-   * The node runs with the image's JVM options by default; only the heap is fixed here (the image
-   * sizes it from the pod's memory limit).
+   * The node runs with the image's JVM options by default (ImageCatalog holds them to the
+   * Dockerfiles); only the heap is fixed here (the image sizes it from the pod's memory limit).
    */
   @Test
-  void theNodeRunsWithTheMixnodeImagesJvmOptionsByDefault() throws IOException {
-    String dockerfile =
-        Files.readString(Path.of("..", "mixnode-service", "src/main/docker/Dockerfile.jvm"));
-    Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)\\]$").matcher(dockerfile);
-    assertThat(entrypoint.find()).isTrue();
+  void theNodeRunsWithTheMixnodeImagesJvmOptionsByDefault() {
     List<String> imageOptions =
-        Arrays.stream(entrypoint.group(1).split(","))
-            .map(word -> word.trim().replace("\"", ""))
-            .filter(option -> option.startsWith("-XX:") && !option.contains("RAMPercentage"))
+        ImageCatalog.imageOptions().stream()
+            .filter(option -> !option.contains("RAMPercentage"))
             .toList();
 
     assertThat(imageOptions).isNotEmpty();

@@ -15,7 +15,7 @@ import java.util.Optional;
  * packaged Quarkus app; the example's echo image runs a built-in echo server ({@link EchoServer}).
  * Any other image cannot run locally, and its pod says so.
  */
-final class ImageCatalog {
+public final class ImageCatalog {
 
   /** The command for one container and the env var that names its bind address. */
   record Launch(List<String> command, Map<String, String> bindEnv) {}
@@ -102,8 +102,11 @@ final class ImageCatalog {
    */
   static final String NATIVE_HEAP_TRIM = "-XX:TrimNativeHeapInterval=10000";
 
-  /** Every {@code -XX} option of the images' {@code ENTRYPOINT}, in order. */
-  static List<String> imageOptions() {
+  /**
+   * Every {@code -XX} option of the images' {@code ENTRYPOINT}, in order (ImageCatalogTest holds it
+   * to each Dockerfile; the mixnode bench's default node options follow it).
+   */
+  public static List<String> imageOptions() {
     List<String> options = new ArrayList<>(HEAP_OPTIONS);
     options.add(NATIVE_HEAP_TRIM);
     return options;
